@@ -1,0 +1,191 @@
+/** Public types of `react-lifeline/core`. The shapes here are the contract in API.md. */
+
+/** What a connection is doing, in one word. */
+export type ConnectionStatus =
+  /** Never started, or released and lingered out. */
+  | 'idle'
+  /** First attempt in progress. */
+  | 'connecting'
+  | 'open'
+  /** Lost; waiting for the next attempt or attempting (attempt >= 1). */
+  | 'reconnecting'
+  /** The network reports offline; attempts paused until it is back. */
+  | 'offline'
+  /** `close()` called, handshake in progress. */
+  | 'closing'
+  /** Closed on purpose: `close()`, or a close the retry policy does not retry (such as 1000). */
+  | 'closed'
+  /** Gave up: a code that must not be retried, `maxAttempts` reached, or a bad URL. */
+  | 'failed'
+
+/** Who ended a socket. */
+export type CloseInitiator = 'server' | 'client' | 'heartbeat' | 'timeout' | 'network'
+
+/** A close code in words. */
+export interface CloseCodeInfo {
+  code: number
+  /** Short name such as 'Normal Closure' or 'Going Away'. */
+  name: string
+  /** One plain sentence for people. */
+  description: string
+  /** Whether the default policy reconnects after it. */
+  retry: boolean
+}
+
+/** One disconnect, as kept in the history. */
+export interface CloseInfo {
+  /** The close event's code; 1006 for drops with no close frame. */
+  code: number
+  reason: string
+  wasClean: boolean
+  /** Clock time of the close. */
+  at: number
+  /** How long that socket had been open (null if it never opened). */
+  openForMs: number | null
+  /** Time since the last inbound frame when it closed (null if it never opened). */
+  idleForMs: number | null
+  initiator: CloseInitiator
+  info: CloseCodeInfo
+  /** Whether the network source reported offline when the socket closed. */
+  offline?: boolean
+}
+
+/** A snapshot of a connection. The same object is returned until a field changes. */
+export interface ConnectionState {
+  status: ConnectionStatus
+  /** Failed attempts since the last stable open. */
+  attempt: number
+  /** Clock time of the scheduled attempt, null when none is scheduled. */
+  nextRetryAt: number | null
+  /** The last disconnect, kept after reconnecting. */
+  lastClose: CloseInfo | null
+  lastOpenAt: number | null
+  /** Milliseconds of the last heartbeat round trip. */
+  latency: number | null
+  /** The last run-time failure: invalid URL, connect timeout, unserialisable JSON, dropped message... */
+  error: Error | null
+  /** Messages waiting in the send queue. */
+  queued: number
+}
+
+/** Timers and time, injectable so every timing path can be tested without sleeping. */
+export interface Clock {
+  now(): number
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+/** Where online/offline comes from. */
+export interface NetworkSource {
+  isOnline(): boolean
+  /** Calls `callback` whenever online-ness may have changed; returns an unsubscribe. */
+  subscribe(callback: () => void): () => void
+}
+
+/** Where page visibility comes from (a visible page pings at once when heartbeat is on). */
+export interface VisibilitySource {
+  isVisible(): boolean
+  subscribe(callback: () => void): () => void
+}
+
+export interface HeartbeatOptions {
+  /** Milliseconds between pings [25000]. */
+  interval?: number
+  /** Milliseconds to wait for any inbound frame after a ping before the connection is declared dead [10000]. */
+  timeout?: number
+  /** What to send [`'{"type":"ping"}'`]. */
+  message?: string | (() => string)
+  /** Which inbound messages are pongs [JSON with `type === 'pong'`]. Pongs are not delivered to listeners. */
+  isPong?: (data: unknown) => boolean
+}
+
+export interface RetryOptions {
+  /** [1000] */
+  initialDelay?: number
+  /** [30000] */
+  maxDelay?: number
+  /** [2] */
+  factor?: number
+  /** ['full'] */
+  jitter?: 'full' | 'equal' | 'none'
+  /** [Infinity] */
+  maxAttempts?: number
+  /** Milliseconds a connection must stay open before the attempt counter resets [5000]. */
+  minUptime?: number
+  /** Whether to reconnect after this close [by close code]. `attempt` is the attempt about to be made (1, 2, ...). */
+  shouldRetry?: (close: CloseInfo, attempt: number) => boolean
+}
+
+/** The subset of the WebSocket class the connection needs. */
+export interface WebSocketLike {
+  readonly readyState: number
+  binaryType: string
+  onopen: ((event: any) => void) | null
+  onclose: ((event: any) => void) | null
+  onerror: ((event: any) => void) | null
+  onmessage: ((event: any) => void) | null
+  send(data: any): void
+  close(code?: number, reason?: string): void
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
+
+export interface ConnectionOptions {
+  protocols?: string | string[]
+  /** ['blob'] */
+  binaryType?: 'blob' | 'arraybuffer'
+  /** Milliseconds a CONNECTING socket may take before it is abandoned and retried [10000]. */
+  connectTimeout?: number
+  /** [false]; `true` means every default of `HeartbeatOptions`. */
+  heartbeat?: boolean | HeartbeatOptions
+  /** `false` never retries. */
+  retry?: false | RetryOptions
+  /** Bounded send queue while not open [`{ max: 100 }`]; `false` drops sends while not open. */
+  queue?: false | { max: number }
+  /** Milliseconds the socket stays open after its last holder lets go [1000]. */
+  lingerMs?: number
+  /** Names and retry policy for application codes 4000-4999 (and overrides of others). */
+  closeCodes?: Record<number, Partial<CloseCodeInfo>>
+  /** How many `CloseInfo` records `getHistory()` keeps [20]. */
+  historySize?: number
+  /** The constructor to use [`globalThis.WebSocket`]. */
+  WebSocket?: WebSocketConstructor
+  clock?: Clock
+  network?: NetworkSource
+  visibility?: VisibilitySource
+  /** Source of randomness for jitter [Math.random]. */
+  random?: () => number
+}
+
+export type SendResult = 'sent' | 'queued' | 'dropped'
+
+export type UrlSource = string | (() => string | Promise<string>)
+
+export interface Connection {
+  readonly url: UrlSource
+  getState(): ConnectionState
+  /** Listens to state changes; ready for `useSyncExternalStore`. */
+  subscribe(listener: () => void): () => void
+  /** Every inbound message but pongs. */
+  onMessage(listener: (data: unknown, event: MessageEvent) => void): () => void
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): SendResult
+  sendJson(value: unknown): SendResult
+  /** Start now; while waiting to retry, retry now. */
+  connect(): void
+  /** Drop the current socket and connect again now. */
+  reconnect(): void
+  /** Intentional close: status 'closed', no retry. */
+  close(code?: number, reason?: string): void
+  /** Hold the connection open; the returned release lets go (`lingerMs` applies). */
+  retain(): () => void
+  getHistory(): readonly CloseInfo[]
+  destroy(): void
+}
+
+export interface Diagnosis {
+  id: string
+  severity: 'info' | 'warning' | 'error'
+  summary: string
+  advice: string
+  evidence: CloseInfo[]
+}
