@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 // One project per environment so each suite runs where its code runs: core in plain Node,
-// the React binding in jsdom (React 19 and React 18), real-socket tests in Node.
+// real-socket tests in Node; the React binding and Storybook bring their own project files
+// (vitest.*.config.ts) so each area owns its settings.
 export default defineConfig({
   test: {
     coverage: {
@@ -26,6 +27,7 @@ export default defineConfig({
           testTimeout: 20000,
         },
       },
+      'vitest.*.config.ts',
     ],
   },
 })

@@ -1,0 +1,32 @@
+// Query-string keys whose values are credentials. Matched case-insensitively, also as a
+// suffix (`x-api-key`, `user_token`) because services name them freely.
+const SECRET_KEY = /(^|[-_.])(token|access_token|auth|authorization|key|apikey|api_key|password|passwd|secret|signature|sig|jwt|session|sessionid|session_id|credential|credentials)$/i
+
+/** Whether a query-string key looks like it carries a secret. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key)
+}
+
+/**
+ * The URL with secret-looking query values and any user:password replaced by `[redacted]`,
+ * so it can go into error messages, history and reports. Works on strings that are not
+ * valid URLs too (they are redacted textually).
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/\/\/[^/@?#\s]*@/, '//[redacted]@')
+    .replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep: string, key: string) => {
+      let name = key
+      try {
+        name = decodeURIComponent(key)
+      } catch {
+        // A malformed escape is still a key; judge it as written.
+      }
+      return isSecretKey(name) ? `${sep}${key}=[redacted]` : whole
+    })
+}
+
+/** Redacts every URL found inside free text (error messages, reasons). */
+export function redactText(text: string): string {
+  return text.replace(/\b(wss?|https?):\/\/[^\s'"`<>]+/gi, (url) => redactUrl(url))
+}
