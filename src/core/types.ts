@@ -189,3 +189,17 @@ export interface Diagnosis {
   advice: string
   evidence: CloseInfo[]
 }
+
+/** Running counters of one connection, for reports and devtools. */
+export interface ConnectionStats {
+  /** Sockets that reached open. */
+  opens: number
+  /** Disconnects recorded (also those beyond `historySize`). */
+  closes: number
+  /** Socket attempts started. */
+  attempts: number
+  messagesReceived: number
+  messagesSent: number
+  /** Messages given to `send` that were dropped (queue overflow or queue disabled). */
+  messagesDropped: number
+}
