@@ -1,0 +1,91 @@
+import type { CloseCodeInfo } from './types'
+
+type Entry = [name: string, description: string, retry: boolean]
+
+// Retry policy per API.md: codes that say "this request will never work" (protocol errors,
+// policy, size limits, TLS) are final; codes that say "the server or the path went away"
+// are worth another attempt.
+const STANDARD_CODES: Record<number, Entry> = {
+  1000: ['Normal Closure', 'The connection was closed on purpose and its work is done.', false],
+  1001: ['Going Away', 'The server is shutting down or restarting, or the page is navigating away.', true],
+  1002: ['Protocol Error', 'One side broke the WebSocket protocol, so the other ended the connection.', false],
+  1003: ['Unsupported Data', 'The server received a kind of data it cannot accept (for example binary instead of text).', false],
+  1004: ['Reserved', 'A reserved code with no meaning of its own; it should never be sent.', true],
+  1005: ['No Status Received', 'The connection was closed without a status code.', true],
+  1006: ['Abnormal Closure', 'The connection dropped without a close handshake: the network, a proxy or the server went away.', true],
+  1007: ['Invalid Frame Payload Data', 'A message contained data that does not match its type, such as text that is not valid UTF-8.', false],
+  1008: ['Policy Violation', 'The server refused the connection because it breaks a policy, often failed authentication.', false],
+  1009: ['Message Too Big', 'A message was larger than the other side accepts.', false],
+  1010: ['Mandatory Extension', 'The server did not agree to an extension the client requires.', false],
+  1011: ['Internal Error', 'The server hit an unexpected error and ended the connection.', true],
+  1012: ['Service Restart', 'The server is restarting; reconnecting shortly should work.', true],
+  1013: ['Try Again Later', 'The server is overloaded or rate limiting; it asks clients to wait before reconnecting.', true],
+  1014: ['Bad Gateway', 'A gateway or proxy received an invalid response from the server behind it.', true],
+  1015: ['TLS Handshake Failed', 'The secure (TLS) handshake failed, for example because of a bad certificate.', false],
+}
+
+/** Close codes a client may pass to `close()`: 1000 and the registered/application ranges. */
+export function isClientCloseCode(code: number): boolean {
+  return code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999)
+}
+
+/**
+ * Throws a RangeError with advice when `code` cannot be sent by a client; the browser would
+ * throw an opaque DOMException instead, after the caller's state was already changed.
+ */
+export function assertClientCloseCode(code: number): void {
+  if (!isClientCloseCode(code)) {
+    throw new RangeError(
+      `close(${String(code)}): a client may only send 1000 or a code from 3000 to 4999. ` +
+        'Codes such as 1001 or 1006 are reserved for servers or for the browser itself; use 1000, or pick an application code in 4000-4999.',
+    )
+  }
+}
+
+/**
+ * Describes a close code in words, with the default retry policy for it.
+ * `overrides` (the `closeCodes` option) names and classifies application codes.
+ */
+export function describeCloseCode(
+  code: number,
+  overrides?: Record<number, Partial<CloseCodeInfo>>,
+): CloseCodeInfo {
+  const base = baseInfo(code)
+  const override = overrides?.[code]
+  return override ? { ...base, ...override, code } : base
+}
+
+function baseInfo(code: number): CloseCodeInfo {
+  const entry = STANDARD_CODES[code]
+  if (entry) return { code, name: entry[0], description: entry[1], retry: entry[2] }
+  if (code >= 1016 && code <= 2999) {
+    return {
+      code,
+      name: 'Reserved',
+      description: 'A code reserved for future versions of the WebSocket protocol.',
+      retry: true,
+    }
+  }
+  if (code >= 3000 && code <= 3999) {
+    return {
+      code,
+      name: 'Registered Code',
+      description: 'A code registered for a library or framework; see its documentation.',
+      retry: true,
+    }
+  }
+  if (code >= 4000 && code <= 4999) {
+    return {
+      code,
+      name: 'Application Code',
+      description: 'A code chosen by the application; name it with the closeCodes option.',
+      retry: true,
+    }
+  }
+  return {
+    code,
+    name: 'Unknown Code',
+    description: 'A close code outside the ranges the WebSocket protocol defines.',
+    retry: true,
+  }
+}

@@ -1,0 +1,394 @@
+import { assertClientCloseCode } from './close-codes'
+import { reportListenerError } from './dev'
+import { pingMessage } from './heartbeat'
+import { initialState, transition } from './machine'
+import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
+import { type ResolvedOptions, resolveOptions } from './options'
+import { redactText } from './redact'
+import { type Outgoing, SendQueue } from './send-queue'
+import type {
+  CloseInfo,
+  Connection,
+  ConnectionOptions,
+  ConnectionState,
+  ConnectionStats,
+  SendResult,
+  UrlSource,
+  WebSocketLike,
+} from './types'
+import { toWebSocketUrl } from './url'
+
+const OPEN = 1
+// RFC 6455 limits a close reason to 123 bytes of UTF-8.
+const MAX_REASON_BYTES = 123
+
+/**
+ * A reconnecting WebSocket. The state machine decides; this class owns the socket, the
+ * timers and the listeners and carries out what the machine asks for.
+ */
+export class LifelineConnection implements Connection {
+  readonly url: UrlSource
+  readonly options: ResolvedOptions
+  private state: MachineState
+  private readonly context: MachineContext
+  private socket: WebSocketLike | null = null
+  private readonly timers = new Map<TimerName, unknown>()
+  private readonly queue: SendQueue | null
+  private history: readonly CloseInfo[] = []
+  private readonly stats: ConnectionStats = {
+    opens: 0,
+    closes: 0,
+    attempts: 0,
+    messagesReceived: 0,
+    messagesSent: 0,
+    messagesDropped: 0,
+  }
+  private readonly stateListeners = new Set<() => void>()
+  private readonly messageListeners = new Set<(data: unknown, event: MessageEvent) => void>()
+  private readonly closeListeners = new Set<(close: CloseInfo) => void>()
+  private readonly pending: MachineEvent[] = []
+  private dispatching = false
+  private unwatch: (() => void) | null = null
+
+  constructor(url: UrlSource, options?: ConnectionOptions) {
+    if (typeof url !== 'string' && typeof url !== 'function') {
+      throw new TypeError('react-lifeline: url must be a ws:// or wss:// string, or a function returning one.')
+    }
+    this.url = url
+    this.options = resolveOptions(options)
+    const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = this.options
+    this.context = { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random }
+    this.queue = this.options.queueMax === null ? null : new SendQueue(this.options.queueMax)
+    this.state = initialState(this.options.network.isOnline())
+  }
+
+  getState = (): ConnectionState => this.state.view
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.stateListeners.add(listener)
+    return () => this.stateListeners.delete(listener)
+  }
+
+  onMessage(listener: (data: unknown, event: MessageEvent) => void): () => void {
+    this.messageListeners.add(listener)
+    return () => this.messageListeners.delete(listener)
+  }
+
+  /** Listens to every disconnect as it is recorded in the history. */
+  on(event: 'close', listener: (close: CloseInfo) => void): () => void {
+    if (event !== 'close') throw new TypeError(`react-lifeline: unknown event "${String(event)}"; only 'close' exists.`)
+    this.closeListeners.add(listener)
+    return () => this.closeListeners.delete(listener)
+  }
+
+  send(data: Outgoing): SendResult {
+    if (this.trySend(data)) return 'sent'
+    if (!this.queue || this.queue.max === 0 || this.state.destroyed) {
+      this.stats.messagesDropped += 1
+      this.dispatch({ type: 'error', error: new Error('Message dropped: the connection is not open and queueing is off.') })
+      return 'dropped'
+    }
+    const dropped = this.queue.push(data)
+    this.stats.messagesDropped += dropped
+    const error =
+      dropped > 0 ? new Error(`Send queue full (max ${this.queue.max}): dropped the oldest queued message.`) : undefined
+    this.dispatch({ type: 'queue-changed', queued: this.queue.size, error })
+    return 'queued'
+  }
+
+  sendJson(value: unknown): SendResult {
+    let text: string | undefined
+    try {
+      text = JSON.stringify(value)
+    } catch (cause) {
+      return this.rejectJson(`it cannot be serialised (${(cause as Error).message})`, cause)
+    }
+    if (text === undefined) return this.rejectJson(`JSON has no representation for ${typeof value}`)
+    return this.send(text)
+  }
+
+  connect(): void {
+    this.dispatch({ type: 'connect' })
+  }
+
+  reconnect(): void {
+    this.dispatch({ type: 'reconnect' })
+  }
+
+  close(code = 1000, reason = ''): void {
+    assertClientCloseCode(code)
+    if (typeof reason !== 'string') throw new TypeError('react-lifeline: close(code, reason): reason must be a string.')
+    this.dispatch({ type: 'close', code, reason: truncateUtf8(reason, MAX_REASON_BYTES) })
+  }
+
+  retain(): () => void {
+    this.dispatch({ type: 'retain' })
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.dispatch({ type: 'release' })
+    }
+  }
+
+  /** Whether `destroy()` was called; a destroyed connection does nothing more. */
+  get destroyed(): boolean {
+    return this.state.destroyed
+  }
+
+  getHistory(): readonly CloseInfo[] {
+    return this.history
+  }
+
+  /** Running counters since the connection was created. */
+  getStats(): Readonly<ConnectionStats> {
+    return { ...this.stats }
+  }
+
+  destroy(): void {
+    this.dispatch({ type: 'destroy' })
+    this.stats.messagesDropped += this.queue?.clear() ?? 0
+    this.stateListeners.clear()
+    this.messageListeners.clear()
+    this.closeListeners.clear()
+  }
+
+  private rejectJson(why: string, cause?: unknown): SendResult {
+    this.dispatch({ type: 'error', error: new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }) })
+    return 'dropped'
+  }
+
+  private trySend(data: Outgoing): boolean {
+    const socket = this.socket
+    if (this.state.phase !== 'open' || !socket || socket.readyState !== OPEN) return false
+    try {
+      socket.send(data)
+    } catch {
+      return false
+    }
+    this.stats.messagesSent += 1
+    return true
+  }
+
+  /** Runs events one at a time, also those raised while effects run, then notifies once. */
+  private dispatch(event: MachineEvent): void {
+    this.pending.push(event)
+    if (this.dispatching) return
+    this.dispatching = true
+    const before = this.state.view
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        this.context.now = this.options.clock.now()
+        const { state, effects } = transition(this.state, next, this.context)
+        this.state = state
+        for (const effect of effects) this.run(effect)
+      }
+    } finally {
+      this.dispatching = false
+    }
+    this.watchEnvironment()
+    if (this.state.view !== before) {
+      for (const listener of [...this.stateListeners]) callSafely(listener)
+    }
+  }
+
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case 'resolve-url':
+        return this.resolveUrl(effect.socket)
+      case 'open-socket':
+        return this.openSocket(effect.socket, effect.url)
+      case 'close-socket':
+        return this.closeSocket(effect.code, effect.reason, effect.detach)
+      case 'start-timer': {
+        this.clearTimer(effect.name)
+        const handle = this.options.clock.setTimeout(() => {
+          this.timers.delete(effect.name)
+          this.dispatch({ type: 'timer', name: effect.name })
+        }, effect.ms)
+        this.timers.set(effect.name, handle)
+        return
+      }
+      case 'cancel-timer':
+        return this.clearTimer(effect.name)
+      case 'send-ping':
+        this.trySend(pingMessage(this.options.heartbeat!))
+        return
+      case 'flush-queue':
+        if (!this.queue || this.queue.size === 0) return
+        this.queue.drain((message) => this.trySend(message))
+        this.dispatch({ type: 'queue-changed', queued: this.queue.size })
+        return
+      case 'record-close': {
+        this.stats.closes += 1
+        const size = this.options.historySize
+        this.history = size === 0 ? [] : [...this.history, effect.close].slice(-size)
+        for (const listener of [...this.closeListeners]) callSafely(() => listener(effect.close))
+        return
+      }
+    }
+  }
+
+  private resolveUrl(socket: number): void {
+    const fail = (error: unknown, fatal: boolean) =>
+      this.dispatch({ type: 'attempt-failed', socket, error: asError(error), fatal })
+    const resolved = (url: unknown) => {
+      try {
+        this.dispatch({ type: 'url-resolved', socket, url: toWebSocketUrl(url) })
+      } catch (error) {
+        // A fixed string will never become valid; a URL function may return a good one next time.
+        fail(error, typeof this.url === 'string')
+      }
+    }
+    if (typeof this.url === 'string') return resolved(this.url)
+    let result: string | Promise<string>
+    try {
+      result = this.url()
+    } catch (error) {
+      return fail(new Error(`The url function threw: ${asError(error).message}`, { cause: error }), false)
+    }
+    if (typeof (result as Promise<string>)?.then !== 'function') return resolved(result)
+    ;(result as Promise<string>).then(resolved, (error: unknown) =>
+      fail(new Error(`The url function rejected: ${asError(error).message}`, { cause: error }), false),
+    )
+  }
+
+  private openSocket(id: number, url: string): void {
+    const { WebSocket: Socket, protocols, binaryType } = this.options
+    if (!Socket) {
+      const error = new Error(
+        'No WebSocket implementation: this environment has no global WebSocket; pass one with the WebSocket option (for example from the "ws" package).',
+      )
+      return this.dispatch({ type: 'attempt-failed', socket: id, error, fatal: true })
+    }
+    let socket: WebSocketLike
+    this.stats.attempts += 1
+    try {
+      socket = protocols === undefined ? new Socket(url) : new Socket(url, protocols)
+      socket.binaryType = binaryType
+    } catch (error) {
+      return this.dispatch({ type: 'attempt-failed', socket: id, error: asError(error), fatal: typeof this.url === 'string' })
+    }
+    this.socket = socket
+    socket.onopen = () => {
+      if (this.socket !== socket) return closeQuietly(socket)
+      this.stats.opens += 1
+      this.dispatch({ type: 'socket-open', socket: id })
+    }
+    socket.onmessage = (event: MessageEvent) => {
+      if (this.socket !== socket) return
+      this.stats.messagesReceived += 1
+      const heartbeat = this.options.heartbeat
+      const pong = heartbeat !== null && isPongSafely(heartbeat.isPong, event.data)
+      this.dispatch({ type: 'socket-message', socket: id, pong })
+      if (pong) return
+      for (const listener of [...this.messageListeners]) callSafely(() => listener(event.data, event))
+    }
+    socket.onclose = (event: CloseEvent) => {
+      if (this.socket !== socket) return
+      this.dispatch({
+        type: 'socket-close',
+        socket: id,
+        code: typeof event.code === 'number' ? event.code : 1006,
+        reason: typeof event.reason === 'string' ? event.reason : '',
+        wasClean: Boolean(event.wasClean),
+      })
+    }
+    // The close event that follows carries what we need; an error listener must exist
+    // anyway because Node implementations throw on unhandled 'error' events.
+    socket.onerror = () => {}
+  }
+
+  private closeSocket(code: number, reason: string, detach: boolean): void {
+    const socket = this.socket
+    if (!socket) return
+    if (detach) {
+      this.socket = null
+      socket.onopen = () => closeQuietly(socket)
+      socket.onmessage = null
+      socket.onclose = null
+    }
+    try {
+      socket.close(code, reason)
+    } catch {
+      // Closing a socket that is already closing or closed throws in some implementations.
+    }
+  }
+
+  private clearTimer(name: TimerName): void {
+    if (!this.timers.has(name)) return
+    this.options.clock.clearTimeout(this.timers.get(name))
+    this.timers.delete(name)
+  }
+
+  /** Listens to the network and page visibility only while the connection is in use. */
+  private watchEnvironment(): void {
+    const status = this.state.view.status
+    const active = !this.state.destroyed && status !== 'idle' && status !== 'closed' && status !== 'failed'
+    if (active && !this.unwatch) {
+      const { network, visibility } = this.options
+      const onNetwork = () => this.dispatch({ type: network.isOnline() ? 'online' : 'offline' })
+      const onVisibility = () => {
+        if (visibility.isVisible()) this.dispatch({ type: 'visible' })
+      }
+      const stopNetwork = network.subscribe(onNetwork)
+      const stopVisibility = visibility.subscribe(onVisibility)
+      this.unwatch = () => {
+        stopNetwork()
+        stopVisibility()
+      }
+    } else if (!active && this.unwatch) {
+      this.unwatch()
+      this.unwatch = null
+    }
+  }
+}
+
+function callSafely(callback: () => void): void {
+  try {
+    callback()
+  } catch (error) {
+    reportListenerError(error)
+  }
+}
+
+function isPongSafely(isPong: (data: unknown) => boolean, data: unknown): boolean {
+  try {
+    return isPong(data)
+  } catch (error) {
+    reportListenerError(error)
+    return false
+  }
+}
+
+function closeQuietly(socket: WebSocketLike): void {
+  try {
+    socket.close(1000, '')
+  } catch {
+    // Already closed.
+  }
+}
+
+/** An Error whose message is safe to show: URLs in it have their secrets redacted. */
+function asError(value: unknown): Error {
+  const message = value instanceof Error ? value.message : String(value)
+  const safe = redactText(message)
+  if (value instanceof Error && safe === message) return value
+  const error = value instanceof Error && value.name === 'SyntaxError' ? new SyntaxError(safe) : new Error(safe)
+  return error
+}
+
+/** Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const encoder = new TextEncoder()
+  if (encoder.encode(text).length <= maxBytes) return text
+  let result = ''
+  let bytes = 0
+  for (const char of text) {
+    const size = encoder.encode(char).length
+    if (bytes + size > maxBytes) break
+    result += char
+    bytes += size
+  }
+  return result
+}

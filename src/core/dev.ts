@@ -1,0 +1,24 @@
+// Bundlers replace process.env.NODE_ENV; without one (plain ESM in a browser) warnings stay on.
+export function isDevelopment(): boolean {
+  try {
+    return typeof process === 'undefined' || process.env?.NODE_ENV !== 'production'
+  } catch {
+    return true
+  }
+}
+
+const warned = new Set<string>()
+
+/** Logs a development warning once per distinct message. */
+export function warnOnce(message: string): void {
+  if (!isDevelopment() || warned.has(message)) return
+  warned.add(message)
+  console.warn(`react-lifeline: ${message}`)
+}
+
+/** Hands an exception thrown by user code to the host's error reporting without breaking the caller. */
+export function reportListenerError(error: unknown): void {
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError
+  if (typeof report === 'function') report(error)
+  else console.error(error)
+}

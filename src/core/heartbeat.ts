@@ -1,0 +1,37 @@
+import type { HeartbeatOptions } from './types'
+
+/** Heartbeat options with every default filled in. */
+export interface ResolvedHeartbeat {
+  interval: number
+  timeout: number
+  message: string | (() => string)
+  isPong: (data: unknown) => boolean
+}
+
+const PING = '{"type":"ping"}'
+
+/** The default pong test: a JSON text whose `type` is `'pong'`. Cheap prefix check first, because it runs on every message. */
+export function isJsonPong(data: unknown): boolean {
+  if (typeof data !== 'string' || !data.includes('pong')) return false
+  try {
+    const parsed = JSON.parse(data) as unknown
+    return typeof parsed === 'object' && parsed !== null && (parsed as { type?: unknown }).type === 'pong'
+  } catch {
+    return false
+  }
+}
+
+export function resolveHeartbeat(option: boolean | HeartbeatOptions | undefined): ResolvedHeartbeat | null {
+  if (!option) return null
+  const given = option === true ? {} : option
+  return {
+    interval: given.interval ?? 25000,
+    timeout: given.timeout ?? 10000,
+    message: given.message ?? PING,
+    isPong: given.isPong ?? isJsonPong,
+  }
+}
+
+export function pingMessage(heartbeat: ResolvedHeartbeat): string {
+  return typeof heartbeat.message === 'function' ? heartbeat.message() : heartbeat.message
+}

@@ -1,0 +1,361 @@
+import { retryDelayAfter } from './backoff'
+import { describeCloseCode } from './close-codes'
+import type { MachineContext, MachineEvent, MachineState, TimerName, Transition } from './machine-types'
+import type { CloseInfo, CloseInitiator, ConnectionState, ConnectionStatus } from './types'
+
+/** The state of a connection that has not started. */
+export function initialState(online: boolean): MachineState {
+  return {
+    view: {
+      status: 'idle',
+      attempt: 0,
+      nextRetryAt: null,
+      lastClose: null,
+      lastOpenAt: null,
+      latency: null,
+      error: null,
+      queued: 0,
+    },
+    socket: 0,
+    phase: 'none',
+    openedAt: null,
+    lastInboundAt: null,
+    pingSentAt: null,
+    awaitingLife: false,
+    online,
+    holders: 0,
+    destroyed: false,
+  }
+}
+
+/**
+ * The connection's whole behaviour as data: the next state and the effects to carry out.
+ * Pure apart from calling the user's `shouldRetry` and the injected `random`.
+ */
+export function transition(state: MachineState, event: MachineEvent, ctx: MachineContext): Transition {
+  if (state.destroyed) return { state, effects: [] }
+  const step = new Step(state, ctx)
+  step.handle(event)
+  return step.finish()
+}
+
+const ALL_TIMERS: TimerName[] = ['retry', 'connect', 'ping', 'pong', 'uptime', 'linger', 'closing']
+
+/** One transition in progress: a mutable copy of the state plus the effects collected so far. */
+class Step {
+  private readonly s: MachineState
+  private readonly view: Partial<ConnectionState> = {}
+  private readonly effects: Transition['effects'] = []
+
+  constructor(
+    private readonly before: MachineState,
+    private readonly ctx: MachineContext,
+  ) {
+    this.s = { ...before }
+  }
+
+  handle(event: MachineEvent): void {
+    const s = this.s
+    switch (event.type) {
+      case 'connect':
+        if (s.phase === 'closing') this.leaveSocket()
+        if (s.phase !== 'none') return
+        if (this.status === 'idle' || this.status === 'closed' || this.status === 'failed') {
+          this.set({ attempt: 0, error: null })
+        }
+        return this.startAttempt(true)
+      case 'reconnect':
+        if (s.phase === 'open') this.record(this.closeInfo(1000, 'reconnect() called', true, 'client'))
+        this.leaveSocket(1000, 'reconnect')
+        this.set({ attempt: 0, error: null })
+        return this.startAttempt(true)
+      case 'close':
+        return this.closeOnPurpose(event.code, event.reason)
+      case 'retain':
+        s.holders += 1
+        this.cancel('linger')
+        if (this.status === 'idle') this.startAttempt(false)
+        return
+      case 'release':
+        s.holders = Math.max(0, s.holders - 1)
+        // Always through a timer, even for lingerMs 0, so StrictMode's instant remount reuses the socket.
+        if (s.holders === 0) this.start('linger', this.ctx.lingerMs)
+        return
+      case 'destroy':
+        this.leaveSocket()
+        for (const name of ALL_TIMERS) this.cancel(name)
+        s.destroyed = true
+        return this.set({ status: 'closed', nextRetryAt: null })
+      case 'online':
+        s.online = true
+        if (this.status === 'offline') this.startAttempt(false)
+        return
+      case 'offline':
+        s.online = false
+        if (s.phase === 'none' && this.status === 'reconnecting') {
+          this.cancel('retry')
+          this.set({ status: 'offline', nextRetryAt: null })
+        }
+        // An open socket may have survived; a ping at once tells quickly whether it did.
+        if (s.phase === 'open' && !s.awaitingLife) this.pingNow()
+        return
+      case 'visible':
+        // Timers are throttled in background tabs, so the socket may have died unnoticed.
+        if (s.phase === 'open' && !s.awaitingLife) this.pingNow()
+        return
+      case 'timer':
+        return this.onTimer(event.name)
+      case 'url-resolved':
+        if (event.socket !== s.socket || s.phase !== 'resolving') return
+        s.phase = 'connecting'
+        this.effects.push({ type: 'open-socket', socket: s.socket, url: event.url })
+        return
+      case 'attempt-failed':
+        if (event.socket !== s.socket || (s.phase !== 'resolving' && s.phase !== 'connecting')) return
+        this.leaveSocket()
+        this.set({ error: event.error })
+        if (event.fatal) return this.set({ status: 'failed', nextRetryAt: null })
+        return this.afterLoss(null)
+      case 'socket-open':
+        if (event.socket !== s.socket || s.phase !== 'connecting') return
+        return this.onOpen()
+      case 'socket-message':
+        if (event.socket !== s.socket || s.phase !== 'open') return
+        return this.onMessage(event.pong)
+      case 'socket-close': {
+        if (event.socket !== s.socket || s.phase === 'none' || s.phase === 'resolving') return
+        if (s.phase === 'closing') {
+          this.record(this.closeInfo(event.code, event.reason, event.wasClean, 'client'))
+          this.leaveSocket()
+          return this.set({ status: 'closed' })
+        }
+        const close = this.closeInfo(event.code, event.reason, event.wasClean, s.online ? 'server' : 'network')
+        this.leaveSocket()
+        return this.afterLoss(close)
+      }
+      case 'queue-changed':
+        this.set({ queued: event.queued })
+        if (event.error) this.set({ error: event.error })
+        return
+      case 'error':
+        return this.set({ error: event.error })
+    }
+  }
+
+  finish(): Transition {
+    const old = this.before.view
+    const changed = (Object.keys(this.view) as (keyof ConnectionState)[]).some((key) => old[key] !== this.view[key])
+    this.s.view = changed ? { ...old, ...this.view } : old
+    return { state: this.s, effects: this.effects }
+  }
+
+  private get status(): ConnectionStatus {
+    return this.view.status ?? this.before.view.status
+  }
+
+  private get attempt(): number {
+    return this.view.attempt ?? this.before.view.attempt
+  }
+
+  private set(patch: Partial<ConnectionState>): void {
+    Object.assign(this.view, patch)
+  }
+
+  private start(name: TimerName, ms: number): void {
+    this.effects.push({ type: 'start-timer', name, ms })
+  }
+
+  private cancel(name: TimerName): void {
+    this.effects.push({ type: 'cancel-timer', name })
+  }
+
+  /** `force`: the user asked, so try even while the network reports offline. */
+  private startAttempt(force: boolean): void {
+    const s = this.s
+    this.cancel('retry')
+    if (!s.online && !force) {
+      this.set({ status: 'offline', nextRetryAt: null })
+      return
+    }
+    s.socket += 1
+    s.phase = 'resolving'
+    this.set({ status: this.attempt === 0 ? 'connecting' : 'reconnecting', nextRetryAt: null })
+    // The timer covers a slow URL function as well as a slow handshake.
+    this.start('connect', this.ctx.connectTimeout)
+    this.effects.push({ type: 'resolve-url', socket: s.socket })
+  }
+
+  private onOpen(): void {
+    const s = this.s
+    const now = this.ctx.now
+    s.phase = 'open'
+    s.openedAt = now
+    s.lastInboundAt = now
+    this.cancel('connect')
+    this.set({ status: 'open', lastOpenAt: now, nextRetryAt: null, error: null })
+    this.effects.push({ type: 'flush-queue' })
+    // The counter resets only after the socket has stayed up: a server that accepts and
+    // drops at once must see growing delays, not a reset-and-hammer loop.
+    if (this.attempt > 0 && this.ctx.retry) this.start('uptime', this.ctx.retry.minUptime)
+    if (this.ctx.heartbeat) this.start('ping', this.ctx.heartbeat.interval)
+  }
+
+  private onMessage(pong: boolean): void {
+    const s = this.s
+    s.lastInboundAt = this.ctx.now
+    if (s.awaitingLife && this.ctx.heartbeat) {
+      // Any frame proves the path is alive, not only the pong.
+      s.awaitingLife = false
+      this.cancel('pong')
+      this.start('ping', this.ctx.heartbeat.interval)
+    }
+    if (pong && s.pingSentAt !== null) {
+      this.set({ latency: this.ctx.now - s.pingSentAt })
+      s.pingSentAt = null
+    }
+  }
+
+  private onTimer(name: TimerName): void {
+    const s = this.s
+    switch (name) {
+      case 'retry':
+        if (s.phase === 'none' && this.status === 'reconnecting') this.startAttempt(false)
+        return
+      case 'connect': {
+        if (s.phase !== 'resolving' && s.phase !== 'connecting') return
+        // A socket stuck in CONNECTING may never fire close; move on without it.
+        const close = this.closeInfo(1006, 'connect timeout', false, 'timeout')
+        this.leaveSocket(1000, 'connect timeout')
+        this.set({ error: new Error(`Connect timeout: no open within ${this.ctx.connectTimeout} ms.`) })
+        return this.afterLoss(close)
+      }
+      case 'ping':
+        if (s.phase === 'open') this.pingNow()
+        return
+      case 'pong': {
+        if (s.phase !== 'open' || !s.awaitingLife) return
+        // A half-open socket's close handshake would never finish: declare it dead now and
+        // ignore whatever it says later.
+        const close = this.closeInfo(1006, 'heartbeat timeout', false, 'heartbeat')
+        this.leaveSocket(1000, 'heartbeat timeout')
+        return this.afterLoss(close)
+      }
+      case 'uptime':
+        if (s.phase === 'open') this.set({ attempt: 0 })
+        return
+      case 'linger':
+        if (s.holders > 0) return
+        this.leaveSocket()
+        for (const timer of ALL_TIMERS) this.cancel(timer)
+        return this.set({ status: 'idle', attempt: 0, nextRetryAt: null })
+      case 'closing':
+        if (s.phase !== 'closing') return
+        this.record(this.closeInfo(1006, 'close handshake timed out', false, 'client'))
+        this.leaveSocket()
+        return this.set({ status: 'closed' })
+    }
+  }
+
+  private pingNow(): void {
+    const s = this.s
+    const heartbeat = this.ctx.heartbeat
+    if (!heartbeat) return
+    this.cancel('ping')
+    this.effects.push({ type: 'send-ping' })
+    s.pingSentAt = this.ctx.now
+    s.awaitingLife = true
+    this.start('pong', heartbeat.timeout)
+  }
+
+  private closeOnPurpose(code: number, reason: string): void {
+    const s = this.s
+    this.cancel('retry')
+    this.cancel('linger')
+    this.set({ nextRetryAt: null })
+    if (s.phase === 'closing') return
+    if (s.phase === 'open' || s.phase === 'connecting') {
+      this.stopSocketTimers()
+      s.phase = 'closing'
+      this.effects.push({ type: 'close-socket', code, reason, detach: false })
+      this.start('closing', this.ctx.connectTimeout)
+      return this.set({ status: 'closing' })
+    }
+    this.leaveSocket()
+    this.set({ status: 'closed' })
+  }
+
+  /** Stops using the current socket: closes it if there is one and forgets it. */
+  private leaveSocket(code = 1000, reason = ''): void {
+    const s = this.s
+    if (s.phase === 'none') return
+    this.effects.push({ type: 'close-socket', code, reason, detach: true })
+    this.stopSocketTimers()
+    this.cancel('closing')
+    // A new id makes every late event of the old socket stale.
+    s.socket += 1
+    s.phase = 'none'
+    s.openedAt = null
+    s.lastInboundAt = null
+  }
+
+  private stopSocketTimers(): void {
+    const s = this.s
+    for (const timer of ['connect', 'ping', 'pong', 'uptime'] as const) this.cancel(timer)
+    s.awaitingLife = false
+    s.pingSentAt = null
+  }
+
+  private closeInfo(code: number, reason: string, wasClean: boolean, initiator: CloseInitiator): CloseInfo {
+    const s = this.s
+    const now = this.ctx.now
+    const opened = s.phase === 'open' || (s.phase === 'closing' && s.openedAt !== null)
+    return {
+      code,
+      reason,
+      wasClean,
+      at: now,
+      openForMs: opened && s.openedAt !== null ? now - s.openedAt : null,
+      idleForMs: opened && s.lastInboundAt !== null ? now - s.lastInboundAt : null,
+      initiator,
+      info: describeCloseCode(code, this.ctx.closeCodes),
+      offline: !s.online,
+    }
+  }
+
+  private record(close: CloseInfo): void {
+    this.set({ lastClose: close })
+    this.effects.push({ type: 'record-close', close })
+  }
+
+  /** Decides what follows a lost socket or a failed attempt: retry later, wait for the network, or stop. */
+  private afterLoss(close: CloseInfo | null): void {
+    if (close) this.record(close)
+    const retry = this.ctx.retry
+    const stopStatus: ConnectionStatus = close?.code === 1000 ? 'closed' : 'failed'
+    if (!retry) return this.set({ status: stopStatus, nextRetryAt: null })
+    const attempt = this.attempt + 1
+    if (close && !this.shouldRetry(close, attempt)) return this.set({ status: stopStatus, nextRetryAt: null })
+    if (attempt > retry.maxAttempts) {
+      return this.set({
+        status: 'failed',
+        nextRetryAt: null,
+        error: new Error(`Gave up after ${retry.maxAttempts} retry attempt(s) (retry.maxAttempts).`),
+      })
+    }
+    this.set({ attempt })
+    if (!this.s.online) return this.set({ status: 'offline', nextRetryAt: null })
+    const delay = retryDelayAfter(close?.code ?? 1006, attempt, retry, this.ctx.random)
+    this.set({ status: 'reconnecting', nextRetryAt: this.ctx.now + delay })
+    this.start('retry', delay)
+  }
+
+  private shouldRetry(close: CloseInfo, attempt: number): boolean {
+    try {
+      return Boolean(this.ctx.retry?.shouldRetry(close, attempt))
+    } catch (error) {
+      // A throwing policy must not wedge the connection: fall back to the close-code table.
+      this.set({ error: new Error(`retry.shouldRetry threw: ${String(error)}`, { cause: error }) })
+      return close.info.retry
+    }
+  }
+}

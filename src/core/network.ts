@@ -1,0 +1,29 @@
+import type { NetworkSource, VisibilitySource } from './types'
+
+// Node, workers and server rendering have no window: there the network counts as online and
+// nothing is listened to, so the same core runs everywhere without guards at the call sites.
+const win: (Window & typeof globalThis) | undefined = typeof window === 'undefined' ? undefined : window
+
+/** Online state from `navigator.onLine` and the window's `online` / `offline` events. */
+export const browserNetwork: NetworkSource = {
+  isOnline: () => (typeof navigator === 'undefined' || typeof navigator.onLine !== 'boolean' ? true : navigator.onLine),
+  subscribe(callback) {
+    if (!win?.addEventListener) return () => {}
+    win.addEventListener('online', callback)
+    win.addEventListener('offline', callback)
+    return () => {
+      win.removeEventListener('online', callback)
+      win.removeEventListener('offline', callback)
+    }
+  },
+}
+
+/** Page visibility from `document.visibilityState`. */
+export const browserVisibility: VisibilitySource = {
+  isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
+  subscribe(callback) {
+    if (typeof document === 'undefined' || !document.addEventListener) return () => {}
+    document.addEventListener('visibilitychange', callback)
+    return () => document.removeEventListener('visibilitychange', callback)
+  },
+}

@@ -1,0 +1,145 @@
+import { DEFAULT_RETRY, type ResolvedRetry } from './backoff'
+import { type ResolvedHeartbeat, resolveHeartbeat } from './heartbeat'
+import { browserNetwork, browserVisibility } from './network'
+import type {
+  Clock,
+  CloseCodeInfo,
+  ConnectionOptions,
+  NetworkSource,
+  VisibilitySource,
+  WebSocketConstructor,
+} from './types'
+
+/** Every option with its default, checked once when the connection is created. */
+export interface ResolvedOptions {
+  protocols: string | string[] | undefined
+  binaryType: 'blob' | 'arraybuffer'
+  connectTimeout: number
+  heartbeat: ResolvedHeartbeat | null
+  retry: ResolvedRetry | null
+  queueMax: number | null
+  lingerMs: number
+  closeCodes: Record<number, Partial<CloseCodeInfo>> | undefined
+  historySize: number
+  WebSocket: WebSocketConstructor | undefined
+  clock: Clock
+  network: NetworkSource
+  visibility: VisibilitySource
+  random: () => number
+}
+
+const globalClock: Clock = {
+  now: () => Date.now(),
+  // Looked up at call time so fake timers installed after import still apply.
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+// RFC 6455 subprotocols are HTTP tokens: visible ASCII without separators.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('react-lifeline: options must be an object (or left out).')
+  }
+  const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...dropUndefined(options.retry ?? {}) }
+  if (retry) checkRetry(retry)
+  const heartbeat = resolveHeartbeat(options.heartbeat)
+  if (heartbeat) {
+    checkDuration('heartbeat.interval', heartbeat.interval, 1)
+    checkDuration('heartbeat.timeout', heartbeat.timeout, 1)
+  }
+  const queue = options.queue ?? { max: 100 }
+  if (queue !== false) checkCount('queue.max', queue.max)
+  const binaryType = options.binaryType ?? 'blob'
+  if (binaryType !== 'blob' && binaryType !== 'arraybuffer') {
+    throw new TypeError(`react-lifeline: binaryType must be 'blob' or 'arraybuffer', got ${describe(binaryType)}.`)
+  }
+  checkProtocols(options.protocols)
+  const resolved: ResolvedOptions = {
+    protocols: options.protocols,
+    binaryType,
+    connectTimeout: options.connectTimeout ?? 10000,
+    heartbeat,
+    retry,
+    queueMax: queue === false ? null : queue.max,
+    lingerMs: options.lingerMs ?? 1000,
+    closeCodes: options.closeCodes,
+    historySize: options.historySize ?? 20,
+    WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined),
+    clock: options.clock ?? globalClock,
+    network: options.network ?? browserNetwork,
+    visibility: options.visibility ?? browserVisibility,
+    random: options.random ?? Math.random,
+  }
+  checkDuration('connectTimeout', resolved.connectTimeout, 1)
+  checkDuration('lingerMs', resolved.lingerMs, 0)
+  checkCount('historySize', resolved.historySize)
+  if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
+    throw new TypeError('react-lifeline: the WebSocket option must be a constructor such as WebSocket from "ws".')
+  }
+  return resolved
+}
+
+function checkRetry(retry: ResolvedRetry): void {
+  checkDuration('retry.initialDelay', retry.initialDelay, 0)
+  checkDuration('retry.maxDelay', retry.maxDelay, 0)
+  checkDuration('retry.minUptime', retry.minUptime, 0)
+  if (retry.maxDelay < retry.initialDelay) {
+    throw new RangeError(
+      `react-lifeline: retry.maxDelay (${retry.maxDelay}) is below retry.initialDelay (${retry.initialDelay}); raise maxDelay.`,
+    )
+  }
+  if (typeof retry.factor !== 'number' || !Number.isFinite(retry.factor) || retry.factor < 1) {
+    throw new RangeError(
+      `react-lifeline: retry.factor must be a finite number of at least 1 (delays that shrink would hammer the server), got ${describe(retry.factor)}.`,
+    )
+  }
+  if (!['full', 'equal', 'none'].includes(retry.jitter)) {
+    throw new TypeError(`react-lifeline: retry.jitter must be 'full', 'equal' or 'none', got ${describe(retry.jitter)}.`)
+  }
+  const max = retry.maxAttempts
+  if (typeof max !== 'number' || Number.isNaN(max) || max < 0 || (Number.isFinite(max) && !Number.isInteger(max))) {
+    throw new RangeError(
+      `react-lifeline: retry.maxAttempts must be a whole number of at least 0, or Infinity, got ${describe(max)}.`,
+    )
+  }
+  if (typeof retry.shouldRetry !== 'function') {
+    throw new TypeError('react-lifeline: retry.shouldRetry must be a function (close, attempt) => boolean.')
+  }
+}
+
+function checkDuration(name: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new RangeError(`react-lifeline: ${name} must be a finite number of milliseconds >= ${min}, got ${describe(value)}.`)
+  }
+}
+
+function checkCount(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new RangeError(`react-lifeline: ${name} must be a whole number >= 0, got ${describe(value)}.`)
+  }
+}
+
+function checkProtocols(protocols: unknown): void {
+  if (protocols === undefined) return
+  const list = Array.isArray(protocols) ? protocols : [protocols]
+  for (const protocol of list) {
+    if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
+      throw new SyntaxError(
+        `react-lifeline: protocols must be subprotocol tokens (letters, digits and !#$%&'*+-.^_\`|~, no spaces or commas), got ${describe(protocol)}.`,
+      )
+    }
+  }
+  if (new Set(list).size !== list.length) {
+    throw new SyntaxError('react-lifeline: protocols must not repeat a subprotocol.')
+  }
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value)
+}

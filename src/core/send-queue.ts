@@ -1,0 +1,38 @@
+export type Outgoing = string | ArrayBufferLike | Blob | ArrayBufferView
+
+/**
+ * Messages waiting for an open socket, oldest first. Bounded so a long outage cannot grow
+ * memory without limit; when full, the oldest message gives way because the newest is most
+ * likely to still matter.
+ */
+export class SendQueue {
+  private items: Outgoing[] = []
+
+  constructor(readonly max: number) {}
+
+  get size(): number {
+    return this.items.length
+  }
+
+  /** Adds a message; returns how many old messages were dropped to make room. */
+  push(message: Outgoing): number {
+    this.items.push(message)
+    const overflow = Math.max(0, this.items.length - this.max)
+    if (overflow > 0) this.items.splice(0, overflow)
+    return overflow
+  }
+
+  /** Hands out messages in order while `send` accepts them; a refused message stays first. */
+  drain(send: (message: Outgoing) => boolean): void {
+    while (this.items.length > 0) {
+      if (!send(this.items[0] as Outgoing)) return
+      this.items.shift()
+    }
+  }
+
+  clear(): number {
+    const count = this.items.length
+    this.items = []
+    return count
+  }
+}

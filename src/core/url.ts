@@ -1,0 +1,36 @@
+import { redactUrl } from './redact'
+
+/**
+ * Checks a WebSocket URL and returns it absolute. A path such as `/live` is taken relative to
+ * the page (http becomes ws, https becomes wss), as browsers do; anything else must be an
+ * absolute ws:// or wss:// URL. Throws a SyntaxError that says what to fix, with secrets redacted.
+ */
+export function toWebSocketUrl(url: unknown): string {
+  if (typeof url !== 'string' || url.trim() === '') {
+    throw new SyntaxError(`Invalid WebSocket URL ${describe(url)}: expected a ws:// or wss:// URL string.`)
+  }
+  const page = typeof location === 'undefined' ? undefined : location.href
+  let parsed: URL
+  try {
+    parsed = url.startsWith('/') && page ? new URL(url, page) : new URL(url)
+  } catch {
+    throw new SyntaxError(`Invalid WebSocket URL "${redactUrl(url)}": expected an absolute ws:// or wss:// URL.`)
+  }
+  if (url.startsWith('/') && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
+    parsed.protocol = parsed.protocol === 'https:' ? 'wss:' : 'ws:'
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new SyntaxError(
+      `Invalid WebSocket URL "${redactUrl(url)}": the scheme must be ws:// or wss://, not ${parsed.protocol}//.`,
+    )
+  }
+  if (parsed.hash) {
+    throw new SyntaxError(`Invalid WebSocket URL "${redactUrl(url)}": a WebSocket URL cannot have a #fragment.`)
+  }
+  return parsed.href
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  return value === null ? 'null' : typeof value
+}
