@@ -45,7 +45,12 @@ export function backoffDelay(attempt: number, retry: ResolvedRetry, random: () =
  * 1013 (Try Again Later) is the server asking for room: waiting at least half the longest
  * delay keeps a fleet of clients from piling back onto an overloaded server.
  */
-export function retryDelayAfter(code: number, attempt: number, retry: ResolvedRetry, random: () => number): number {
+export function retryDelayAfter(
+  code: number,
+  attempt: number,
+  retry: ResolvedRetry,
+  random: () => number,
+): number {
   const delay = backoffDelay(attempt, retry, random)
   return code === 1013 ? Math.max(delay, retry.maxDelay / 2) : delay
 }

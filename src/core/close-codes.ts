@@ -8,20 +8,48 @@ type Entry = [name: string, description: string, retry: boolean]
 const STANDARD_CODES: Record<number, Entry> = {
   1000: ['Normal Closure', 'The connection was closed on purpose and its work is done.', false],
   1001: ['Going Away', 'The server is shutting down or restarting, or the page is navigating away.', true],
-  1002: ['Protocol Error', 'One side broke the WebSocket protocol, so the other ended the connection.', false],
-  1003: ['Unsupported Data', 'The server received a kind of data it cannot accept (for example binary instead of text).', false],
+  1002: [
+    'Protocol Error',
+    'One side broke the WebSocket protocol, so the other ended the connection.',
+    false,
+  ],
+  1003: [
+    'Unsupported Data',
+    'The server received a kind of data it cannot accept (for example binary instead of text).',
+    false,
+  ],
   1004: ['Reserved', 'A reserved code with no meaning of its own; it should never be sent.', true],
   1005: ['No Status Received', 'The connection was closed without a status code.', true],
-  1006: ['Abnormal Closure', 'The connection dropped without a close handshake: the network, a proxy or the server went away.', true],
-  1007: ['Invalid Frame Payload Data', 'A message contained data that does not match its type, such as text that is not valid UTF-8.', false],
-  1008: ['Policy Violation', 'The server refused the connection because it breaks a policy, often failed authentication.', false],
+  1006: [
+    'Abnormal Closure',
+    'The connection dropped without a close handshake: the network, a proxy or the server went away.',
+    true,
+  ],
+  1007: [
+    'Invalid Frame Payload Data',
+    'A message contained data that does not match its type, such as text that is not valid UTF-8.',
+    false,
+  ],
+  1008: [
+    'Policy Violation',
+    'The server refused the connection because it breaks a policy, often failed authentication.',
+    false,
+  ],
   1009: ['Message Too Big', 'A message was larger than the other side accepts.', false],
   1010: ['Mandatory Extension', 'The server did not agree to an extension the client requires.', false],
   1011: ['Internal Error', 'The server hit an unexpected error and ended the connection.', true],
   1012: ['Service Restart', 'The server is restarting; reconnecting shortly should work.', true],
-  1013: ['Try Again Later', 'The server is overloaded or rate limiting; it asks clients to wait before reconnecting.', true],
+  1013: [
+    'Try Again Later',
+    'The server is overloaded or rate limiting; it asks clients to wait before reconnecting.',
+    true,
+  ],
   1014: ['Bad Gateway', 'A gateway or proxy received an invalid response from the server behind it.', true],
-  1015: ['TLS Handshake Failed', 'The secure (TLS) handshake failed, for example because of a bad certificate.', false],
+  1015: [
+    'TLS Handshake Failed',
+    'The secure (TLS) handshake failed, for example because of a bad certificate.',
+    false,
+  ],
 }
 
 /** Close codes a client may pass to `close()`: 1000 and the registered/application ranges. */

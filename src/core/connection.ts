@@ -52,7 +52,9 @@ export class LifelineConnection implements Connection {
 
   constructor(url: UrlSource, options?: ConnectionOptions) {
     if (typeof url !== 'string' && typeof url !== 'function') {
-      throw new TypeError('react-lifeline: url must be a ws:// or wss:// string, or a function returning one.')
+      throw new TypeError(
+        'react-lifeline: url must be a ws:// or wss:// string, or a function returning one.',
+      )
     }
     this.url = url
     this.options = resolveOptions(options)
@@ -76,7 +78,8 @@ export class LifelineConnection implements Connection {
 
   /** Listens to every disconnect as it is recorded in the history. */
   on(event: 'close', listener: (close: CloseInfo) => void): () => void {
-    if (event !== 'close') throw new TypeError(`react-lifeline: unknown event "${String(event)}"; only 'close' exists.`)
+    if (event !== 'close')
+      throw new TypeError(`react-lifeline: unknown event "${String(event)}"; only 'close' exists.`)
     this.closeListeners.add(listener)
     return () => this.closeListeners.delete(listener)
   }
@@ -85,13 +88,18 @@ export class LifelineConnection implements Connection {
     if (this.trySend(data)) return 'sent'
     if (!this.queue || this.queue.max === 0 || this.state.destroyed) {
       this.stats.messagesDropped += 1
-      this.dispatch({ type: 'error', error: new Error('Message dropped: the connection is not open and queueing is off.') })
+      this.dispatch({
+        type: 'error',
+        error: new Error('Message dropped: the connection is not open and queueing is off.'),
+      })
       return 'dropped'
     }
     const dropped = this.queue.push(data)
     this.stats.messagesDropped += dropped
     const error =
-      dropped > 0 ? new Error(`Send queue full (max ${this.queue.max}): dropped the oldest queued message.`) : undefined
+      dropped > 0
+        ? new Error(`Send queue full (max ${this.queue.max}): dropped the oldest queued message.`)
+        : undefined
     this.dispatch({ type: 'queue-changed', queued: this.queue.size, error })
     return 'queued'
   }
@@ -108,6 +116,7 @@ export class LifelineConnection implements Connection {
   }
 
   connect(): void {
+    this.syncNetwork()
     this.dispatch({ type: 'connect' })
   }
 
@@ -117,11 +126,13 @@ export class LifelineConnection implements Connection {
 
   close(code = 1000, reason = ''): void {
     assertClientCloseCode(code)
-    if (typeof reason !== 'string') throw new TypeError('react-lifeline: close(code, reason): reason must be a string.')
+    if (typeof reason !== 'string')
+      throw new TypeError('react-lifeline: close(code, reason): reason must be a string.')
     this.dispatch({ type: 'close', code, reason: truncateUtf8(reason, MAX_REASON_BYTES) })
   }
 
   retain(): () => void {
+    this.syncNetwork()
     this.dispatch({ type: 'retain' })
     let released = false
     return () => {
@@ -154,7 +165,10 @@ export class LifelineConnection implements Connection {
   }
 
   private rejectJson(why: string, cause?: unknown): SendResult {
-    this.dispatch({ type: 'error', error: new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }) })
+    this.dispatch({
+      type: 'error',
+      error: new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }),
+    })
     return 'dropped'
   }
 
@@ -267,7 +281,12 @@ export class LifelineConnection implements Connection {
       socket = protocols === undefined ? new Socket(url) : new Socket(url, protocols)
       socket.binaryType = binaryType
     } catch (error) {
-      return this.dispatch({ type: 'attempt-failed', socket: id, error: asError(error), fatal: typeof this.url === 'string' })
+      return this.dispatch({
+        type: 'attempt-failed',
+        socket: id,
+        error: asError(error),
+        fatal: typeof this.url === 'string',
+      })
     }
     this.socket = socket
     socket.onopen = () => {
@@ -319,6 +338,12 @@ export class LifelineConnection implements Connection {
     if (!this.timers.has(name)) return
     this.options.clock.clearTimeout(this.timers.get(name))
     this.timers.delete(name)
+  }
+
+  // The network is listened to only while in use, so before starting read where it stands.
+  private syncNetwork(): void {
+    if (this.unwatch || this.options.network.isOnline() === this.state.online) return
+    this.dispatch({ type: this.state.online ? 'offline' : 'online' })
   }
 
   /** Listens to the network and page visibility only while the connection is in use. */
@@ -374,7 +399,8 @@ function asError(value: unknown): Error {
   const message = value instanceof Error ? value.message : String(value)
   const safe = redactText(message)
   if (value instanceof Error && safe === message) return value
-  const error = value instanceof Error && value.name === 'SyntaxError' ? new SyntaxError(safe) : new Error(safe)
+  const error =
+    value instanceof Error && value.name === 'SyntaxError' ? new SyntaxError(safe) : new Error(safe)
   return error
 }
 

@@ -1,7 +1,15 @@
-export { DEFAULT_RETRY, backoffCap, backoffDelay } from './backoff'
+export { backoffCap, backoffDelay, DEFAULT_RETRY } from './backoff'
 export { describeCloseCode, isClientCloseCode } from './close-codes'
 export { LifelineConnection } from './connection'
 export { createConnection } from './create-connection'
+export { type DiagnoseOptions, diagnose } from './diagnose'
+export {
+  createDisconnectReport,
+  type DisconnectReport,
+  type DisconnectReportOptions,
+  type DisconnectReportState,
+  type ReportableConnection,
+} from './disconnect-report'
 export { isJsonPong } from './heartbeat'
 export { redactText, redactUrl } from './redact'
 export { getConnection, resetConnections } from './registry'

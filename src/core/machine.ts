@@ -129,7 +129,12 @@ class Step {
           this.leaveSocket()
           return this.set({ status: 'closed' })
         }
-        const close = this.closeInfo(event.code, event.reason, event.wasClean, s.online ? 'server' : 'network')
+        const close = this.closeInfo(
+          event.code,
+          event.reason,
+          event.wasClean,
+          s.online ? 'server' : 'network',
+        )
         this.leaveSocket()
         return this.afterLoss(close)
       }
@@ -144,7 +149,9 @@ class Step {
 
   finish(): Transition {
     const old = this.before.view
-    const changed = (Object.keys(this.view) as (keyof ConnectionState)[]).some((key) => old[key] !== this.view[key])
+    const changed = (Object.keys(this.view) as (keyof ConnectionState)[]).some(
+      (key) => old[key] !== this.view[key],
+    )
     this.s.view = changed ? { ...old, ...this.view } : old
     return { state: this.s, effects: this.effects }
   }

@@ -6,7 +6,8 @@ const win: (Window & typeof globalThis) | undefined = typeof window === 'undefin
 
 /** Online state from `navigator.onLine` and the window's `online` / `offline` events. */
 export const browserNetwork: NetworkSource = {
-  isOnline: () => (typeof navigator === 'undefined' || typeof navigator.onLine !== 'boolean' ? true : navigator.onLine),
+  isOnline: () =>
+    typeof navigator === 'undefined' || typeof navigator.onLine !== 'boolean' ? true : navigator.onLine,
   subscribe(callback) {
     if (!win?.addEventListener) return () => {}
     win.addEventListener('online', callback)

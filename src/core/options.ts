@@ -53,7 +53,9 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   if (queue !== false) checkCount('queue.max', queue.max)
   const binaryType = options.binaryType ?? 'blob'
   if (binaryType !== 'blob' && binaryType !== 'arraybuffer') {
-    throw new TypeError(`react-lifeline: binaryType must be 'blob' or 'arraybuffer', got ${describe(binaryType)}.`)
+    throw new TypeError(
+      `react-lifeline: binaryType must be 'blob' or 'arraybuffer', got ${describe(binaryType)}.`,
+    )
   }
   checkProtocols(options.protocols)
   const resolved: ResolvedOptions = {
@@ -76,7 +78,9 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkDuration('lingerMs', resolved.lingerMs, 0)
   checkCount('historySize', resolved.historySize)
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
-    throw new TypeError('react-lifeline: the WebSocket option must be a constructor such as WebSocket from "ws".')
+    throw new TypeError(
+      'react-lifeline: the WebSocket option must be a constructor such as WebSocket from "ws".',
+    )
   }
   return resolved
 }
@@ -96,10 +100,17 @@ function checkRetry(retry: ResolvedRetry): void {
     )
   }
   if (!['full', 'equal', 'none'].includes(retry.jitter)) {
-    throw new TypeError(`react-lifeline: retry.jitter must be 'full', 'equal' or 'none', got ${describe(retry.jitter)}.`)
+    throw new TypeError(
+      `react-lifeline: retry.jitter must be 'full', 'equal' or 'none', got ${describe(retry.jitter)}.`,
+    )
   }
   const max = retry.maxAttempts
-  if (typeof max !== 'number' || Number.isNaN(max) || max < 0 || (Number.isFinite(max) && !Number.isInteger(max))) {
+  if (
+    typeof max !== 'number' ||
+    Number.isNaN(max) ||
+    max < 0 ||
+    (Number.isFinite(max) && !Number.isInteger(max))
+  ) {
     throw new RangeError(
       `react-lifeline: retry.maxAttempts must be a whole number of at least 0, or Infinity, got ${describe(max)}.`,
     )
@@ -111,7 +122,9 @@ function checkRetry(retry: ResolvedRetry): void {
 
 function checkDuration(name: string, value: unknown, min: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new RangeError(`react-lifeline: ${name} must be a finite number of milliseconds >= ${min}, got ${describe(value)}.`)
+    throw new RangeError(
+      `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}, got ${describe(value)}.`,
+    )
   }
 }
 

@@ -15,8 +15,14 @@ function keyOf(url: string, options?: ConnectionOptions): string {
 // arrow differs on every render and must not cause a warning.
 function signature(options?: ConnectionOptions): string {
   if (!options) return '{}'
-  const { WebSocket: _socket, clock: _clock, network: _network, visibility: _visibility, random: _random, ...rest } =
-    options as ConnectionOptions & Record<string, unknown>
+  const {
+    WebSocket: _socket,
+    clock: _clock,
+    network: _network,
+    visibility: _visibility,
+    random: _random,
+    ...rest
+  } = options as ConnectionOptions & Record<string, unknown>
   for (const key of ['enabled', 'onMessage', 'filter']) delete (rest as Record<string, unknown>)[key]
   return JSON.stringify(rest, (_key, value) => (typeof value === 'function' ? 'fn' : value))
 }

@@ -14,7 +14,9 @@ export function toWebSocketUrl(url: unknown): string {
   try {
     parsed = url.startsWith('/') && page ? new URL(url, page) : new URL(url)
   } catch {
-    throw new SyntaxError(`Invalid WebSocket URL "${redactUrl(url)}": expected an absolute ws:// or wss:// URL.`)
+    throw new SyntaxError(
+      `Invalid WebSocket URL "${redactUrl(url)}": expected an absolute ws:// or wss:// URL.`,
+    )
   }
   if (url.startsWith('/') && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
     parsed.protocol = parsed.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -25,7 +27,9 @@ export function toWebSocketUrl(url: unknown): string {
     )
   }
   if (parsed.hash) {
-    throw new SyntaxError(`Invalid WebSocket URL "${redactUrl(url)}": a WebSocket URL cannot have a #fragment.`)
+    throw new SyntaxError(
+      `Invalid WebSocket URL "${redactUrl(url)}": a WebSocket URL cannot have a #fragment.`,
+    )
   }
   return parsed.href
 }

@@ -1,0 +1,40 @@
+import { detectors } from './diagnose/index'
+import type { CloseCodeInfo, CloseInfo, Diagnosis } from './types'
+
+/** Options of {@link diagnose}. */
+export interface DiagnoseOptions {
+  /** Milliseconds a connection must stay open to count as stable [5000], as `RetryOptions.minUptime`. */
+  minUptime?: number
+  /** The connection's `closeCodes`: application codes with auth-like names count as refusals. */
+  closeCodes?: Record<number, Partial<CloseCodeInfo>>
+}
+
+const DEFAULT_MIN_UPTIME = 5_000
+
+/**
+ * Finds patterns in a disconnect history (oldest first, as `getHistory()` returns it) and
+ * explains them: idle timeouts of proxies, deployments, network loss, refused credentials,
+ * flapping, half-open connections, server errors. Each diagnosis carries the records backing
+ * it. A single ordinary drop is not a pattern, so a short or quiet history yields `[]`.
+ *
+ * @example
+ * for (const d of diagnose(connection.getHistory())) console.warn(d.summary, d.advice)
+ */
+export function diagnose(history: readonly CloseInfo[], options: DiagnoseOptions = {}): Diagnosis[] {
+  // Closes the app asked for say nothing about the server or the path to it.
+  const relevant = history.filter((record) => record.initiator !== 'client')
+  const claimed = new Set<CloseInfo>()
+  const context = {
+    minUptime: options.minUptime ?? DEFAULT_MIN_UPTIME,
+    closeCodes: options.closeCodes ?? {},
+    claimed,
+  }
+  const found: Diagnosis[] = []
+  for (const detect of detectors) {
+    const diagnosis = detect(relevant, context)
+    if (!diagnosis) continue
+    found.push(diagnosis)
+    for (const record of diagnosis.evidence) claimed.add(record)
+  }
+  return found
+}

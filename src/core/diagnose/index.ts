@@ -1,0 +1,25 @@
+import { deploys } from './deploys'
+import type { Detector } from './detector'
+import { flapping } from './flapping'
+import { heartbeat } from './heartbeat'
+import { idleTimeout } from './idle-timeout'
+import { network } from './network'
+import { policy } from './policy'
+import { serverError } from './server-error'
+
+export type { Detector, DetectorContext } from './detector'
+
+/**
+ * Specific causes first, so the records they explain are claimed before the general patterns
+ * look: idle timeouts before deploys (both see 1001), everything before flapping. This is
+ * also the order of the diagnoses `diagnose` returns.
+ */
+export const detectors: readonly Detector[] = [
+  policy,
+  serverError,
+  idleTimeout,
+  heartbeat,
+  network,
+  deploys,
+  flapping,
+]

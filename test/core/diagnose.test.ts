@@ -1,0 +1,474 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { diagnose } from '../../src/core/diagnose'
+import type { CloseInfo, Diagnosis } from '../../src/core/types'
+import {
+  clientClose,
+  closeInfo,
+  failedAttempt,
+  heartbeatDead,
+  idleDrop,
+  MINUTE,
+  offlineDrop,
+  SECOND,
+  shortLived,
+  spaced,
+} from '../support/close-info'
+
+const HOUR = 60 * MINUTE
+
+function ids(history: CloseInfo[], options?: Parameters<typeof diagnose>[1]): string[] {
+  return diagnose(history, options).map((diagnosis) => diagnosis.id)
+}
+
+function find(history: CloseInfo[], id: string, options?: Parameters<typeof diagnose>[1]): Diagnosis {
+  const found = diagnose(history, options).find((diagnosis) => diagnosis.id === id)
+  if (!found) throw new Error(`expected a '${id}' diagnosis, got [${ids(history, options).join(', ')}]`)
+  return found
+}
+
+describe('diagnose', () => {
+  it('finds nothing in an empty history', () => {
+    expect(diagnose([])).toEqual([])
+  })
+
+  it('does not call one 1006 a pattern', () => {
+    expect(diagnose([idleDrop(60 * SECOND)])).toEqual([])
+  })
+
+  it('takes no evidence from closes the app asked for', () => {
+    const history = spaced([
+      clientClose({ openForMs: 300 }),
+      clientClose({ openForMs: 200 }),
+      clientClose({ openForMs: 400 }),
+    ])
+    history.push(
+      ...spaced([
+        clientClose({ code: 1000, idleForMs: 60 * SECOND }),
+        clientClose({ idleForMs: 60 * SECOND }),
+      ]),
+    )
+    expect(diagnose(history)).toEqual([])
+  })
+
+  it('leaves the history untouched', () => {
+    const history = Object.freeze(
+      spaced([idleDrop(60 * SECOND), idleDrop(60 * SECOND), idleDrop(60 * SECOND)]).map((record) =>
+        Object.freeze(record),
+      ),
+    )
+    expect(() => diagnose(history)).not.toThrow()
+  })
+})
+
+describe('idle-timeout', () => {
+  it('finds three drops after about the same idle time', () => {
+    const history = spaced([idleDrop(60_000), idleDrop(60_500), idleDrop(59_600)])
+    const found = find(history, 'idle-timeout')
+    expect(ids(history)).toEqual(['idle-timeout'])
+    expect(found.severity).toBe('warning')
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toContain('3 connections')
+    expect(found.summary).toContain('60 s')
+  })
+
+  it('names nginx and AWS ALB at 60 s and suggests a 30 s heartbeat', () => {
+    const found = find(spaced([idleDrop(60_000), idleDrop(60_300), idleDrop(59_800)]), 'idle-timeout')
+    expect(found.summary).toMatch(/nginx.*proxy_read_timeout/)
+    expect(found.summary).toMatch(/AWS Application Load Balancer/)
+    expect(found.advice).toContain('interval: 30000')
+    expect(found.advice).toContain('proxy_read_timeout')
+  })
+
+  it('names Cloudflare at 100 s and suggests a 50 s heartbeat', () => {
+    const found = find(spaced([idleDrop(100_200), idleDrop(99_700), idleDrop(100_000)]), 'idle-timeout')
+    expect(found.summary).toContain('Cloudflare')
+    expect(found.summary).not.toContain('nginx')
+    expect(found.advice).toContain('interval: 50000')
+  })
+
+  it("names Heroku's router at 55 s, not nginx", () => {
+    const found = find(spaced([idleDrop(55_000), idleDrop(55_400), idleDrop(54_800)]), 'idle-timeout')
+    expect(found.summary).toContain('Heroku')
+    expect(found.summary).not.toContain('nginx')
+    expect(found.advice).toContain('interval: 25000')
+  })
+
+  it('describes an unknown period by its length', () => {
+    const found = find(spaced([idleDrop(75_000), idleDrop(74_000), idleDrop(76_500)]), 'idle-timeout')
+    expect(found.summary).toContain('a proxy or load balancer with an idle timeout of about 75 s')
+    expect(found.advice).toContain('interval: 35000')
+  })
+
+  it('counts proxies that send 1001 on idle', () => {
+    const history = spaced([idleDrop(60_000), closeInfo(1001, { idleForMs: 60_200 }), idleDrop(59_900)])
+    expect(find(history, 'idle-timeout').evidence).toHaveLength(3)
+  })
+
+  it('allows ±2 s on short periods, where 10% is less than the measuring noise', () => {
+    expect(ids(spaced([idleDrop(12_000), idleDrop(13_800), idleDrop(10_500)]))).toEqual(['idle-timeout'])
+  })
+
+  it('must not fire on two drops at 60 s idle', () => {
+    expect(diagnose(spaced([idleDrop(60_000), idleDrop(60_000)]))).toEqual([])
+  })
+
+  it('must not fire on spread-out idle times', () => {
+    expect(diagnose(spaced([idleDrop(30_000), idleDrop(60_000), idleDrop(90_000)]))).toEqual([])
+  })
+
+  it('must not fire on a chatty stream whose drops all come a second after a message', () => {
+    expect(diagnose(spaced([idleDrop(1_000), idleDrop(1_200), idleDrop(900)]))).toEqual([])
+  })
+
+  it('must not fire when three close idle times are a small share of many spread ones', () => {
+    const spread = [10, 20, 30, 45, 80, 120, 150].map((s) => idleDrop(s * SECOND))
+    const history = spaced([
+      ...spread.slice(0, 3),
+      idleDrop(60_000),
+      ...spread.slice(3),
+      idleDrop(61_000),
+      idleDrop(59_000),
+    ])
+    expect(ids(history)).not.toContain('idle-timeout')
+  })
+
+  it('finds the cluster among noise and takes only the cluster as evidence', () => {
+    const timeouts = [idleDrop(60_100), idleDrop(59_400), idleDrop(60_800), idleDrop(60_000)]
+    const history = spaced([
+      clientClose(),
+      timeouts[0]!,
+      closeInfo(1008),
+      failedAttempt(),
+      timeouts[1]!,
+      idleDrop(20_000),
+      closeInfo(1011),
+      timeouts[2]!,
+      idleDrop(140_000),
+      closeInfo(1000, { initiator: 'server' }),
+      timeouts[3]!,
+    ])
+    const found = find(history, 'idle-timeout')
+    expect(found.evidence.map((record) => record.idleForMs)).toEqual([60_100, 59_400, 60_800, 60_000])
+  })
+})
+
+describe('deploys', () => {
+  it('finds three 1001 closes within two minutes', () => {
+    const history = [
+      closeInfo(1001, { at: 0 }),
+      closeInfo(1001, { at: 40 * SECOND }),
+      closeInfo(1001, { at: 90 * SECOND }),
+    ]
+    const found = find(history, 'deploys')
+    expect(ids(history)).toEqual(['deploys'])
+    expect(found.severity).toBe('info')
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toContain('3 times')
+    expect(found.advice).toMatch(/drain/i)
+    expect(found.advice).toMatch(/jitter/)
+  })
+
+  it('counts attempts that failed while the server was down', () => {
+    const history = [
+      closeInfo(1001, { at: 0 }),
+      failedAttempt({ at: 1 * SECOND }),
+      failedAttempt({ at: 3 * SECOND }),
+    ]
+    const found = find(history, 'deploys')
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toContain('2 attempts failed')
+  })
+
+  it('finds repeated bursts of two', () => {
+    const history = [
+      closeInfo(1012, { at: 0 }),
+      closeInfo(1012, { at: 30 * SECOND }),
+      closeInfo(1012, { at: 24 * HOUR }),
+      closeInfo(1001, { at: 24 * HOUR + 20 * SECOND }),
+    ]
+    expect(find(history, 'deploys').summary).toContain('2 bursts')
+  })
+
+  it('must not fire on two 1001 closes in one window', () => {
+    expect(diagnose([closeInfo(1001, { at: 0 }), closeInfo(1001, { at: 30 * SECOND })])).toEqual([])
+  })
+
+  it('must not fire on 1001 closes hours apart', () => {
+    expect(diagnose(spaced([closeInfo(1001), closeInfo(1001), closeInfo(1001)], 3 * HOUR))).toEqual([])
+  })
+
+  it('must not call a proxy that sends 1001 on idle a deployment', () => {
+    const history = spaced(
+      [1, 2, 3, 4].map(() => closeInfo(1001, { idleForMs: 60 * SECOND, openForMs: 61 * SECOND })),
+      62 * SECOND,
+    )
+    expect(ids(history)).toEqual(['idle-timeout'])
+  })
+})
+
+describe('network', () => {
+  it('finds a drop while the browser reported offline', () => {
+    const found = find([offlineDrop()], 'network')
+    expect(found.severity).toBe('info')
+    expect(found.summary).toContain('1 connection dropped while the device was offline')
+  })
+
+  it('reads the offline flag whoever closed the socket', () => {
+    expect(ids([closeInfo(1006, { offline: true })])).toEqual(['network'])
+  })
+
+  it('counts a 1006 right after coming back, but not one minutes later', () => {
+    const offline = offlineDrop({ at: 0 })
+    const rightAfter = failedAttempt({ at: 10 * SECOND })
+    const later = closeInfo(1006, { at: 3 * MINUTE })
+    const found = find([offline, rightAfter, later], 'network')
+    expect(found.evidence).toEqual([offline, rightAfter])
+    expect(found.summary).toContain('1 within 30 s of coming back')
+  })
+
+  it('must not fire on a 1006 while online', () => {
+    expect(diagnose([closeInfo(1006, { offline: false })])).toEqual([])
+  })
+})
+
+describe('policy', () => {
+  it('finds two 1008 closes', () => {
+    const history = spaced([closeInfo(1008), closeInfo(1008)])
+    const found = find(history, 'policy')
+    expect(ids(history)).toEqual(['policy'])
+    expect(found.severity).toBe('error')
+    expect(found.summary).toContain('1008 Policy Violation ×2')
+    expect(found.advice).toMatch(/Retrying cannot help/)
+  })
+
+  it('knows the common auth codes 4001, 4003, 4401 and 4403', () => {
+    expect(ids(spaced([closeInfo(4401), closeInfo(4003)]))).toEqual(['policy'])
+    expect(ids(spaced([closeInfo(4001), closeInfo(4403)]))).toEqual(['policy'])
+  })
+
+  it('reads auth-like names from closeCodes', () => {
+    const history = spaced([closeInfo(4100), closeInfo(4100)])
+    expect(ids(history)).toEqual([])
+    const found = find(history, 'policy', { closeCodes: { 4100: { name: 'Token Expired' } } })
+    expect(found.summary).toContain('4100 Token Expired ×2')
+  })
+
+  it('reads auth-like names the records already carry', () => {
+    const named = (code: number) =>
+      closeInfo(code, { info: { code, name: 'Unauthorized', description: '', retry: false } })
+    expect(ids(spaced([named(4999), named(4999)]))).toEqual(['policy'])
+  })
+
+  it('explains a server that accepts and then refuses as policy, not flapping', () => {
+    const history = spaced([shortLived(300, 1008), shortLived(250, 1008), shortLived(400, 1008)], 5 * SECOND)
+    expect(ids(history)).toEqual(['policy'])
+  })
+
+  it('must not fire on one 1008', () => {
+    expect(diagnose([closeInfo(1008)])).toEqual([])
+  })
+
+  it('must not fire on application codes that are not about auth', () => {
+    const roomClosed = { 4000: { name: 'Room Closed' } }
+    expect(diagnose(spaced([closeInfo(4000), closeInfo(4000)]), { closeCodes: roomClosed })).toEqual([])
+  })
+})
+
+describe('flapping', () => {
+  it('finds three connections in a row that drop within minUptime', () => {
+    const history = spaced([shortLived(800), shortLived(1_200), shortLived(300)], 3 * SECOND)
+    const found = find(history, 'flapping')
+    expect(ids(history)).toEqual(['flapping'])
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toContain('3 connections in a row')
+    expect(found.summary).toContain('0.3 s to 1.2 s')
+  })
+
+  it('is not interrupted by attempts that never opened', () => {
+    const history = spaced(
+      [shortLived(800), failedAttempt(), shortLived(900), failedAttempt(), shortLived(700)],
+      3 * SECOND,
+    )
+    expect(find(history, 'flapping').evidence).toHaveLength(3)
+  })
+
+  it('uses the minUptime option', () => {
+    const history = spaced([shortLived(7_000), shortLived(6_000), shortLived(8_000)], 10 * SECOND)
+    expect(ids(history)).toEqual([])
+    expect(ids(history, { minUptime: 10_000 })).toEqual(['flapping'])
+  })
+
+  it('must not fire when a stable connection breaks the run', () => {
+    const history = spaced([
+      shortLived(800),
+      shortLived(900),
+      closeInfo(1006),
+      shortLived(700),
+      shortLived(600),
+    ])
+    expect(diagnose(history)).toEqual([])
+  })
+
+  it('must not fire on long-lived connections closing with 1006', () => {
+    expect(diagnose(spaced(Array.from({ length: 10 }, () => closeInfo(1006))))).toEqual([])
+  })
+
+  it('must not fire on attempts that never opened', () => {
+    expect(
+      diagnose(
+        spaced(
+          Array.from({ length: 5 }, () => failedAttempt()),
+          5 * SECOND,
+        ),
+      ),
+    ).toEqual([])
+  })
+})
+
+describe('heartbeat', () => {
+  it('finds two dead connections and reports the median detection time', () => {
+    const history = spaced([heartbeatDead(35_000), heartbeatDead(35_000)])
+    const found = find(history, 'heartbeat')
+    expect(ids(history)).toEqual(['heartbeat'])
+    expect(found.summary).toContain('2 dead connections after about 35 s')
+    expect(found.summary).toContain('half-open')
+  })
+
+  it('takes the median, not the mean', () => {
+    const history = spaced([heartbeatDead(31_000), heartbeatDead(35_000), heartbeatDead(90_000)])
+    expect(find(history, 'heartbeat').summary).toContain('about 35 s')
+  })
+
+  it('must not fire on one dead connection', () => {
+    expect(diagnose([heartbeatDead(35_000)])).toEqual([])
+  })
+})
+
+describe('server-error', () => {
+  it('finds two 1011 closes', () => {
+    const history = spaced([closeInfo(1011), closeInfo(1011)])
+    const found = find(history, 'server-error')
+    expect(ids(history)).toEqual(['server-error'])
+    expect(found.severity).toBe('error')
+    expect(found.summary).toContain('2 times')
+  })
+
+  it('must not fire on one 1011', () => {
+    expect(diagnose([closeInfo(1011)])).toEqual([])
+  })
+})
+
+describe('mixed histories', () => {
+  it('finds every pattern in one noisy history, each record explained once', () => {
+    const day = 24 * HOUR
+    const history = [
+      idleDrop(60_200, { at: 1 * HOUR }),
+      clientClose({ at: 2 * HOUR }),
+      closeInfo(1008, { at: 3 * HOUR }),
+      idleDrop(59_700, { at: 4 * HOUR }),
+      closeInfo(1001, { at: 5 * HOUR }),
+      failedAttempt({ at: 5 * HOUR + 2 * SECOND }),
+      failedAttempt({ at: 5 * HOUR + 5 * SECOND }),
+      idleDrop(25_000, { at: 6 * HOUR }),
+      offlineDrop({ at: 7 * HOUR }),
+      idleDrop(60_600, { at: 8 * HOUR }),
+      closeInfo(4401, { at: day }),
+      closeInfo(1011, { at: day + HOUR }),
+    ]
+    const found = diagnose(history)
+    expect(found.map((diagnosis) => diagnosis.id)).toEqual(['policy', 'idle-timeout', 'network', 'deploys'])
+    const evidence = found.flatMap((diagnosis) => diagnosis.evidence)
+    expect(new Set(evidence).size).toBe(evidence.length)
+  })
+
+  const codes = [1000, 1001, 1005, 1006, 1008, 1011, 1012, 4000, 4001, 4401]
+  const initiators = ['server', 'client', 'heartbeat', 'timeout', 'network'] as const
+
+  const anyHistory = fc
+    .array(
+      fc.record({
+        gap: fc.integer({ min: 0, max: 2 * HOUR }),
+        code: fc.constantFrom(...codes),
+        openForMs: fc.option(fc.integer({ min: 0, max: 30 * MINUTE })),
+        idleForMs: fc.option(fc.integer({ min: 0, max: 5 * MINUTE })),
+        initiator: fc.constantFrom(...initiators),
+        offline: fc.option(fc.boolean(), { nil: undefined }),
+      }),
+      { maxLength: 40 },
+    )
+    .map((rows) => {
+      let at = 0
+      return rows.map(({ gap, code, ...fields }) => {
+        at += gap
+        return closeInfo(code, { ...fields, at })
+      })
+    })
+
+  it('holds its invariants on any history', () => {
+    fc.assert(
+      fc.property(anyHistory, (history) => {
+        const found = diagnose(history)
+        const evidence = found.flatMap((diagnosis) => diagnosis.evidence)
+        expect(new Set(found.map((diagnosis) => diagnosis.id)).size).toBe(found.length)
+        expect(new Set(evidence).size).toBe(evidence.length)
+        for (const record of evidence) {
+          expect(history).toContain(record)
+          expect(record.initiator).not.toBe('client')
+        }
+        for (const diagnosis of found) {
+          expect(diagnosis.evidence.length).toBeGreaterThan(0)
+          expect(diagnosis.summary).not.toMatch(/NaN|undefined|Infinity/)
+          expect(diagnosis.advice).not.toMatch(/NaN|undefined|Infinity/)
+        }
+      }),
+    )
+  })
+
+  it('gives the same answer with client closes mixed in anywhere', () => {
+    const withClients = anyHistory.chain((history) =>
+      fc.tuple(fc.constant(history), fc.array(fc.nat({ max: history.length }), { maxLength: 10 })),
+    )
+    fc.assert(
+      fc.property(withClients, ([history, positions]) => {
+        const mixed = [...history]
+        for (const position of positions) {
+          const at = mixed[position - 1]?.at ?? 0
+          mixed.splice(position, 0, clientClose({ at, openForMs: 100, idleForMs: 60 * SECOND }))
+        }
+        expect(diagnose(mixed)).toEqual(diagnose(history))
+      }),
+    )
+  })
+
+  it('finds an idle timeout of any period among any ordinary noise', () => {
+    const noise = fc.constantFrom(
+      () => clientClose(),
+      () => closeInfo(1000, { initiator: 'server' }),
+      () => closeInfo(1006),
+      () => failedAttempt(),
+      () => closeInfo(1008),
+      () => closeInfo(1011),
+      () => heartbeatDead(35_000),
+      () => closeInfo(1001),
+    )
+    const scenario = fc.record({
+      periodMs: fc.integer({ min: 11 * SECOND, max: 10 * MINUTE }),
+      offsets: fc.array(fc.double({ min: -0.03, max: 0.03, noNaN: true }), { minLength: 3, maxLength: 6 }),
+      noise: fc.array(noise, { maxLength: 12 }),
+      seed: fc.nat(),
+    })
+    fc.assert(
+      fc.property(scenario, ({ periodMs, offsets, noise, seed }) => {
+        const timeouts = offsets.map((offset) => idleDrop(Math.round(periodMs * (1 + offset))))
+        const records = [...timeouts, ...noise.map((make) => make())]
+        // A seeded shuffle keeps the case reproducible when fast-check shrinks it.
+        const order = records.map((record, index) => ({ record, key: (index * 7919 + seed) % 104729 }))
+        order.sort((a, b) => a.key - b.key)
+        const history = spaced(order.map(({ record }) => record))
+        const found = find(history, 'idle-timeout')
+        expect(found.evidence).toHaveLength(timeouts.length)
+      }),
+    )
+  })
+})
