@@ -1,10 +1,10 @@
 import { assertClientCloseCode } from './close-codes'
-import { reportListenerError } from './dev'
+import { reportListenerError, warnOnce } from './dev'
 import { pingMessage } from './heartbeat'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
 import { type ResolvedOptions, resolveOptions } from './options'
-import { redactText } from './redact'
+import { redactText, redactUrl } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
 import type {
   CloseInfo,
@@ -274,6 +274,11 @@ export class LifelineConnection implements Connection {
         'No WebSocket implementation: this environment has no global WebSocket; pass one with the WebSocket option (for example from the "ws" package).',
       )
       return this.dispatch({ type: 'attempt-failed', socket: id, error, fatal: true })
+    }
+    if (url.startsWith('ws:') && typeof location !== 'undefined' && location.protocol === 'https:') {
+      warnOnce(
+        `connecting to ${redactUrl(url)} with ws:// from a page served over https: the traffic is unencrypted and browsers block it as mixed content. Use wss://.`,
+      )
     }
     let socket: WebSocketLike
     this.stats.attempts += 1

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { LifelineConnection } from '../../src/core/connection'
 import { fakeConnection } from '../support/fake-connection'
+import { FakeWebSocket } from '../support/fake-websocket'
 
 /** Lets pending promise callbacks run (the URL function may be async). */
 const settle = () => new Promise<void>((resolve) => queueMicrotask(resolve))
@@ -117,5 +118,32 @@ describe('URLs', () => {
       expect(connection.getState().error?.message).toMatch(/pass one with the WebSocket option/)
     }
     connection.destroy()
+  })
+})
+
+describe('transport hygiene', () => {
+  it('warns once in development when an https page connects with ws://', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    vi.stubGlobal('location', { protocol: 'https:', href: 'https://app.test/' })
+    const { connection, clock } = fakeConnection(
+      { retry: { jitter: 'none' } },
+      'ws://plain.test/s?token=hush',
+    )
+    connection.connect()
+    FakeWebSocket.last.closeFromServer(1006)
+    clock.next()
+    expect(warn).toHaveBeenCalledOnce()
+    expect(warn.mock.calls[0]?.[0]).toMatch(/Use wss:\/\//)
+    expect(warn.mock.calls[0]?.[0]).not.toContain('hush')
+    vi.unstubAllGlobals()
+    warn.mockRestore()
+  })
+
+  it('resolves a path against the page, turning https into wss', () => {
+    vi.stubGlobal('location', { protocol: 'https:', href: 'https://app.test/room/1' })
+    const { connection, socket } = fakeConnection({}, '/live?x=1')
+    connection.connect()
+    expect(socket().url).toBe('wss://app.test/live?x=1')
+    vi.unstubAllGlobals()
   })
 })
