@@ -213,7 +213,7 @@ export class LifelineConnection implements Connection {
       case 'open-socket':
         return this.openSocket(effect.socket, effect.url)
       case 'close-socket':
-        return this.closeSocket(effect.code, effect.reason, effect.detach)
+        return this.closeSocket(effect.code, effect.reason, effect.detach, effect.dead === true)
       case 'start-timer': {
         this.clearTimer(effect.name)
         const handle = this.options.clock.setTimeout(() => {
@@ -323,9 +323,23 @@ export class LifelineConnection implements Connection {
     socket.onerror = () => {}
   }
 
-  private closeSocket(code: number, reason: string, detach: boolean): void {
+  private closeSocket(code: number, reason: string, detach: boolean, dead: boolean): void {
     const socket = this.socket
     if (!socket) return
+    // Node's `ws` would hold a dead socket for 30 s awaiting the close frame; terminate() frees
+    // it now. Browsers have no such call and drop the socket on their own.
+    const terminate = (socket as { terminate?: () => void }).terminate
+    if (dead && typeof terminate === 'function') {
+      this.socket = null
+      socket.onclose = null
+      socket.onmessage = null
+      try {
+        terminate.call(socket)
+      } catch {
+        // Already gone.
+      }
+      return
+    }
     if (detach) {
       this.socket = null
       socket.onopen = () => closeQuietly(socket)

@@ -48,8 +48,11 @@ export type MachineEvent =
 export type Effect =
   | { type: 'resolve-url'; socket: number }
   | { type: 'open-socket'; socket: number; url: string }
-  /** Close the current socket object (if any); `detach`: also stop listening to it. */
-  | { type: 'close-socket'; code: number; reason: string; detach: boolean }
+  /**
+   * Close the current socket object (if any); `detach`: also stop listening to it; `dead`: the
+   * path is gone, so drop it without waiting for a close handshake where the socket allows.
+   */
+  | { type: 'close-socket'; code: number; reason: string; detach: boolean; dead?: boolean }
   | { type: 'start-timer'; name: TimerName; ms: number }
   | { type: 'cancel-timer'; name: TimerName }
   | { type: 'send-ping' }

@@ -232,7 +232,7 @@ class Step {
         if (s.phase !== 'resolving' && s.phase !== 'connecting') return
         // A socket stuck in CONNECTING may never fire close; move on without it.
         const close = this.closeInfo(1006, 'connect timeout', false, 'timeout')
-        this.leaveSocket(1000, 'connect timeout')
+        this.leaveSocket(1000, 'connect timeout', true)
         this.set({ error: new Error(`Connect timeout: no open within ${this.ctx.connectTimeout} ms.`) })
         return this.afterLoss(close)
       }
@@ -244,7 +244,7 @@ class Step {
         // A half-open socket's close handshake would never finish: declare it dead now and
         // ignore whatever it says later.
         const close = this.closeInfo(1006, 'heartbeat timeout', false, 'heartbeat')
-        this.leaveSocket(1000, 'heartbeat timeout')
+        this.leaveSocket(1000, 'heartbeat timeout', true)
         return this.afterLoss(close)
       }
       case 'uptime':
@@ -292,10 +292,10 @@ class Step {
   }
 
   /** Stops using the current socket: closes it if there is one and forgets it. */
-  private leaveSocket(code = 1000, reason = ''): void {
+  private leaveSocket(code = 1000, reason = '', dead = false): void {
     const s = this.s
     if (s.phase === 'none') return
-    this.effects.push({ type: 'close-socket', code, reason, detach: true })
+    this.effects.push({ type: 'close-socket', code, reason, detach: true, dead })
     this.stopSocketTimers()
     this.cancel('closing')
     // A new id makes every late event of the old socket stale.
