@@ -1,15 +1,40 @@
+import { resolve } from 'node:path'
 import { defineConfig } from 'tsup'
 
-// Two entries, ESM + CJS + declarations. React and use-sync-external-store stay external so
-// apps dedupe them; splitting off keeps each entry self-contained for simple tree-shaking checks.
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'core/index': 'src/core/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  treeshake: true,
-  target: 'es2020',
-  external: ['react', 'react-dom', 'use-sync-external-store'],
-  onSuccess: 'cp src/react/banner.css dist/banner.css',
-})
+const coreDir = resolve('src/core')
+
+// The React entry reaches the core through the package's own `react-lifeline/core` export
+// instead of bundling a second copy: one copy means one registry, so an app importing both
+// entries still shares one socket per URL.
+const coreAsPackage = {
+  name: 'core-as-package',
+  setup(build: { onResolve: (options: { filter: RegExp }, callback: (args: any) => any) => void }) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.importer.startsWith(coreDir)) return undefined
+      const target = resolve(args.resolveDir, args.path)
+      if (target === coreDir || target.startsWith(`${coreDir}/`)) return { path: 'react-lifeline/core', external: true }
+      return undefined
+    })
+  },
+}
+
+export default defineConfig([
+  {
+    entry: { 'core/index': 'src/core/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'es2020',
+  },
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2020',
+    external: ['react', 'react-dom', 'use-sync-external-store', 'react-lifeline/core'],
+    esbuildPlugins: [coreAsPackage],
+    onSuccess: 'cp src/react/banner.css dist/banner.css',
+  },
+])

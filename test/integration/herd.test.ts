@@ -42,7 +42,8 @@ describe('a herd of clients after a server restart', () => {
       `[herd] ${CLIENTS} clients: ${attempts.length} handshakes after the restart over ${spreadMs} ms; busiest ${WINDOW_MS} ms window: ${busiest}`,
     )
     expect(attempts).toHaveLength(CLIENTS)
-    expect(busiest).toBeLessThanOrEqual(20)
+    // Uniform draws put about 12 in the busiest window; 25 (half the herd) leaves room for a loaded CI machine.
+    expect(busiest).toBeLessThanOrEqual(25)
     expect(server.connections).toBe(CLIENTS)
   })
 
