@@ -15,7 +15,13 @@ for (const file of readdirSync('dist/core')) {
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
 const { messages } = await publint({ pkgDir: '.', strict: true })
 for (const message of messages) problems.push(`publint: ${formatMessage(message, pkg)}`)
-for (const target of ['dist/index.js', 'dist/index.cjs', 'dist/core/index.js', 'dist/core/index.cjs', 'dist/banner.css']) {
+for (const target of [
+  'dist/index.js',
+  'dist/index.cjs',
+  'dist/core/index.js',
+  'dist/core/index.cjs',
+  'dist/banner.css',
+]) {
   if (!statSync(target, { throwIfNoEntry: false })) problems.push(`${target} is missing from the build.`)
 }
 if (problems.length > 0) {
