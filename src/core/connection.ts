@@ -28,12 +28,12 @@ const MAX_REASON_BYTES = 123
  */
 export class LifelineConnection implements Connection {
   readonly url: UrlSource
-  readonly options: ResolvedOptions
+  private resolved: ResolvedOptions
   private state: MachineState
-  private readonly context: MachineContext
+  private context: MachineContext
   private socket: WebSocketLike | null = null
   private readonly timers = new Map<TimerName, unknown>()
-  private readonly queue: SendQueue | null
+  private queue: SendQueue | null
   private history: readonly CloseInfo[] = []
   private readonly stats: ConnectionStats = {
     opens: 0,
@@ -57,11 +57,31 @@ export class LifelineConnection implements Connection {
       )
     }
     this.url = url
-    this.options = resolveOptions(options)
-    const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = this.options
-    this.context = { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random }
-    this.queue = this.options.queueMax === null ? null : new SendQueue(this.options.queueMax)
-    this.state = initialState(this.options.network.isOnline())
+    this.resolved = resolveOptions(options)
+    this.context = contextOf(this.resolved)
+    this.queue = queueOf(this.resolved)
+    this.state = initialState(this.resolved.network.isOnline())
+  }
+
+  /** The options in force, every default filled in. */
+  get options(): ResolvedOptions {
+    return this.resolved
+  }
+
+  /**
+   * Replaces the options of a connection that has never started. The shared registry uses it
+   * when the first caller for a URL only watched (a banner at the app root renders before the
+   * component that brings the options).
+   */
+  configure(options: ConnectionOptions): boolean {
+    if (this.stats.attempts > 0 || this.state.holders > 0 || this.state.view.status !== 'idle') return false
+    const resolved = resolveOptions(options)
+    this.resolved = resolved
+    this.context = contextOf(resolved)
+    const queued = this.queue?.drainAll() ?? []
+    this.queue = queueOf(resolved)
+    for (const message of queued) this.send(message)
+    return true
   }
 
   getState = (): ConnectionState => this.state.view
@@ -192,7 +212,7 @@ export class LifelineConnection implements Connection {
     const before = this.state.view
     try {
       for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        this.context.now = this.options.clock.now()
+        this.context.now = this.resolved.clock.now()
         const { state, effects } = transition(this.state, next, this.context)
         this.state = state
         for (const effect of effects) this.run(effect)
@@ -216,7 +236,7 @@ export class LifelineConnection implements Connection {
         return this.closeSocket(effect.code, effect.reason, effect.detach, effect.dead === true)
       case 'start-timer': {
         this.clearTimer(effect.name)
-        const handle = this.options.clock.setTimeout(() => {
+        const handle = this.resolved.clock.setTimeout(() => {
           this.timers.delete(effect.name)
           this.dispatch({ type: 'timer', name: effect.name })
         }, effect.ms)
@@ -226,7 +246,7 @@ export class LifelineConnection implements Connection {
       case 'cancel-timer':
         return this.clearTimer(effect.name)
       case 'send-ping':
-        this.trySend(pingMessage(this.options.heartbeat!))
+        this.trySend(pingMessage(this.resolved.heartbeat!))
         return
       case 'flush-queue':
         if (!this.queue || this.queue.size === 0) return
@@ -235,7 +255,7 @@ export class LifelineConnection implements Connection {
         return
       case 'record-close': {
         this.stats.closes += 1
-        const size = this.options.historySize
+        const size = this.resolved.historySize
         this.history = size === 0 ? [] : [...this.history, effect.close].slice(-size)
         for (const listener of [...this.closeListeners]) callSafely(() => listener(effect.close))
         return
@@ -302,7 +322,7 @@ export class LifelineConnection implements Connection {
     socket.onmessage = (event: MessageEvent) => {
       if (this.socket !== socket) return
       this.stats.messagesReceived += 1
-      const heartbeat = this.options.heartbeat
+      const heartbeat = this.resolved.heartbeat
       const pong = heartbeat !== null && isPongSafely(heartbeat.isPong, event.data)
       this.dispatch({ type: 'socket-message', socket: id, pong })
       if (pong) return
@@ -355,13 +375,13 @@ export class LifelineConnection implements Connection {
 
   private clearTimer(name: TimerName): void {
     if (!this.timers.has(name)) return
-    this.options.clock.clearTimeout(this.timers.get(name))
+    this.resolved.clock.clearTimeout(this.timers.get(name))
     this.timers.delete(name)
   }
 
   // The network is listened to only while in use, so before starting read where it stands.
   private syncNetwork(): void {
-    if (this.unwatch || this.options.network.isOnline() === this.state.online) return
+    if (this.unwatch || this.resolved.network.isOnline() === this.state.online) return
     this.dispatch({ type: this.state.online ? 'offline' : 'online' })
   }
 
@@ -386,6 +406,15 @@ export class LifelineConnection implements Connection {
       this.unwatch = null
     }
   }
+}
+
+function contextOf(options: ResolvedOptions): MachineContext {
+  const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = options
+  return { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random }
+}
+
+function queueOf(options: ResolvedOptions): SendQueue | null {
+  return options.queueMax === null ? null : new SendQueue(options.queueMax)
 }
 
 function callSafely(callback: () => void): void {

@@ -43,6 +43,13 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   const existing = shared.get(key)
   if (existing) {
     const wanted = signature(options)
+    // Created by a caller that only watches (no options) and never started: the first caller
+    // that brings options is the one whose options should count.
+    if (options && !withOptions.has(existing) && existing.configure(options)) {
+      withOptions.add(existing)
+      registeredSignatures.set(existing, wanted)
+      return existing
+    }
     if (options && wanted !== registeredSignatures.get(existing)) {
       warnOnce(
         `getConnection("${url}") was called with options that differ from those the shared connection was created with; the first options stay in force. Create the connection once with createConnection() and pass it instead.`,
@@ -53,6 +60,7 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   const connection = new LifelineConnection(url, options)
   shared.set(key, connection)
   registeredSignatures.set(connection, signature(options))
+  if (options) withOptions.add(connection)
   let started = false
   const stop = connection.subscribe(() => {
     const { status } = connection.getState()
@@ -67,6 +75,7 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
 }
 
 const registeredSignatures = new WeakMap<LifelineConnection, string>()
+const withOptions = new WeakSet<LifelineConnection>()
 
 /** Destroys every shared connection; for tests and hot reloading. */
 export function resetConnections(): void {

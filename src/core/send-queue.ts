@@ -30,6 +30,13 @@ export class SendQueue {
     }
   }
 
+  /** Empties the queue, handing back what it held in order. */
+  drainAll(): Outgoing[] {
+    const items = this.items
+    this.items = []
+    return items
+  }
+
   clear(): number {
     const count = this.items.length
     this.items = []

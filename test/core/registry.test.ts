@@ -52,3 +52,32 @@ describe('getConnection', () => {
     expect(getConnection('ws://h/destroy')).not.toBe(first)
   })
 })
+
+describe('getConnection option order', () => {
+  it('lets the first caller with options configure a connection a watcher created', () => {
+    const watcher = getConnection('ws://h/order')
+    expect(watcher.options.heartbeat).toBeNull()
+    const holder = getConnection('ws://h/order', { heartbeat: true, WebSocket: FakeWebSocketConstructor })
+    expect(holder).toBe(watcher)
+    expect(holder.options.heartbeat).not.toBeNull()
+    expect(holder.options.WebSocket).toBe(FakeWebSocketConstructor)
+  })
+
+  it('keeps messages queued before the options arrived', () => {
+    FakeWebSocket.reset()
+    const watcher = getConnection('ws://h/order-queue')
+    watcher.send('early')
+    getConnection('ws://h/order-queue', { WebSocket: FakeWebSocketConstructor }).connect()
+    FakeWebSocket.last.open()
+    expect(FakeWebSocket.last.sent).toEqual(['early'])
+  })
+
+  it('does not reconfigure a connection that has started', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const first = getConnection('ws://h/order-started', { WebSocket: FakeWebSocketConstructor })
+    first.connect()
+    getConnection('ws://h/order-started', { heartbeat: true, WebSocket: FakeWebSocketConstructor })
+    expect(first.options.heartbeat).toBeNull()
+    expect(warn).toHaveBeenCalledOnce()
+  })
+})

@@ -1,0 +1,121 @@
+import { type ReactElement, type ReactNode, useMemo } from 'react'
+import type { Clock, Connection, ConnectionOptions, ConnectionState } from '../core/types'
+import { type BannerMessages, type BannerState, DEFAULT_BANNER_MESSAGES, textOf } from './banner-messages'
+import { useBannerPhase } from './use-banner-phase'
+import { useCountdown } from './use-countdown'
+import { useTargetConnection } from './use-target-connection'
+import { useConnectionState } from './useConnectionState'
+
+/** What the banner's render function can do. */
+export interface BannerActions {
+  /** Start now; while waiting to retry, retry now. */
+  connect(): void
+  /** Drop the current socket and connect again now. */
+  reconnect(): void
+}
+
+/** Props of `<ConnectionBanner>`; everything but `target` is optional. */
+export interface ConnectionBannerProps {
+  /** A URL (the shared connection) or a connection. The banner observes; it does not hold it open. */
+  target: string | Connection
+  /** How long a problem must last before the banner shows it, so blips never flash [1000]. */
+  showAfterMs?: number
+  /** How long 'Reconnected' stays after recovering [2000]. */
+  reconnectedMs?: number
+  /** Replacements for any of the default texts. */
+  messages?: Partial<BannerMessages>
+  /** Added to `lifeline-banner` on the live region. */
+  className?: string
+  /** Replaces the default content; called only while the banner has something to show. */
+  children?: (state: BannerState, actions: BannerActions) => ReactNode
+  /** Time source for the delays and the countdown [the connection's clock, else the global timers]. */
+  clock?: Clock
+  /** Options used only if the banner is the first to ask for the shared connection of `target`. */
+  options?: ConnectionOptions
+}
+
+const globalClock: Clock = {
+  now: () => Date.now(),
+  // Looked up when called, so fake timers installed later still apply.
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+/**
+ * Tells people, in words, what the connection is doing: nothing while open; after a drop that
+ * lasts `showAfterMs`, 'Reconnecting in 4s, attempt 3' (counting down), 'Offline',
+ * 'Failed: Policy Violation' with the close code and reason, and a 'Retry now' button; then
+ * 'Reconnected' for `reconnectedMs`. The live region stays in the document while empty, so
+ * screen readers are listening before the first message arrives.
+ */
+export function ConnectionBanner({
+  target,
+  showAfterMs = 1000,
+  reconnectedMs = 2000,
+  messages,
+  className,
+  children,
+  clock,
+  options,
+}: ConnectionBannerProps): ReactElement {
+  const connection = useTargetConnection(target, options)
+  const state = useConnectionState(connection, selectAll)
+  const time = clock ?? clockOf(connection)
+  const phase = useBannerPhase(state, showAfterMs, reconnectedMs, time)
+  const secondsUntilRetry = useCountdown(state.nextRetryAt, phase === 'reconnecting', time)
+
+  const actions = useMemo<BannerActions>(
+    () => ({ connect: () => connection?.connect(), reconnect: () => connection?.reconnect() }),
+    [connection],
+  )
+  const bannerState: BannerState = {
+    ...state,
+    phase,
+    secondsUntilRetry: phase === 'reconnecting' ? secondsUntilRetry : null,
+  }
+  const alert = phase === 'failed'
+
+  return (
+    <div
+      className={className ? `lifeline-banner ${className}` : 'lifeline-banner'}
+      data-status={phase}
+      role={alert ? 'alert' : 'status'}
+      aria-live={alert ? 'assertive' : 'polite'}
+    >
+      {phase === 'hidden'
+        ? null
+        : children
+          ? children(bannerState, actions)
+          : renderDefault(bannerState, { ...DEFAULT_BANNER_MESSAGES, ...messages }, actions)}
+    </div>
+  )
+}
+
+function renderDefault(state: BannerState, messages: BannerMessages, actions: BannerActions): ReactNode {
+  const phase = state.phase as Exclude<BannerState['phase'], 'hidden'>
+  const detail = phase === 'connecting' || phase === 'reconnected' ? '' : textOf(messages.detail, state)
+  // After a failure the button stays through the new attempt, so keyboard focus is not lost on
+  // the click; a first connect has nothing to retry yet.
+  const canRetry = phase !== 'reconnected' && (phase !== 'connecting' || state.lastClose !== null)
+  return (
+    <>
+      <p className="lifeline-banner__text">{textOf(messages[phase], state)}</p>
+      {detail ? <p className="lifeline-banner__detail">{detail}</p> : null}
+      {canRetry ? (
+        <button type="button" className="lifeline-banner__button" onClick={actions.connect}>
+          {textOf(messages.retry, state)}
+        </button>
+      ) : null}
+    </>
+  )
+}
+
+function selectAll(state: ConnectionState): ConnectionState {
+  return state
+}
+
+// nextRetryAt is in the connection's clock time, so the countdown must read the same clock.
+function clockOf(connection: Connection | null): Clock {
+  const options = (connection as { options?: { clock?: Clock } } | null)?.options
+  return options?.clock ?? globalClock
+}

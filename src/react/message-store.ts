@@ -1,0 +1,85 @@
+import type { Connection } from '../core/types'
+
+/** One inbound message, shared by every hook on the connection. */
+export interface ReceivedMessage {
+  /** The raw `MessageEvent.data`: a string, Blob or ArrayBuffer. */
+  readonly data: unknown
+  readonly event: MessageEvent
+  /** `data` parsed as JSON, or `null` when it is not a JSON string; parsed at most once. */
+  readonly json: unknown
+}
+
+/** Fans one connection's messages out to the hooks using it. */
+export interface MessageStore {
+  /** The newest message while anyone listens; `null` once the last listener has gone. */
+  readonly latest: ReceivedMessage | null
+  subscribe(listener: (message: ReceivedMessage) => void): () => void
+}
+
+const UNPARSED: unique symbol = Symbol('unparsed')
+
+class Message implements ReceivedMessage {
+  private parsed: unknown = UNPARSED
+
+  constructor(
+    readonly data: unknown,
+    readonly event: MessageEvent,
+  ) {}
+
+  // Lazy and cached: a message nobody reads as JSON costs no parse, and many readers share one.
+  get json(): unknown {
+    if (this.parsed === UNPARSED) this.parsed = parseJson(this.data)
+    return this.parsed
+  }
+}
+
+function parseJson(data: unknown): unknown {
+  if (typeof data !== 'string') return null
+  try {
+    return JSON.parse(data)
+  } catch {
+    return null
+  }
+}
+
+const stores = new WeakMap<Connection, MessageStore>()
+
+/** The message store of `connection`; one per connection, so hooks share the parse. */
+export function getMessageStore(connection: Connection): MessageStore {
+  let store = stores.get(connection)
+  if (!store) {
+    store = createMessageStore(connection)
+    stores.set(connection, store)
+  }
+  return store
+}
+
+function createMessageStore(connection: Connection): MessageStore {
+  const listeners = new Set<(message: ReceivedMessage) => void>()
+  let latest: ReceivedMessage | null = null
+  let stop: (() => void) | null = null
+
+  const deliver = (data: unknown, event: MessageEvent) => {
+    const message = new Message(data, event)
+    latest = message
+    for (const listener of [...listeners]) listener(message)
+  }
+
+  return {
+    get latest() {
+      return latest
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      stop ??= connection.onMessage(deliver)
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size > 0 || !stop) return
+        stop()
+        stop = null
+        // Nobody saw what comes next, so the cached message would be stale for the next reader.
+        latest = null
+      }
+    },
+  }
+}

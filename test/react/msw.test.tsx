@@ -1,0 +1,190 @@
+import { act, render, screen, waitFor } from '@testing-library/react'
+import { ws } from 'msw'
+import { setupServer } from 'msw/node'
+import { StrictMode } from 'react'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { getConnection } from '../../src/core/index'
+import { ConnectionBanner, useWebSocket } from '../../src/react/index'
+import { FakeClock } from '../support/fake-clock'
+import { waitForStatus, waitFor as waitUntil } from '../support/wait'
+import { createRenderCounter } from './helpers'
+
+const URL = 'ws://lifeline.test/live'
+const live = ws.link(URL)
+const server = setupServer()
+let connections = 0
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => {
+  server.resetHandlers()
+  connections = 0
+})
+afterAll(() => server.close())
+
+/** A server that greets, echoes `echo:` messages and answers `burst:N` with N numbered messages. */
+function useServer(
+  onConnect?: (client: { send(data: string): void; close(code?: number, reason?: string): void }) => void,
+) {
+  server.use(
+    live.addEventListener('connection', ({ client }) => {
+      connections += 1
+      client.send(JSON.stringify({ type: 'hello', n: 0 }))
+      client.addEventListener('message', (event) => {
+        const text = String(event.data)
+        if (text.startsWith('burst:')) {
+          const count = Number(text.slice('burst:'.length))
+          for (let n = 1; n <= count; n++) client.send(JSON.stringify({ type: 'tick', n }))
+        } else {
+          client.send(text)
+        }
+      })
+      onConnect?.(client)
+    }),
+  )
+}
+
+/** Options with a fake clock for retries and the banner; msw delivers its events itself. */
+function options(clock = new FakeClock()) {
+  return { clock, retry: { jitter: 'none' as const, initialDelay: 1000 } }
+}
+
+describe('useWebSocket against msw ws.link handlers', () => {
+  test('receives JSON, and sendJson reaches the server', async () => {
+    useServer()
+    function Chat() {
+      const { status, lastJsonMessage, sendJson } = useWebSocket<{ type: string; n: number }>(URL, options())
+      return (
+        <>
+          <p data-testid="status">{status}</p>
+          <p data-testid="last">{lastJsonMessage ? `${lastJsonMessage.type} ${lastJsonMessage.n}` : '-'}</p>
+          <button type="button" onClick={() => sendJson({ type: 'echo', n: 7 })}>
+            send
+          </button>
+        </>
+      )
+    }
+    render(<Chat />)
+    await waitFor(() => expect(screen.getByTestId('last').textContent).toBe('hello 0'))
+    expect(screen.getByTestId('status').textContent).toBe('open')
+    act(() => screen.getByRole('button').click())
+    await waitFor(() => expect(screen.getByTestId('last').textContent).toBe('echo 7'))
+  })
+
+  test('a burst of 1,000 messages: the status reader renders 0 times, the message reader as React batches', async () => {
+    useServer()
+    const statusRenders = createRenderCounter()
+    const messageRenders = createRenderCounter()
+    let received = 0
+    function StatusOnly() {
+      statusRenders.hit()
+      const { status } = useWebSocket(URL, options())
+      return <p data-testid="status">{status}</p>
+    }
+    function Ticker() {
+      messageRenders.hit()
+      const { lastJsonMessage, send } = useWebSocket<{ n: number }>(URL, {
+        ...options(),
+        onMessage: () => {
+          received += 1
+        },
+      })
+      return (
+        <>
+          <p data-testid="tick">{lastJsonMessage?.n ?? '-'}</p>
+          <button type="button" onClick={() => send('burst:1000')}>
+            burst
+          </button>
+        </>
+      )
+    }
+    render(
+      <>
+        <StatusOnly />
+        <Ticker />
+      </>,
+    )
+    await waitFor(() => expect(screen.getByTestId('tick').textContent).toBe('0'))
+    const statusBefore = statusRenders.count
+    const messagesBefore = messageRenders.count
+
+    // Outside act, so React schedules as in a browser.
+    const actEnvironment = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
+    actEnvironment.IS_REACT_ACT_ENVIRONMENT = false
+    try {
+      screen.getByRole('button').click()
+      const connection = getConnection(URL)
+      await waitUntil(
+        (onChange) => connection.onMessage(onChange),
+        () => received === 1001,
+      )
+      await waitFor(() => expect(screen.getByTestId('tick').textContent).toBe('1000'))
+    } finally {
+      actEnvironment.IS_REACT_ACT_ENVIRONMENT = true
+    }
+    expect(statusRenders.count - statusBefore).toBe(0)
+    // msw queues the 1,000 deliveries as microtasks in one go; React flushes the update in a
+    // microtask queued behind them, so the whole burst costs the message reader one render.
+    expect(messageRenders.count - messagesBefore).toBe(1)
+  })
+
+  test('StrictMode opens one socket', async () => {
+    useServer()
+    function Probe() {
+      const { status } = useWebSocket(URL, options())
+      return <p data-testid="status">{status}</p>
+    }
+    render(
+      <StrictMode>
+        <Probe />
+      </StrictMode>,
+    )
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('open'))
+    expect(connections).toBe(1)
+  })
+})
+
+describe('ConnectionBanner against msw ws.link handlers', () => {
+  test("an application close code the policy does not retry shows as 'Failed: <name>' with the reason", async () => {
+    useServer((client) => queueMicrotask(() => client.close(4001, 'go away')))
+    const clock = new FakeClock()
+    const connectionOptions = {
+      ...options(clock),
+      closeCodes: { 4001: { name: 'Session Replaced', retry: false } },
+    }
+    function App() {
+      useWebSocket(URL, connectionOptions)
+      return <ConnectionBanner target={URL} />
+    }
+    render(<App />)
+    await act(() => waitForStatus(getConnection(URL), 'failed'))
+    act(() => clock.advance(1000))
+    expect(screen.getByRole('alert').querySelector('.lifeline-banner__text')?.textContent).toBe(
+      'Failed: Session Replaced',
+    )
+    expect(screen.getByText('Code 4001: go away')).toBeTruthy()
+  })
+
+  test("reconnects after a server restart and says 'Reconnected'", async () => {
+    let first = true
+    useServer((client) => {
+      if (!first) return
+      first = false
+      queueMicrotask(() => client.close(1012, 'restarting'))
+    })
+    const clock = new FakeClock()
+    function App() {
+      useWebSocket(URL, options(clock))
+      return <ConnectionBanner target={URL} showAfterMs={500} />
+    }
+    render(<App />)
+    const connection = getConnection(URL)
+    await act(() => waitForStatus(connection, 'reconnecting'))
+    act(() => clock.advance(500))
+    expect(screen.getByText('Reconnecting in 1s, attempt 1')).toBeTruthy()
+    expect(screen.getByText('Code 1012: restarting')).toBeTruthy()
+    act(() => clock.advance(500))
+    await act(() => waitForStatus(connection, 'open'))
+    expect(screen.getByRole('status').textContent).toBe('Reconnected')
+    expect(connections).toBe(2)
+  })
+})

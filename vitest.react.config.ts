@@ -1,0 +1,37 @@
+import { defineProject } from 'vitest/config'
+
+const include = ['test/react/**/*.test.{ts,tsx}']
+const cleanup = 'test/react/setup/cleanup.ts'
+
+/** The React binding against React 19 (the installed `react`). */
+export default defineProject({
+  test: {
+    name: 'react',
+    environment: 'jsdom',
+    include,
+    setupFiles: [cleanup],
+    env: { LIFELINE_EXPECT_REACT: '19' },
+  },
+})
+
+/**
+ * The same tests against React 18. Vite's aliases cover ES imports; CommonJS packages resolved
+ * by Node (react-dom, @testing-library/react, use-sync-external-store) ignore them, and
+ * Vitest's dependency optimizer always leaves `react` external, so a setup file redirects
+ * their `require('react')` instead. test/react/version.test.tsx proves which React runs.
+ */
+export const react18Project = defineProject({
+  resolve: {
+    alias: [
+      { find: /^react(?=$|\/)/, replacement: 'react-18' },
+      { find: /^react-dom(?=$|\/)/, replacement: 'react-dom-18' },
+    ],
+  },
+  test: {
+    name: 'react18',
+    environment: 'jsdom',
+    include,
+    setupFiles: ['test/react/setup/react18.ts', cleanup],
+    env: { LIFELINE_EXPECT_REACT: '18' },
+  },
+})
