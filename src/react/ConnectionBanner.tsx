@@ -97,9 +97,15 @@ function renderDefault(state: BannerState, messages: BannerMessages, actions: Ba
   // After a failure the button stays through the new attempt, so keyboard focus is not lost on
   // the click; a first connect has nothing to retry yet.
   const canRetry = phase !== 'reconnected' && (phase !== 'connecting' || state.lastClose !== null)
+  const ticking = phase === 'reconnecting'
   return (
     <>
-      <p className="lifeline-banner__text">{textOf(messages[phase], state)}</p>
+      <p className="lifeline-banner__text" aria-hidden={ticking ? true : undefined}>
+        {textOf(messages[phase], state)}
+      </p>
+      {ticking ? (
+        <span style={VISUALLY_HIDDEN}>{textOf(messages.reconnectingAnnouncement, state)}</span>
+      ) : null}
       {detail ? <p className="lifeline-banner__detail">{detail}</p> : null}
       {canRetry ? (
         <button type="button" className="lifeline-banner__button" onClick={actions.connect}>
@@ -109,6 +115,19 @@ function renderDefault(state: BannerState, messages: BannerMessages, actions: Ba
     </>
   )
 }
+
+// Inline rather than a class, so the text stays hidden without the optional stylesheet.
+const VISUALLY_HIDDEN = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  margin: -1,
+  padding: 0,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+} as const
 
 function selectAll(state: ConnectionState): ConnectionState {
   return state

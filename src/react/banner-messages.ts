@@ -29,6 +29,12 @@ export interface BannerMessages {
   /** Closed by the server (or a close the policy does not retry) and not reconnecting. */
   closed: BannerText
   reconnected: BannerText
+  /**
+   * What screen readers hear while reconnecting. The visible countdown changes every second;
+   * announcing each tick would talk over everything else, so the live region carries this
+   * text instead, which changes only with the attempt.
+   */
+  reconnectingAnnouncement: BannerText
   /** The second line: the last close code and reason (or why it failed); empty hides it. */
   detail: BannerText
   /** The button's label. */
@@ -46,6 +52,7 @@ export const DEFAULT_BANNER_MESSAGES: BannerMessages = {
   failed: ({ lastClose }) => (lastClose ? `Failed: ${lastClose.info.name}` : 'Failed'),
   closed: 'Disconnected',
   reconnected: 'Reconnected',
+  reconnectingAnnouncement: ({ attempt }) => `Connection lost. Reconnecting, attempt ${attempt}.`,
   detail: ({ lastClose, status, error }) => {
     if (lastClose) return `Code ${lastClose.code}${lastClose.reason ? `: ${lastClose.reason}` : ''}`
     return status === 'failed' && error ? error.message : ''

@@ -97,6 +97,30 @@ describe('ConnectionBanner states', () => {
     expect(bannerClock.pending()).toBe(0)
   })
 
+  test('gives screen readers one announcement per attempt, not one per countdown second', () => {
+    const { connection, clock } = fakeConnection({ retry: { jitter: 'none', initialDelay: 5000 } })
+    render(<App connection={connection} />)
+    step(() => lastSocket().open())
+    step(() => lastSocket().closeFromServer(1006))
+    step(() => clock.advance(1000))
+    const region = screen.getByRole('status')
+    const spoken = () =>
+      [...region.childNodes]
+        .filter(
+          (node) =>
+            !(node as Element).hasAttribute?.('aria-hidden') && (node as Element).tagName !== 'BUTTON',
+        )
+        .map((node) => node.textContent)
+        .join(' ')
+    expect(text()).toBe('Reconnecting in 4s, attempt 1')
+    const first = spoken()
+    expect(first).toContain('Reconnecting, attempt 1.')
+    expect(first).not.toMatch(/\ds/)
+    step(() => clock.advance(1000))
+    expect(text()).toBe('Reconnecting in 3s, attempt 1')
+    expect(spoken()).toBe(first)
+  })
+
   test("says 'Offline' while the network is down", () => {
     const { connection, clock, network } = fakeConnection()
     render(<App connection={connection} />)
