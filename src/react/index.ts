@@ -2,6 +2,8 @@ export type { BannerMessages, BannerPhase, BannerState, BannerText } from './ban
 export { DEFAULT_BANNER_MESSAGES } from './banner-messages'
 export type { BannerActions, ConnectionBannerProps } from './ConnectionBanner'
 export { ConnectionBanner } from './ConnectionBanner'
+export type { ConnectionInspectorProps } from './ConnectionInspector'
+export { ConnectionInspector } from './ConnectionInspector'
 export type { ReceivedMessage } from './message-store'
 export type { ConnectionTarget } from './use-target-connection'
 export { useConnectionState } from './useConnectionState'
