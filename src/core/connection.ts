@@ -141,6 +141,7 @@ export class LifelineConnection implements Connection {
   }
 
   reconnect(): void {
+    this.syncNetwork()
     this.dispatch({ type: 'reconnect' })
   }
 

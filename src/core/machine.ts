@@ -85,7 +85,8 @@ class Step {
         this.leaveSocket()
         for (const name of ALL_TIMERS) this.cancel(name)
         s.destroyed = true
-        return this.set({ status: 'closed', nextRetryAt: null })
+        // The class empties the queue on destroy; those messages count as dropped.
+        return this.set({ status: 'closed', nextRetryAt: null, queued: 0 })
       case 'online':
         s.online = true
         if (this.status === 'offline') this.startAttempt(false)

@@ -65,6 +65,7 @@ describe('a herd of clients after a server restart', () => {
       WINDOW_MS,
     )
     console.log(`[herd] control, jitter none: busiest ${WINDOW_MS} ms window: ${busiest} of ${CLIENTS}`)
-    expect(busiest).toBeGreaterThanOrEqual(40)
+    // More than the jittered herd's bound above, even when a loaded machine smears the burst.
+    expect(busiest).toBeGreaterThan(25)
   })
 })
