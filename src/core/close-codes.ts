@@ -117,3 +117,23 @@ function baseInfo(code: number): CloseCodeInfo {
     retry: true,
   }
 }
+
+// RFC 6455 limits a close reason to 123 bytes of UTF-8.
+const MAX_REASON_BYTES = 123
+
+/** The reason cut to the 123 bytes of UTF-8 a close frame allows, without splitting a character. */
+export function toCloseReason(reason: unknown): string {
+  if (typeof reason !== 'string')
+    throw new TypeError('react-lifeline: close(code, reason): reason must be a string.')
+  const encoder = new TextEncoder()
+  if (encoder.encode(reason).length <= MAX_REASON_BYTES) return reason
+  let result = ''
+  let bytes = 0
+  for (const char of reason) {
+    const size = encoder.encode(char).length
+    if (bytes + size > MAX_REASON_BYTES) break
+    result += char
+    bytes += size
+  }
+  return result
+}

@@ -1,10 +1,10 @@
-import { assertClientCloseCode } from './close-codes'
-import { reportListenerError, warnOnce } from './dev'
+import { assertClientCloseCode, toCloseReason } from './close-codes'
+import { callSafely, reportListenerError, warnOnce } from './dev'
 import { pingMessage } from './heartbeat'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
 import { type ResolvedOptions, resolveOptions } from './options'
-import { redactText, redactUrl } from './redact'
+import { redactUrl, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
 import type {
   CloseInfo,
@@ -16,11 +16,9 @@ import type {
   UrlSource,
   WebSocketLike,
 } from './types'
-import { toWebSocketUrl } from './url'
+import { resolveUrlSource } from './url'
 
 const OPEN = 1
-// RFC 6455 limits a close reason to 123 bytes of UTF-8.
-const MAX_REASON_BYTES = 123
 
 /**
  * A reconnecting WebSocket. The state machine decides; this class owns the socket, the
@@ -147,9 +145,7 @@ export class LifelineConnection implements Connection {
 
   close(code = 1000, reason = ''): void {
     assertClientCloseCode(code)
-    if (typeof reason !== 'string')
-      throw new TypeError('react-lifeline: close(code, reason): reason must be a string.')
-    this.dispatch({ type: 'close', code, reason: truncateUtf8(reason, MAX_REASON_BYTES) })
+    this.dispatch({ type: 'close', code, reason: toCloseReason(reason) })
   }
 
   retain(): () => void {
@@ -265,26 +261,12 @@ export class LifelineConnection implements Connection {
   }
 
   private resolveUrl(socket: number): void {
-    const fail = (error: unknown, fatal: boolean) =>
-      this.dispatch({ type: 'attempt-failed', socket, error: asError(error), fatal })
-    const resolved = (url: unknown) => {
-      try {
-        this.dispatch({ type: 'url-resolved', socket, url: toWebSocketUrl(url) })
-      } catch (error) {
-        // A fixed string will never become valid; a URL function may return a good one next time.
-        fail(error, typeof this.url === 'string')
-      }
-    }
-    if (typeof this.url === 'string') return resolved(this.url)
-    let result: string | Promise<string>
-    try {
-      result = this.url()
-    } catch (error) {
-      return fail(new Error(`The url function threw: ${asError(error).message}`, { cause: error }), false)
-    }
-    if (typeof (result as Promise<string>)?.then !== 'function') return resolved(result)
-    ;(result as Promise<string>).then(resolved, (error: unknown) =>
-      fail(new Error(`The url function rejected: ${asError(error).message}`, { cause: error }), false),
+    resolveUrlSource(this.url, (result) =>
+      this.dispatch(
+        'url' in result
+          ? { type: 'url-resolved', socket, url: result.url }
+          : { type: 'attempt-failed', socket, error: result.error, fatal: result.fatal },
+      ),
     )
   }
 
@@ -310,7 +292,7 @@ export class LifelineConnection implements Connection {
       return this.dispatch({
         type: 'attempt-failed',
         socket: id,
-        error: asError(error),
+        error: toSafeError(error),
         fatal: typeof this.url === 'string',
       })
     }
@@ -418,14 +400,6 @@ function queueOf(options: ResolvedOptions): SendQueue | null {
   return options.queueMax === null ? null : new SendQueue(options.queueMax)
 }
 
-function callSafely(callback: () => void): void {
-  try {
-    callback()
-  } catch (error) {
-    reportListenerError(error)
-  }
-}
-
 function isPongSafely(isPong: (data: unknown) => boolean, data: unknown): boolean {
   try {
     return isPong(data)
@@ -441,29 +415,4 @@ function closeQuietly(socket: WebSocketLike): void {
   } catch {
     // Already closed.
   }
-}
-
-/** An Error whose message is safe to show: URLs in it have their secrets redacted. */
-function asError(value: unknown): Error {
-  const message = value instanceof Error ? value.message : String(value)
-  const safe = redactText(message)
-  if (value instanceof Error && safe === message) return value
-  const error =
-    value instanceof Error && value.name === 'SyntaxError' ? new SyntaxError(safe) : new Error(safe)
-  return error
-}
-
-/** Cuts `text` to at most `maxBytes` of UTF-8 without splitting a character. */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  const encoder = new TextEncoder()
-  if (encoder.encode(text).length <= maxBytes) return text
-  let result = ''
-  let bytes = 0
-  for (const char of text) {
-    const size = encoder.encode(char).length
-    if (bytes + size > maxBytes) break
-    result += char
-    bytes += size
-  }
-  return result
 }

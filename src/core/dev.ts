@@ -22,3 +22,12 @@ export function reportListenerError(error: unknown): void {
   if (typeof report === 'function') report(error)
   else console.error(error)
 }
+
+/** Runs user code so that a throw is reported but never stops the caller's loop. */
+export function callSafely(callback: () => void): void {
+  try {
+    callback()
+  } catch (error) {
+    reportListenerError(error)
+  }
+}

@@ -31,3 +31,11 @@ export function redactUrl(url: string): string {
 export function redactText(text: string): string {
   return text.replace(/\b(wss?|https?):\/\/[^\s'"`<>]+/gi, (url) => redactUrl(url))
 }
+
+/** An Error whose message is safe to show: URLs in it have their secrets redacted. */
+export function toSafeError(value: unknown): Error {
+  const message = value instanceof Error ? value.message : String(value)
+  const safe = redactText(message)
+  if (value instanceof Error && safe === message) return value
+  return value instanceof Error && value.name === 'SyntaxError' ? new SyntaxError(safe) : new Error(safe)
+}

@@ -1,4 +1,5 @@
-import { redactUrl } from './redact'
+import { redactUrl, toSafeError } from './redact'
+import type { UrlSource } from './types'
 
 /**
  * Checks a WebSocket URL and returns it absolute. A path such as `/live` is taken relative to
@@ -37,4 +38,41 @@ export function toWebSocketUrl(url: unknown): string {
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
   return value === null ? 'null' : typeof value
+}
+
+export type ResolvedUrl = { url: string } | { error: Error; fatal: boolean }
+
+/**
+ * Produces the URL for one attempt: a string as it is, or what the URL function returns or
+ * resolves to, checked. Calls `done` once, synchronously when it can. A fixed string that is
+ * invalid will never become valid (fatal); a URL function may do better next time.
+ */
+export function resolveUrlSource(source: UrlSource, done: (result: ResolvedUrl) => void): void {
+  const fatal = typeof source === 'string'
+  const check = (url: unknown) => {
+    let checked: string
+    try {
+      checked = toWebSocketUrl(url)
+    } catch (error) {
+      return done({ error: toSafeError(error), fatal })
+    }
+    done({ url: checked })
+  }
+  const failed = (how: string) => (error: unknown) =>
+    done({
+      error: new Error(`The url function ${how}: ${toSafeError(error).message}`, { cause: error }),
+      fatal: false,
+    })
+  if (typeof source === 'string') return check(source)
+  let result: string | Promise<string>
+  try {
+    result = source()
+  } catch (error) {
+    return failed('threw')(error)
+  }
+  if (typeof (result as Promise<string> | undefined)?.then === 'function') {
+    ;(result as Promise<string>).then(check, failed('rejected'))
+  } else {
+    check(result)
+  }
 }
