@@ -1,0 +1,233 @@
+import type { Meta, StoryObj } from '@storybook/react-vite'
+import { type FormEvent, useEffect, useId, useState } from 'react'
+import { expect, userEvent, waitFor, within } from 'storybook/test'
+import { ConnectionBanner, type SendResult, useWebSocket } from '../src'
+import { MockSocketServer } from './support/mock-server'
+import { Button, Panel, styles } from './support/ui'
+import '../src/react/banner.css'
+
+const CHAT_URL = 'ws://127.0.0.1:8790/chat/general'
+
+interface ChatMessage {
+  type: 'chat'
+  id: number
+  from: string
+  text: string
+  clientId: string | null
+  at: number
+}
+
+type ServerMessage = ChatMessage | { type: 'history'; messages: ChatMessage[] }
+
+/* The mocked chat server: keeps the last messages, replays them to each new socket, relays chat. */
+
+const SEED: readonly Omit<ChatMessage, 'id' | 'at'>[] = [
+  { type: 'chat', from: 'Ada', text: 'Morning! The deploy went out at nine.', clientId: null },
+  { type: 'chat', from: 'Grace', text: 'Nice, no alerts so far.', clientId: null },
+]
+let history: ChatMessage[] = []
+let nextId = 1
+
+function post(message: Omit<ChatMessage, 'id' | 'at'>, server: MockSocketServer): void {
+  const stored: ChatMessage = { ...message, id: nextId++, at: Date.now() }
+  history = [...history.slice(-49), stored]
+  server.broadcast(JSON.stringify(stored))
+}
+
+const chatServer = new MockSocketServer(CHAT_URL, {
+  pongDelayMs: 15,
+  onMessage(data, client, server) {
+    const message = typeof data === 'string' ? JSON.parse(data) : null
+    if (message?.type === 'join') client.send(JSON.stringify({ type: 'history', messages: history }))
+    if (message?.type !== 'chat' || typeof message.text !== 'string') return
+    post(
+      { type: 'chat', from: String(message.from), text: message.text, clientId: message.clientId ?? null },
+      server,
+    )
+  },
+})
+
+function resetChat(): void {
+  chatServer.reset()
+  nextId = 1
+  history = SEED.map((message) => ({ ...message, id: nextId++, at: Date.now() }))
+}
+
+/* The chat room: what an app would write with useWebSocket, sendJson and ConnectionBanner. */
+
+interface Outgoing {
+  clientId: string
+  text: string
+  result: SendResult
+}
+
+function ChatRoom({ name }: { name: string }) {
+  const [messages, setMessages] = useState<ChatMessage[]>([])
+  // Sent by this tab and not yet echoed by the server: shown greyed out, marked "queued".
+  const [outgoing, setOutgoing] = useState<Outgoing[]>([])
+  const [draft, setDraft] = useState('')
+  const inputId = useId()
+
+  const { status, queued, sendJson } = useWebSocket(CHAT_URL, {
+    retry: { initialDelay: 200, maxDelay: 1000, jitter: 'none' },
+    heartbeat: { interval: 5000, timeout: 2000 },
+    onMessage(data) {
+      const message = JSON.parse(String(data)) as ServerMessage
+      if (message.type === 'history') {
+        setMessages(message.messages)
+        return
+      }
+      setMessages((list) => [...list, message])
+      if (message.clientId) setOutgoing((list) => list.filter((item) => item.clientId !== message.clientId))
+    },
+  })
+
+  // Catch up on every (re)connect. The socket may be shared and already open when this
+  // component mounts, so the room asks for history rather than waiting for a greeting.
+  useEffect(() => {
+    if (status === 'open') sendJson({ type: 'join' })
+  }, [status, sendJson])
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const text = draft.trim()
+    if (!text) return
+    const clientId = `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
+    // While the socket is down this is 'queued': the connection sends it, in order, on reconnect.
+    const result = sendJson({ type: 'chat', from: name, text, clientId })
+    if (result !== 'dropped') setOutgoing((list) => [...list, { clientId, text, result }])
+    setDraft('')
+  }
+
+  return (
+    <div style={{ display: 'grid', gap: 8 }}>
+      <ConnectionBanner target={CHAT_URL} showAfterMs={300} />
+      <header style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline' }}>
+        <h1 style={{ fontSize: 18, margin: 0 }}>#general</h1>
+        <span style={styles.muted}>
+          {name} · {status}
+        </span>
+      </header>
+      <ol aria-label="Messages" style={{ listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: 4 }}>
+        {messages.map((message) => (
+          <li key={message.id}>
+            <strong>{message.from}:</strong> {message.text}
+          </li>
+        ))}
+        {outgoing.map((item) => (
+          <li key={item.clientId} style={styles.muted}>
+            <strong>{name}:</strong> {item.text} <em>({item.result === 'queued' ? 'queued' : 'sending'})</em>
+          </li>
+        ))}
+      </ol>
+      <form onSubmit={submit} style={styles.row}>
+        <label htmlFor={inputId}>Message</label>
+        <input
+          id={inputId}
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          autoComplete="off"
+          style={{ ...styles.button, cursor: 'text', flex: 1, minWidth: 160 }}
+        />
+        <button type="submit" style={styles.button}>
+          Send
+        </button>
+      </form>
+      <p aria-live="polite" style={{ margin: 0, ...styles.muted, minHeight: '1.45em' }}>
+        {queued > 0 ? `${queued} message${queued === 1 ? '' : 's'} waiting for the connection` : ''}
+      </p>
+    </div>
+  )
+}
+
+function ChatDemo({ name }: { name: string }) {
+  return (
+    <div
+      style={{
+        display: 'grid',
+        gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 1fr)',
+        gap: 16,
+        maxWidth: 860,
+      }}
+    >
+      <ChatRoom name={name} />
+      <Panel title="Simulate">
+        <div style={{ display: 'grid', gap: 8, justifyItems: 'start' }}>
+          <Button onClick={() => chatServer.refuse()}>Take the server down</Button>
+          <Button onClick={() => chatServer.heal()}>Bring the server back</Button>
+          <Button
+            onClick={() =>
+              post({ type: 'chat', from: 'Grace', text: 'Anyone around?', clientId: null }, chatServer)
+            }
+          >
+            Grace writes
+          </Button>
+        </div>
+      </Panel>
+    </div>
+  )
+}
+
+const meta = {
+  title: 'Examples/Chat room',
+  component: ChatDemo,
+  args: { name: 'You' },
+  beforeEach: resetChat,
+  parameters: {
+    msw: { handlers: [chatServer.handler] },
+    docs: {
+      description: {
+        component:
+          'A chat room built from `useWebSocket`, `sendJson` and `<ConnectionBanner>`. Take the server down and keep ' +
+          'writing: `sendJson` returns `queued`, the messages wait in order, and they are delivered when the ' +
+          'connection comes back.',
+      },
+    },
+  },
+} satisfies Meta<typeof ChatDemo>
+
+export default meta
+type Story = StoryObj<typeof meta>
+
+export const QueuedWhileDisconnected: Story = {
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement)
+    const list = canvas.getByRole('list', { name: 'Messages' })
+    await within(list).findByText('Morning! The deploy went out at nine.')
+    await canvas.findByText('You · open')
+
+    const input = canvas.getByLabelText('Message')
+    await userEvent.type(input, 'Hello everyone')
+    await userEvent.click(canvas.getByRole('button', { name: 'Send' }))
+    await waitFor(() =>
+      expect(within(list).getByText('Hello everyone').closest('li')).not.toHaveTextContent('sending'),
+    )
+
+    await userEvent.click(canvas.getByRole('button', { name: 'Take the server down' }))
+    const banner = canvas.getByRole('status')
+    await waitFor(() => expect(banner).toHaveTextContent(/Reconnecting/))
+
+    await userEvent.type(input, 'Are you still there?')
+    await userEvent.click(canvas.getByRole('button', { name: 'Send' }))
+    await canvas.findByText('1 message waiting for the connection')
+    expect(within(list).getByText('Are you still there?').closest('li')).toHaveTextContent('(queued)')
+
+    await userEvent.click(canvas.getByRole('button', { name: 'Bring the server back' }))
+    await waitFor(() => expect(banner).toHaveTextContent('Reconnected'))
+    // Delivered: the server relayed it back, so it is no longer marked queued.
+    await waitFor(() =>
+      expect(within(list).getByText('Are you still there?').closest('li')).not.toHaveTextContent('queued'),
+    )
+    expect(canvas.queryByText(/waiting for the connection/)).toBeNull()
+  },
+}
+
+export const SomeoneElseWrites: Story = {
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement)
+    await canvas.findByText('You · open')
+    await userEvent.click(canvas.getByRole('button', { name: 'Grace writes' }))
+    const list = canvas.getByRole('list', { name: 'Messages' })
+    await within(list).findByText('Anyone around?')
+  },
+}
