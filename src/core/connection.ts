@@ -4,7 +4,7 @@ import { pingMessage } from './heartbeat'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
 import { type ResolvedOptions, resolveOptions } from './options'
-import { redactUrl, toSafeError } from './redact'
+import { redactText, redactUrl, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
 import type {
   CloseInfo,
@@ -85,11 +85,13 @@ export class LifelineConnection implements Connection {
   getState = (): ConnectionState => this.state.view
 
   subscribe = (listener: () => void): (() => void) => {
+    assertFunction('subscribe', listener)
     this.stateListeners.add(listener)
     return () => this.stateListeners.delete(listener)
   }
 
   onMessage(listener: (data: unknown, event: MessageEvent) => void): () => void {
+    assertFunction('onMessage', listener)
     this.messageListeners.add(listener)
     return () => this.messageListeners.delete(listener)
   }
@@ -103,6 +105,11 @@ export class LifelineConnection implements Connection {
   }
 
   send(data: Outgoing): SendResult {
+    if (!isOutgoing(data)) {
+      throw new TypeError(
+        `react-lifeline: send takes a string, ArrayBuffer, typed array or Blob, got ${data === null ? 'null' : typeof data}; use sendJson for other values.`,
+      )
+    }
     if (this.trySend(data)) return 'sent'
     if (!this.queue || this.queue.max === 0 || this.state.destroyed) {
       this.stats.messagesDropped += 1
@@ -243,8 +250,9 @@ export class LifelineConnection implements Connection {
       case 'cancel-timer':
         return this.clearTimer(effect.name)
       case 'send-ping':
-        this.trySend(pingMessage(this.resolved.heartbeat!))
-        return
+        // A throwing custom message must not stop the heartbeat: the pong timer still runs, so
+        // a silent socket is still found dead.
+        return callSafely(() => this.trySend(pingMessage(this.resolved.heartbeat!)))
       case 'flush-queue':
         if (!this.queue || this.queue.size === 0) return
         this.queue.drain((message) => this.trySend(message))
@@ -317,7 +325,8 @@ export class LifelineConnection implements Connection {
         type: 'socket-close',
         socket: id,
         code: typeof event.code === 'number' ? event.code : 1006,
-        reason: typeof event.reason === 'string' ? event.reason : '',
+        // Servers sometimes echo the request URL, token included, in the reason.
+        reason: typeof event.reason === 'string' ? redactText(event.reason) : '',
         wasClean: Boolean(event.wasClean),
       })
     }
@@ -398,6 +407,22 @@ function contextOf(options: ResolvedOptions): MachineContext {
 
 function queueOf(options: ResolvedOptions): SendQueue | null {
   return options.queueMax === null ? null : new SendQueue(options.queueMax)
+}
+
+function assertFunction(method: string, listener: unknown): void {
+  if (typeof listener !== 'function') {
+    throw new TypeError(`react-lifeline: ${method}(listener) takes a function, got ${typeof listener}.`)
+  }
+}
+
+function isOutgoing(data: unknown): data is Outgoing {
+  return (
+    typeof data === 'string' ||
+    data instanceof ArrayBuffer ||
+    ArrayBuffer.isView(data) ||
+    (typeof Blob !== 'undefined' && data instanceof Blob) ||
+    (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)
+  )
 }
 
 function isPongSafely(isPong: (data: unknown) => boolean, data: unknown): boolean {

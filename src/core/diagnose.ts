@@ -21,6 +21,11 @@ const DEFAULT_MIN_UPTIME = 5_000
  * for (const d of diagnose(connection.getHistory())) console.warn(d.summary, d.advice)
  */
 export function diagnose(history: readonly CloseInfo[], options: DiagnoseOptions = {}): Diagnosis[] {
+  if (!Array.isArray(history)) {
+    throw new TypeError(
+      'react-lifeline: diagnose(history) takes an array of CloseInfo, such as connection.getHistory().',
+    )
+  }
   // Closes the app asked for say nothing about the server or the path to it.
   const relevant = history.filter((record) => record.initiator !== 'client')
   const claimed = new Set<CloseInfo>()

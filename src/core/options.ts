@@ -42,12 +42,21 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('react-lifeline: options must be an object (or left out).')
   }
+  checkObject('retry', options.retry, false)
+  checkObject('heartbeat', options.heartbeat, true)
+  checkObject('queue', options.queue, false)
   const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...dropUndefined(options.retry ?? {}) }
   if (retry) checkRetry(retry)
   const heartbeat = resolveHeartbeat(options.heartbeat)
   if (heartbeat) {
     checkDuration('heartbeat.interval', heartbeat.interval, 1)
     checkDuration('heartbeat.timeout', heartbeat.timeout, 1)
+    if (typeof heartbeat.isPong !== 'function') {
+      throw new TypeError('react-lifeline: heartbeat.isPong must be a function (data) => boolean.')
+    }
+    if (typeof heartbeat.message !== 'string' && typeof heartbeat.message !== 'function') {
+      throw new TypeError('react-lifeline: heartbeat.message must be a string or a function returning one.')
+    }
   }
   const queue = options.queue ?? { max: 100 }
   if (queue !== false) checkCount('queue.max', queue.max)
@@ -77,6 +86,14 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkDuration('connectTimeout', resolved.connectTimeout, 1)
   checkDuration('lingerMs', resolved.lingerMs, 0)
   checkCount('historySize', resolved.historySize)
+  checkMethods('clock', resolved.clock, ['now', 'setTimeout', 'clearTimeout'])
+  checkMethods('network', resolved.network, ['isOnline', 'subscribe'])
+  checkMethods('visibility', resolved.visibility, ['isVisible', 'subscribe'])
+  if (typeof resolved.random !== 'function') {
+    throw new TypeError(
+      'react-lifeline: random must be a function returning a number in [0, 1), like Math.random.',
+    )
+  }
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
     throw new TypeError(
       'react-lifeline: the WebSocket option must be a constructor such as WebSocket from "ws".',
@@ -146,6 +163,25 @@ function checkProtocols(protocols: unknown): void {
   }
   if (new Set(list).size !== list.length) {
     throw new SyntaxError('react-lifeline: protocols must not repeat a subprotocol.')
+  }
+}
+
+// `true` is allowed for heartbeat; `false` switches retry, heartbeat and queue off.
+function checkObject(name: string, value: unknown, allowTrue: boolean): void {
+  if (value === undefined || value === false || (allowTrue && value === true)) return
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const allowed = allowTrue ? 'true, false or an object' : 'false or an object'
+    throw new TypeError(`react-lifeline: ${name} must be ${allowed}, got ${describe(value)}.`)
+  }
+}
+
+function checkMethods(name: string, value: unknown, methods: string[]): void {
+  const target = value as Record<string, unknown> | null
+  const missing = methods.filter((method) => typeof target?.[method] !== 'function')
+  if (missing.length > 0) {
+    throw new TypeError(
+      `react-lifeline: ${name} must be an object with ${methods.map((m) => `${m}()`).join(', ')}; missing or not a function: ${missing.join(', ')}.`,
+    )
   }
 }
 

@@ -14,17 +14,20 @@ export function isSecretKey(key: string): boolean {
  * valid URLs too (they are redacted textually).
  */
 export function redactUrl(url: string): string {
-  return url
-    .replace(/\/\/[^/@?#\s]*@/, '//[redacted]@')
-    .replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, sep: string, key: string) => {
-      let name = key
-      try {
-        name = decodeURIComponent(key)
-      } catch {
-        // A malformed escape is still a key; judge it as written.
-      }
-      return isSecretKey(name) ? `${sep}${key}=[redacted]` : whole
-    })
+  return (
+    url
+      .replace(/\/\/[^/@?#\s]*@/, '//[redacted]@')
+      // The fragment too: OAuth's implicit flow puts access_token there.
+      .replace(/([?&;#])([^=&#;]+)=([^&#;]*)/g, (whole, sep: string, key: string) => {
+        let name = key
+        try {
+          name = decodeURIComponent(key)
+        } catch {
+          // A malformed escape is still a key; judge it as written.
+        }
+        return isSecretKey(name) ? `${sep}${key}=[redacted]` : whole
+      })
+  )
 }
 
 /** Redacts every URL found inside free text (error messages, reasons). */

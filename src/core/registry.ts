@@ -1,5 +1,6 @@
 import { LifelineConnection } from './connection'
 import { warnOnce } from './dev'
+import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
 const shared = new Map<string, LifelineConnection>()
@@ -52,7 +53,7 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
     }
     if (options && wanted !== registeredSignatures.get(existing)) {
       warnOnce(
-        `getConnection("${url}") was called with options that differ from those the shared connection was created with; the first options stay in force. Create the connection once with createConnection() and pass it instead.`,
+        `getConnection("${redactUrl(url)}") was called with options that differ from those the shared connection was created with; the first options stay in force. Create the connection once with createConnection() and pass it instead.`,
       )
     }
     return existing

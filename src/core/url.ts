@@ -58,11 +58,11 @@ export function resolveUrlSource(source: UrlSource, done: (result: ResolvedUrl) 
     }
     done({ url: checked })
   }
-  const failed = (how: string) => (error: unknown) =>
-    done({
-      error: new Error(`The url function ${how}: ${toSafeError(error).message}`, { cause: error }),
-      fatal: false,
-    })
+  const failed = (how: string) => (error: unknown) => {
+    // The cause is redacted too: trackers serialise `cause`, and it may name the URL.
+    const cause = toSafeError(error)
+    done({ error: new Error(`The url function ${how}: ${cause.message}`, { cause }), fatal: false })
+  }
   if (typeof source === 'string') return check(source)
   let result: string | Promise<string>
   try {
