@@ -1,5 +1,5 @@
 import { LifelineConnection } from './connection'
-import { warnOnce } from './dev'
+import { isDevelopment, warnOnce } from './dev'
 import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
@@ -43,15 +43,16 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   const key = keyOf(url, options)
   const existing = shared.get(key)
   if (existing) {
-    const wanted = signature(options)
+    if (!options) return existing
     // Created by a caller that only watches (no options) and never started: the first caller
     // that brings options is the one whose options should count.
-    if (options && !withOptions.has(existing) && existing.configure(options)) {
+    if (!withOptions.has(existing) && existing.configure(options)) {
       withOptions.add(existing)
-      registeredSignatures.set(existing, wanted)
+      registeredSignatures.set(existing, signature(options))
       return existing
     }
-    if (options && wanted !== registeredSignatures.get(existing)) {
+    // Hooks call this on every render; comparing options is for a development warning only.
+    if (isDevelopment() && signature(options) !== registeredSignatures.get(existing)) {
       warnOnce(
         `getConnection("${redactUrl(url)}") was called with options that differ from those the shared connection was created with; the first options stay in force. Create the connection once with createConnection() and pass it instead.`,
       )
@@ -60,8 +61,10 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   }
   const connection = new LifelineConnection(url, options)
   shared.set(key, connection)
-  registeredSignatures.set(connection, signature(options))
-  if (options) withOptions.add(connection)
+  if (options) {
+    withOptions.add(connection)
+    registeredSignatures.set(connection, signature(options))
+  }
   let started = false
   const stop = connection.subscribe(() => {
     const { status } = connection.getState()
