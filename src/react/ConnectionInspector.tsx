@@ -50,7 +50,7 @@ export function ConnectionInspector({
       <h2 id={headingId} className="lifeline-inspector__title">
         {title}
       </h2>
-      <Summary state={state} />
+      <Summary state={state} now={clockOf(connection).now()} />
       <h3 className="lifeline-inspector__heading">Diagnosis</h3>
       {diagnoses.length === 0 ? (
         <p className="lifeline-inspector__empty">No pattern in {history.length} recorded disconnects.</p>
@@ -66,20 +66,18 @@ export function ConnectionInspector({
         <p className="lifeline-inspector__empty">None yet.</p>
       ) : (
         <ol className="lifeline-inspector__history" reversed>
-          {[...history].reverse().map((close) => (
-            <HistoryItem key={`${close.at}-${close.code}-${close.initiator}`} close={close} />
-          ))}
+          {history.map((close, index) => <HistoryItem key={index} close={close} />).reverse()}
         </ol>
       )}
     </section>
   )
 }
 
-function Summary({ state }: { state: ConnectionState }): ReactElement {
+function Summary({ state, now }: { state: ConnectionState; now: number }): ReactElement {
   const rows: [string, string][] = [
     ['Status', state.status],
     ['Attempt', String(state.attempt)],
-    ['Next retry', state.nextRetryAt === null ? '—' : `in ${seconds(state.nextRetryAt - Date.now())}`],
+    ['Next retry', state.nextRetryAt === null ? '—' : `in ${seconds(state.nextRetryAt - now)}`],
     ['Latency', state.latency === null ? '—' : `${Math.round(state.latency)} ms`],
     ['Queued', String(state.queued)],
   ]
@@ -126,6 +124,11 @@ function HistoryItem({ close }: { close: CloseInfo }): ReactElement {
       {close.reason ? ` "${close.reason}"` : ''} ({parts.join(', ')})
     </li>
   )
+}
+
+// nextRetryAt is in the connection's clock time.
+function clockOf(connection: Connection | null): { now(): number } {
+  return (connection as { options?: { clock?: { now(): number } } } | null)?.options?.clock ?? Date
 }
 
 function seconds(ms: number): string {

@@ -215,7 +215,8 @@ export class MockSocketServer {
   }
 }
 
-function abort(client: Client): void {
+/** Cuts one socket without a close frame, as a lost network or a proxy does: the page sees 1006. */
+export function abort(client: Client): void {
   // The protocol type hides it, but msw's client exposes the page's socket: browsers fire
   // `error` before a 1006 close, and so does this.
   ;(client as { socket?: EventTarget }).socket?.dispatchEvent(new Event('error'))
