@@ -66,7 +66,13 @@ export function ConnectionInspector({
         <p className="lifeline-inspector__empty">None yet.</p>
       ) : (
         <ol className="lifeline-inspector__history" reversed>
-          {history.map((close, index) => <HistoryItem key={index} close={close} />).reverse()}
+          {history
+            .map((close, index) => (
+              // Rows hold no state, and two closes can share a clock time, so position is the key.
+              // biome-ignore lint/suspicious/noArrayIndexKey: stateless rows
+              <HistoryItem key={index} close={close} />
+            ))
+            .reverse()}
         </ol>
       )}
     </section>
