@@ -12,7 +12,8 @@ const coreAsPackage = {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       if (args.importer.startsWith(coreDir)) return undefined
       const target = resolve(args.resolveDir, args.path)
-      if (target === coreDir || target.startsWith(`${coreDir}/`)) return { path: 'react-lifeline/core', external: true }
+      if (target === coreDir || target.startsWith(`${coreDir}/`))
+        return { path: 'react-lifeline/core', external: true }
       return undefined
     })
   },
