@@ -1,7 +1,9 @@
 // Bundlers replace process.env.NODE_ENV; without one (plain ESM in a browser) warnings stay on.
 export function isDevelopment(): boolean {
+  // Spelled out so bundlers replace it with "production" and drop dev-only work; without a
+  // bundler (plain ESM in a browser) `process` is missing, the read throws and warnings stay on.
   try {
-    return typeof process === 'undefined' || process.env?.NODE_ENV !== 'production'
+    return process.env.NODE_ENV !== 'production'
   } catch {
     return true
   }

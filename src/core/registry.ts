@@ -8,8 +8,8 @@ const shared = new Map<string, LifelineConnection>()
 /** The registry key: the same URL with other subprotocols is another server conversation. */
 function keyOf(url: string, options?: ConnectionOptions): string {
   const protocols = options?.protocols
-  const list = protocols === undefined ? [] : Array.isArray(protocols) ? protocols : [protocols]
-  return `${url}\n${list.join(',')}`
+  if (protocols === undefined) return `${url}\n`
+  return `${url}\n${Array.isArray(protocols) ? protocols.join(',') : protocols}`
 }
 
 // Functions (clock, WebSocket, callbacks) are compared by identity-free shape only: an inline
@@ -61,6 +61,7 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   }
   const connection = new LifelineConnection(url, options)
   shared.set(key, connection)
+  keys.set(connection, key)
   if (options) {
     withOptions.add(connection)
     registeredSignatures.set(connection, signature(options))
@@ -80,6 +81,13 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
 
 const registeredSignatures = new WeakMap<LifelineConnection, string>()
 const withOptions = new WeakSet<LifelineConnection>()
+const keys = new WeakMap<object, string>()
+
+/** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
+export function isShared(connection: object): boolean {
+  const key = keys.get(connection)
+  return key !== undefined && shared.get(key) === connection
+}
 
 /** Destroys every shared connection; for tests and hot reloading. */
 export function resetConnections(): void {

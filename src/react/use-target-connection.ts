@@ -1,7 +1,7 @@
 import { useEffect, useReducer } from 'react'
 import { getConnection } from '../core/index'
+import { isShared } from '../core/registry'
 import type { Connection, ConnectionOptions } from '../core/types'
-import { useLatest } from './use-latest'
 
 /** What the hooks and the banner accept: a URL (the shared connection), a connection, or nothing. */
 export type ConnectionTarget = string | Connection | null
@@ -19,13 +19,12 @@ export function useTargetConnection(
   const connection = typeof target === 'string' ? getConnection(target, options) : target
   const [, refresh] = useReducer(increment, 0)
   const url = typeof target === 'string' ? target : null
-  const optionsRef = useLatest(options)
 
   useEffect(() => {
     if (url === null || !connection) return
     // A component that only observes may not re-render when its connection leaves the registry
     // (its selected state may not change), so it is told to, and then resolves the new one.
-    const stale = () => getConnection(url, optionsRef.current) !== connection
+    const stale = () => !isShared(connection)
     if (stale()) {
       refresh()
       return
@@ -33,7 +32,7 @@ export function useTargetConnection(
     return connection.subscribe(() => {
       if (stale()) refresh()
     })
-  }, [url, connection, optionsRef])
+  }, [url, connection])
 
   return connection
 }

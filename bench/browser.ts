@@ -1,0 +1,89 @@
+import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Implementation } from './build-pages'
+import type { BenchServer } from './server'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** Headless Debian Chromium with nothing that could reach past 127.0.0.1. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--js-flags=--expose-gc',
+      // A hidden or occluded page gets throttled timers, which would skew every number.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  })
+}
+
+export interface BenchContext {
+  /** The implementations to measure, raw first. */
+  implementations: readonly Implementation[]
+  browser: Browser
+  server: BenchServer
+  log: (line: string) => void
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Runs `body` on a fresh page of `name`, then closes it and waits for its sockets to go. */
+export async function withPage<T>(
+  context: BenchContext,
+  name: Implementation,
+  body: (page: Page) => Promise<T>,
+): Promise<T> {
+  const page = await context.browser.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  context.server.resetCounters()
+  try {
+    await page.goto(context.server.pageUrl(name))
+    await page.waitForFunction(() => window.bench !== undefined)
+    return await body(page)
+  } catch (error) {
+    if (errors.length > 0) context.log(`  page errors (${name}): ${errors.slice(0, 3).join(' | ')}`)
+    throw error
+  } finally {
+    await page.close()
+    const deadline = Date.now() + 3000
+    while (context.server.openSockets() > 0 && Date.now() < deadline) await sleep(10)
+  }
+}
+
+/** Mounts `statusCount` + `messageCount` components and waits until every one is live. */
+export async function mountLive(
+  page: Page,
+  server: BenchServer,
+  url: string,
+  statusCount: number,
+  messageCount: number,
+): Promise<void> {
+  await page.evaluate((config) => window.bench.mount(config), { url, statusCount, messageCount })
+  await page.evaluate(() => window.bench.whenAllOpen(10_000))
+  if (messageCount === 0) return
+  // Message components subscribe in effects; seq 0 proves every one of them is listening.
+  for (let attempt = 0; attempt < 100; attempt++) {
+    while (server.openSockets() === 0) await sleep(5)
+    await page.evaluate(() => window.bench.expectSeq(0))
+    server.broadcast(0)
+    const seen = await page
+      .evaluate(() => window.bench.whenSeen(100))
+      .then(() => true)
+      .catch(() => false)
+    if (seen) return
+  }
+  throw new Error('message components never received a message')
+}

@@ -1,0 +1,54 @@
+import { type BenchContext, mountLive, withPage } from '../browser'
+import { median, quantile } from '../stats'
+import { addSample, emptyRow, type ScenarioResult } from './types'
+
+const SUBSCRIBERS = 100
+export const STREAM_PER_SECOND = 500
+const ECHOES = 150
+const ECHO_INTERVAL_MS = 20
+
+/**
+ * Round trip while the server streams: the page sends an echo request through the library,
+ * the server answers at once, and the clock stops when every one of the 100 subscribed
+ * components has rendered a message carrying that echo.
+ */
+export async function latency(context: BenchContext, runs: number): Promise<ScenarioResult> {
+  const p50 = emptyRow(`echo latency p50, ${SUBSCRIBERS} subscribers`, 'ms', true, 1)
+  const p99 = emptyRow(`echo latency p99, ${SUBSCRIBERS} subscribers`, 'ms', true, 1)
+  const notes: string[] = []
+  for (let run = 0; run < runs; run++) {
+    for (const name of context.implementations) {
+      await withPage(context, name, async (page) => {
+        const { server } = context
+        await mountLive(page, server, server.wsUrl, 0, SUBSCRIBERS)
+        const stop = server.stream(STREAM_PER_SECOND)
+        try {
+          // Let the stream reach its steady state before sampling.
+          await page.waitForTimeout(300)
+          const result = await page.evaluate(
+            ([count, interval]) => window.bench.echo(count, interval, 10_000),
+            [ECHOES, ECHO_INTERVAL_MS] as const,
+          )
+          if (result.missing > 0) notes.push(`${name}: ${result.missing} of ${ECHOES} echoes not seen by all`)
+          addSample(p50, name, quantile(result.latencies, 0.5))
+          addSample(p99, name, quantile(result.latencies, 0.99))
+        } finally {
+          stop()
+        }
+      })
+    }
+    context.log(`  latency: run ${run + 1}/${runs} done`)
+  }
+  for (const row of [p50, p99]) {
+    for (const name of context.implementations) row.values[name] = median(row.samples[name] ?? [])
+  }
+  return {
+    id: 'latency',
+    title: `Echo latency with ${SUBSCRIBERS} subscribers while the server streams ${STREAM_PER_SECOND} messages/s`,
+    rows: [p50, p99],
+    notes: [
+      `${ECHOES} echo requests ${ECHO_INTERVAL_MS} ms apart per run, sent with the library's own send; p50 and p99 per run, median over runs.`,
+      ...notes,
+    ],
+  }
+}

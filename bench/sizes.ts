@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build, type Metafile } from 'esbuild'
+
+/** The repository root, found from this file so the bench (bundled into bench/.out) and vitest agree. */
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)))
+
+function findRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json')
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'react-lifeline')
+      return dir
+  }
+  throw new Error(`react-lifeline's package.json not found above ${from}`)
+}
+
+/** What users measure: minified ESM, React left to the app, dev-only branches removed. */
+export const EXTERNALS = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client']
+
+export interface BundleSize {
+  /** Minified bytes. */
+  minified: number
+  /** Minified, then gzip level 9. */
+  gzip: number
+  /** The minified code, to look for strings that should have been shaken out. */
+  code: string
+  /** Minified bytes each input file contributes, largest first. */
+  inputs: { path: string; bytes: number }[]
+  metafile: Metafile
+}
+
+/** Bundles `source` (an ES module text resolved from the repository root) as users would ship it. */
+export async function measureBundle(source: string): Promise<BundleSize> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: ROOT, loader: 'ts', sourcefile: 'entry.ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    external: EXTERNALS,
+    define: { 'process.env.NODE_ENV': '"production"' },
+  })
+  const output = result.outputFiles[0]!
+  const [outputMeta] = Object.values(result.metafile.outputs)
+  const inputs = Object.entries(outputMeta?.inputs ?? {})
+    .map(([path, info]) => ({ path, bytes: info.bytesInOutput }))
+    .filter((input) => input.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+  return {
+    minified: output.contents.length,
+    gzip: gzipSync(output.contents, { level: 9 }).length,
+    code: output.text,
+    inputs,
+    metafile: result.metafile,
+  }
+}
+
+/** The entries the budgets are about, as module texts. */
+export const LIFELINE_ENTRIES = {
+  full: "export * from './src/index.ts'",
+  useWebSocket: "export { useWebSocket } from './src/index.ts'",
+  core: "export * from './src/core/index.ts'",
+} as const
+
+/** The libraries users pick today, measured the same way, for reference only. */
+export const COMPETITOR_ENTRIES = {
+  'react-use-websocket': "export * from 'react-use-websocket'",
+  partysocket: "export * from 'partysocket'",
+  'partysocket/react': "export * from 'partysocket/react'",
+} as const
+
+/** The size targets in bytes, minified + gzip -9 (1 KB = 1,000 bytes, as size-limit counts). */
+export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = { full: 5_000, core: 3_500 }
+
+/**
+ * Entries that do not meet their target yet, with the ceiling that holds them where they are
+ * so they cannot grow further unnoticed. Temporary: bench/RESULTS.md says what must shrink.
+ * Set on 2026-11-26 to the sizes then (full 17,036, useWebSocket 10,349, core 12,546) plus
+ * the proposed useWebSocket throughput fix (bench/proposed/, +332 and +250 bytes) plus ~1 %.
+ * Lower a ceiling when a change shrinks the entry; delete the line once the target is met
+ * (the budget test fails until you do, so a met target is locked in).
+ */
+export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
+  full: 17_500,
+  useWebSocket: 10_700,
+  core: 12_700,
+}
+
+/** Text only the diagnose code contains (its nginx idle-timeout advice). */
+export const DIAGNOSE_MARKER = 'proxy_read_timeout'
+
+/** Source files an entry that imports only `useWebSocket` must not pull in. */
+export const NOT_IN_HOOK_ONLY = [
+  /src\/core\/diagnose/,
+  /ConnectionInspector/,
+  /ConnectionBanner/,
+  /disconnect-report/,
+]
