@@ -11,6 +11,7 @@ export {
   type ReportableConnection,
 } from './disconnect-report'
 export { isJsonPong } from './heartbeat'
+export { IDLE_STATE } from './idle-state'
 export { redactText, redactUrl } from './redact'
 export { getConnection, resetConnections } from './registry'
 export type {

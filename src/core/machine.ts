@@ -1,21 +1,13 @@
 import { retryDelayAfter } from './backoff'
 import { describeCloseCode } from './close-codes'
+import { IDLE_STATE } from './idle-state'
 import type { MachineContext, MachineEvent, MachineState, TimerName, Transition } from './machine-types'
 import type { CloseInfo, CloseInitiator, ConnectionState, ConnectionStatus } from './types'
 
 /** The state of a connection that has not started. */
 export function initialState(online: boolean): MachineState {
   return {
-    view: {
-      status: 'idle',
-      attempt: 0,
-      nextRetryAt: null,
-      lastClose: null,
-      lastOpenAt: null,
-      latency: null,
-      error: null,
-      queued: 0,
-    },
+    view: IDLE_STATE,
     socket: 0,
     phase: 'none',
     openedAt: null,

@@ -1,7 +1,7 @@
 import { useCallback, useDebugValue } from 'react'
 import { useSyncExternalStoreWithSelector } from 'use-sync-external-store/shim/with-selector'
+import { IDLE_STATE } from '../core/idle-state'
 import type { ConnectionOptions, ConnectionState } from '../core/types'
-import { IDLE_STATE } from './idle-state'
 import { type ConnectionTarget, useTargetConnection } from './use-target-connection'
 
 /**

@@ -1,5 +1,5 @@
+import { IDLE_STATE } from '../core/idle-state'
 import type { Connection, ConnectionState } from '../core/types'
-import { IDLE_STATE } from './idle-state'
 import { getMessageStore, type ReceivedMessage } from './message-store'
 import { reportError } from './report-error'
 
