@@ -2,13 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { backoffCap } from '../../src/core/backoff'
 import { LifelineConnection } from '../../src/core/connection'
-import type {
-  Clock,
-  ConnectionState,
-  ConnectionStatus,
-  RetryOptions,
-  VisibilitySource,
-} from '../../src/core/types'
+import type { Clock, ConnectionState, ConnectionStatus, RetryOptions } from '../../src/core/types'
 import { FakeClock } from '../support/fake-clock'
 import { fakeConnection } from '../support/fake-connection'
 import { FakeNetwork, FakeVisibility } from '../support/fake-network'
@@ -239,28 +233,6 @@ class TimerLog implements Clock {
   }
 }
 
-/** Visibility that counts its listeners (FakeVisibility keeps them private). */
-function countingVisibility(source: FakeVisibility): VisibilitySource & { readonly count: number } {
-  let count = 0
-  return {
-    get count() {
-      return count
-    },
-    isVisible: source.isVisible,
-    subscribe(callback) {
-      count += 1
-      const stop = source.subscribe(callback)
-      let stopped = false
-      return () => {
-        if (stopped) return
-        stopped = true
-        count -= 1
-        stop()
-      }
-    },
-  }
-}
-
 const SNAPSHOT_KEYS: (keyof ConnectionState)[] = [
   'status',
   'attempt',
@@ -281,7 +253,7 @@ class World {
   readonly clock = new TimerLog(new FakeClock())
   readonly network = new FakeNetwork()
   readonly visibilitySource = new FakeVisibility()
-  readonly visibility = countingVisibility(this.visibilitySource)
+  readonly visibility = this.visibilitySource
   readonly connection: LifelineConnection
   readonly violations: string[] = []
   /** Ids of `send` calls in call order, with what `send` returned. */
@@ -775,7 +747,7 @@ class World {
 
     // Network and visibility are listened to exactly while the connection is in use.
     const active = !this.destroyed && !['idle', 'closed', 'failed'].includes(state.status)
-    const listeners = this.network.listenerCount + this.visibility.count
+    const listeners = this.network.listenerCount + this.visibility.listenerCount
     if (listeners !== (active ? 2 : 0)) fail(`${listeners} environment listener(s) while ${state.status}`)
     if (state.status === 'offline' && this.network.online) fail('offline while the network is online')
 

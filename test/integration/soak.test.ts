@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import type { LifelineConnection } from '../../src/core/connection'
 import { getConnection, resetConnections } from '../../src/core/registry'
-import type { Clock, ConnectionOptions, VisibilitySource, WebSocketConstructor } from '../../src/core/types'
+import type { ConnectionOptions, WebSocketConstructor } from '../../src/core/types'
+import { countingClock } from '../support/counting-clock'
 import { FakeNetwork, FakeVisibility } from '../support/fake-network'
 import { startTestServer, type TestServer } from '../support/ws-server'
 
@@ -19,56 +20,6 @@ const TARGET_CYCLES = DEEP ? 20_000 : 2_000
 const WALL_CAP_MS = DEEP ? 240_000 : 30_000
 const HOLDERS_PER_URL = 3
 const LINGER_MS = 5
-
-/** Real timers, counted: what is scheduled and not yet fired or cleared. */
-function countingClock(): Clock & { readonly pending: number; readonly scheduled: number } {
-  const live = new Set<ReturnType<typeof setTimeout>>()
-  let scheduled = 0
-  return {
-    now: () => Date.now(),
-    setTimeout(callback, ms) {
-      scheduled += 1
-      const handle = setTimeout(() => {
-        live.delete(handle)
-        callback()
-      }, ms)
-      live.add(handle)
-      return handle
-    },
-    clearTimeout(handle) {
-      live.delete(handle as ReturnType<typeof setTimeout>)
-      clearTimeout(handle as ReturnType<typeof setTimeout>)
-    },
-    get pending() {
-      return live.size
-    },
-    get scheduled() {
-      return scheduled
-    },
-  }
-}
-
-function countingVisibility(): VisibilitySource & { readonly count: number } {
-  const source = new FakeVisibility()
-  let count = 0
-  return {
-    get count() {
-      return count
-    },
-    isVisible: source.isVisible,
-    subscribe(callback) {
-      count += 1
-      const stop = source.subscribe(callback)
-      let stopped = false
-      return () => {
-        if (stopped) return
-        stopped = true
-        count -= 1
-        stop()
-      }
-    },
-  }
-}
 
 /** The `ws` client, counting the sockets that are not closed yet. */
 function countingWebSocket() {
@@ -127,7 +78,7 @@ describe('soak: connect / drop / reconnect against a real server', () => {
       const warn = vi.spyOn(console, 'warn')
       const clock = countingClock()
       const network = new FakeNetwork()
-      const visibility = countingVisibility()
+      const visibility = new FakeVisibility()
       const sockets = countingWebSocket()
       let tally = 0 // message listeners added minus removed
       let messages = 0
@@ -238,7 +189,7 @@ describe('soak: connect / drop / reconnect against a real server', () => {
         clientSockets: sockets.open,
         timers: clock.pending,
         networkListeners: network.listenerCount,
-        visibilityListeners: visibility.count,
+        visibilityListeners: visibility.listenerCount,
         messageListeners: tally,
         messageListenersInConnections: privateListeners,
         notIdle: [...seen].filter((connection) => connection.getState().status !== 'idle').length,

@@ -33,6 +33,10 @@ export class FakeVisibility implements VisibilitySource {
     return () => this.listeners.delete(callback)
   }
 
+  get listenerCount(): number {
+    return this.listeners.size
+  }
+
   set(visible: boolean): void {
     this.visible = visible
     for (const listener of [...this.listeners]) listener()
