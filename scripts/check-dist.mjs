@@ -24,6 +24,31 @@ for (const target of [
 ]) {
   if (!statSync(target, { throwIfNoEntry: false })) problems.push(`${target} is missing from the build.`)
 }
+// Load the built entries as users do (the React entry imports the core through the package's
+// own name), so an import the core entry does not export fails here, not in an app.
+const { createRequire } = await import('node:module')
+const require = createRequire(import.meta.url)
+for (const [format, load] of [
+  ['ESM', (path) => import(path)],
+  ['CJS', async (path) => require(path)],
+]) {
+  for (const [entry, names] of [
+    [
+      'react-lifeline',
+      ['useWebSocket', 'useConnectionState', 'ConnectionBanner', 'ConnectionInspector', 'getConnection'],
+    ],
+    ['react-lifeline/core', ['createConnection', 'getConnection', 'describeCloseCode', 'diagnose']],
+  ]) {
+    try {
+      const loaded = await load(entry)
+      for (const name of names) {
+        if (typeof loaded[name] !== 'function') problems.push(`${format} ${entry} does not export ${name}.`)
+      }
+    } catch (error) {
+      problems.push(`${format} ${entry} does not load: ${error.message}`)
+    }
+  }
+}
 if (problems.length > 0) {
   console.error(problems.join('\n'))
   process.exit(1)

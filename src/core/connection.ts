@@ -1,11 +1,14 @@
 import { assertClientCloseCode, toCloseReason } from './close-codes'
-import { callSafely, reportListenerError, warnOnce } from './dev'
-import { pingMessage } from './heartbeat'
+import { assertFunction, callSafely } from './dev'
+import { watchEnvironment } from './environment'
+import { isPongSafely, pingMessage } from './heartbeat'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
-import { type ResolvedOptions, resolveOptions } from './options'
-import { redactText, redactUrl, toSafeError } from './redact'
+import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
+import { redactText, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
+import { closeQuietly, closeSocket, isOutgoing, warnIfInsecure } from './socket'
+import { Timers } from './timers'
 import type {
   CloseInfo,
   Connection,
@@ -30,7 +33,7 @@ export class LifelineConnection implements Connection {
   private state: MachineState
   private context: MachineContext
   private socket: WebSocketLike | null = null
-  private readonly timers = new Map<TimerName, unknown>()
+  private readonly timers = new Timers<TimerName>(() => this.resolved.clock)
   private queue: SendQueue | null
   private history: readonly CloseInfo[] = []
   private readonly stats: ConnectionStats = {
@@ -56,8 +59,8 @@ export class LifelineConnection implements Connection {
     }
     this.url = url
     this.resolved = resolveOptions(options)
-    this.context = contextOf(this.resolved)
-    this.queue = queueOf(this.resolved)
+    this.context = machineContextOf(this.resolved)
+    this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
   }
 
@@ -75,9 +78,9 @@ export class LifelineConnection implements Connection {
     if (this.stats.attempts > 0 || this.state.holders > 0 || this.state.view.status !== 'idle') return false
     const resolved = resolveOptions(options)
     this.resolved = resolved
-    this.context = contextOf(resolved)
+    this.context = machineContextOf(resolved)
     const queued = this.queue?.drainAll() ?? []
-    this.queue = queueOf(resolved)
+    this.queue = SendQueue.of(resolved.queueMax)
     for (const message of queued) this.send(message)
     return true
   }
@@ -238,17 +241,12 @@ export class LifelineConnection implements Connection {
         return this.openSocket(effect.socket, effect.url)
       case 'close-socket':
         return this.closeSocket(effect.code, effect.reason, effect.detach, effect.dead === true)
-      case 'start-timer': {
-        this.clearTimer(effect.name)
-        const handle = this.resolved.clock.setTimeout(() => {
-          this.timers.delete(effect.name)
-          this.dispatch({ type: 'timer', name: effect.name })
-        }, effect.ms)
-        this.timers.set(effect.name, handle)
-        return
-      }
+      case 'start-timer':
+        return this.timers.start(effect.name, effect.ms, () =>
+          this.dispatch({ type: 'timer', name: effect.name }),
+        )
       case 'cancel-timer':
-        return this.clearTimer(effect.name)
+        return this.timers.cancel(effect.name)
       case 'send-ping':
         // A throwing custom message must not stop the heartbeat: the pong timer still runs, so
         // a silent socket is still found dead.
@@ -286,11 +284,7 @@ export class LifelineConnection implements Connection {
       )
       return this.dispatch({ type: 'attempt-failed', socket: id, error, fatal: true })
     }
-    if (url.startsWith('ws:') && typeof location !== 'undefined' && location.protocol === 'https:') {
-      warnOnce(
-        `connecting to ${redactUrl(url)} with ws:// from a page served over https: the traffic is unencrypted and browsers block it as mixed content. Use wss://.`,
-      )
-    }
+    warnIfInsecure(url)
     let socket: WebSocketLike
     this.stats.attempts += 1
     try {
@@ -338,37 +332,8 @@ export class LifelineConnection implements Connection {
   private closeSocket(code: number, reason: string, detach: boolean, dead: boolean): void {
     const socket = this.socket
     if (!socket) return
-    // Node's `ws` would hold a dead socket for 30 s awaiting the close frame; terminate() frees
-    // it now. Browsers have no such call and drop the socket on their own.
-    const terminate = (socket as { terminate?: () => void }).terminate
-    if (dead && typeof terminate === 'function') {
-      this.socket = null
-      socket.onclose = null
-      socket.onmessage = null
-      try {
-        terminate.call(socket)
-      } catch {
-        // Already gone.
-      }
-      return
-    }
-    if (detach) {
-      this.socket = null
-      socket.onopen = () => closeQuietly(socket)
-      socket.onmessage = null
-      socket.onclose = null
-    }
-    try {
-      socket.close(code, reason)
-    } catch {
-      // Closing a socket that is already closing or closed throws in some implementations.
-    }
-  }
-
-  private clearTimer(name: TimerName): void {
-    if (!this.timers.has(name)) return
-    this.resolved.clock.clearTimeout(this.timers.get(name))
-    this.timers.delete(name)
+    if (detach || dead) this.socket = null
+    closeSocket(socket, code, reason, dead ? 'dead' : detach ? 'detach' : 'keep')
   }
 
   // The network is listened to only while in use, so before starting read where it stands.
@@ -382,62 +347,10 @@ export class LifelineConnection implements Connection {
     const status = this.state.view.status
     const active = !this.state.destroyed && status !== 'idle' && status !== 'closed' && status !== 'failed'
     if (active && !this.unwatch) {
-      const { network, visibility } = this.options
-      const onNetwork = () => this.dispatch({ type: network.isOnline() ? 'online' : 'offline' })
-      const onVisibility = () => {
-        if (visibility.isVisible()) this.dispatch({ type: 'visible' })
-      }
-      const stopNetwork = network.subscribe(onNetwork)
-      const stopVisibility = visibility.subscribe(onVisibility)
-      this.unwatch = () => {
-        stopNetwork()
-        stopVisibility()
-      }
+      this.unwatch = watchEnvironment(this.options, (event) => this.dispatch({ type: event }))
     } else if (!active && this.unwatch) {
       this.unwatch()
       this.unwatch = null
     }
-  }
-}
-
-function contextOf(options: ResolvedOptions): MachineContext {
-  const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = options
-  return { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random }
-}
-
-function queueOf(options: ResolvedOptions): SendQueue | null {
-  return options.queueMax === null ? null : new SendQueue(options.queueMax)
-}
-
-function assertFunction(method: string, listener: unknown): void {
-  if (typeof listener !== 'function') {
-    throw new TypeError(`react-lifeline: ${method}(listener) takes a function, got ${typeof listener}.`)
-  }
-}
-
-function isOutgoing(data: unknown): data is Outgoing {
-  return (
-    typeof data === 'string' ||
-    data instanceof ArrayBuffer ||
-    ArrayBuffer.isView(data) ||
-    (typeof Blob !== 'undefined' && data instanceof Blob) ||
-    (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)
-  )
-}
-
-function isPongSafely(isPong: (data: unknown) => boolean, data: unknown): boolean {
-  try {
-    return isPong(data)
-  } catch (error) {
-    reportListenerError(error)
-    return false
-  }
-}
-
-function closeQuietly(socket: WebSocketLike): void {
-  try {
-    socket.close(1000, '')
-  } catch {
-    // Already closed.
   }
 }

@@ -33,3 +33,10 @@ export function callSafely(callback: () => void): void {
     reportListenerError(error)
   }
 }
+
+/** Throws a TypeError when a listener is not a function, instead of failing at the next event. */
+export function assertFunction(method: string, listener: unknown): void {
+  if (typeof listener !== 'function') {
+    throw new TypeError(`react-lifeline: ${method}(listener) takes a function, got ${typeof listener}.`)
+  }
+}

@@ -1,3 +1,4 @@
+import { reportListenerError } from './dev'
 import type { HeartbeatOptions } from './types'
 
 /** Heartbeat options with every default filled in. */
@@ -34,4 +35,14 @@ export function resolveHeartbeat(option: boolean | HeartbeatOptions | undefined)
 
 export function pingMessage(heartbeat: ResolvedHeartbeat): string {
   return typeof heartbeat.message === 'function' ? heartbeat.message() : heartbeat.message
+}
+
+/** A throwing `isPong` is reported and counts as "not a pong", so delivery goes on. */
+export function isPongSafely(isPong: (data: unknown) => boolean, data: unknown): boolean {
+  try {
+    return isPong(data)
+  } catch (error) {
+    reportListenerError(error)
+    return false
+  }
 }

@@ -13,7 +13,7 @@ export {
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
 export { redactText, redactUrl } from './redact'
-export { getConnection, resetConnections } from './registry'
+export { getConnection, isShared, resetConnections } from './registry'
 export type {
   Clock,
   CloseCodeInfo,

@@ -1,5 +1,6 @@
 import { DEFAULT_RETRY, type ResolvedRetry } from './backoff'
 import { type ResolvedHeartbeat, resolveHeartbeat } from './heartbeat'
+import type { MachineContext } from './machine-types'
 import { browserNetwork, browserVisibility } from './network'
 import type {
   Clock,
@@ -100,6 +101,12 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     )
   }
   return resolved
+}
+
+/** The settings the state machine reads, from the resolved options. */
+export function machineContextOf(options: ResolvedOptions): MachineContext {
+  const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = options
+  return { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random }
 }
 
 function checkRetry(retry: ResolvedRetry): void {

@@ -10,6 +10,11 @@ export class SendQueue {
 
   constructor(readonly max: number) {}
 
+  /** A queue of `max` messages, or none when queueing is off (`null`). */
+  static of(max: number | null): SendQueue | null {
+    return max === null ? null : new SendQueue(max)
+  }
+
   get size(): number {
     return this.items.length
   }

@@ -1,7 +1,7 @@
 import { useDebugValue, useEffect, useInsertionEffect, useReducer, useRef, useSyncExternalStore } from 'react'
 import { getConnection } from '../core/index'
 import { isShared } from '../core/registry'
-import type { CloseInfo, Connection, ConnectionOptions, ConnectionStatus, SendResult } from '../core/types'
+import type { Connection, ConnectionOptions, ConnectionState, SendResult } from '../core/types'
 import type { ReceivedMessage } from './message-store'
 import { trackedResultFactory } from './tracked-result'
 import type { ConnectionTarget } from './use-target-connection'
@@ -34,15 +34,7 @@ export interface WebSocketActions {
 }
 
 /** What `useWebSocket` returns. Reading a field subscribes the component to that field only. */
-export interface WebSocketResult<T = unknown> extends WebSocketActions {
-  status: ConnectionStatus
-  attempt: number
-  nextRetryAt: number | null
-  lastClose: CloseInfo | null
-  lastOpenAt: number | null
-  latency: number | null
-  error: Error | null
-  queued: number
+export interface WebSocketResult<T = unknown> extends ConnectionState, WebSocketActions {
   /** Raw data of the last message that passed `filter`. */
   lastMessage: unknown | null
   /** `lastMessage` parsed as JSON; `null` when it is not JSON. */

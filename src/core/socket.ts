@@ -1,0 +1,59 @@
+import { warnOnce } from './dev'
+import { redactUrl } from './redact'
+import type { Outgoing } from './send-queue'
+import type { WebSocketLike } from './types'
+
+/** What `send` accepts: what `WebSocket.send` takes, and nothing it would turn into "[object Object]". */
+export function isOutgoing(data: unknown): data is Outgoing {
+  return (
+    typeof data === 'string' ||
+    data instanceof ArrayBuffer ||
+    ArrayBuffer.isView(data) ||
+    (typeof Blob !== 'undefined' && data instanceof Blob) ||
+    (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)
+  )
+}
+
+/** Warns (once, in development) when an https page opens an unencrypted socket. */
+export function warnIfInsecure(url: string): void {
+  if (url.startsWith('ws:') && typeof location !== 'undefined' && location.protocol === 'https:') {
+    warnOnce(
+      `connecting to ${redactUrl(url)} with ws:// from a page served over https: the traffic is unencrypted and browsers block it as mixed content. Use wss://.`,
+    )
+  }
+}
+
+/**
+ * Closes a socket. `keep`: its events still matter (a close on purpose waits for the close
+ * event). `detach`: nothing it says matters any more, and if it opens late it is closed.
+ * `dead`: the path is gone, so drop it without a close handshake where the implementation can.
+ */
+export function closeSocket(
+  socket: WebSocketLike,
+  code: number,
+  reason: string,
+  mode: 'keep' | 'detach' | 'dead',
+): void {
+  // Node's `ws` would hold a dead socket for 30 s awaiting the close frame; terminate() frees
+  // it now. Browsers have no such call and drop the socket on their own.
+  const terminate = (socket as { terminate?: () => void }).terminate
+  if (mode !== 'keep') {
+    socket.onopen = () => closeQuietly(socket)
+    socket.onmessage = null
+    socket.onclose = null
+  }
+  try {
+    if (mode === 'dead' && typeof terminate === 'function') terminate.call(socket)
+    else socket.close(code, reason)
+  } catch {
+    // Closing a socket that is already closing or closed throws in some implementations.
+  }
+}
+
+export function closeQuietly(socket: WebSocketLike): void {
+  try {
+    socket.close(1000, '')
+  } catch {
+    // Already closed.
+  }
+}

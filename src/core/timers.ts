@@ -1,0 +1,24 @@
+import type { Clock } from './types'
+
+/** Named one-shot timers on the injected clock; starting a name again replaces its timer. */
+export class Timers<Name> {
+  private readonly handles = new Map<Name, unknown>()
+
+  /** `clock` is read at each call, because a connection's options may be replaced before it starts. */
+  constructor(private readonly clock: () => Clock) {}
+
+  start(name: Name, ms: number, fire: () => void): void {
+    this.cancel(name)
+    const handle = this.clock().setTimeout(() => {
+      this.handles.delete(name)
+      fire()
+    }, ms)
+    this.handles.set(name, handle)
+  }
+
+  cancel(name: Name): void {
+    if (!this.handles.has(name)) return
+    this.clock().clearTimeout(this.handles.get(name))
+    this.handles.delete(name)
+  }
+}
