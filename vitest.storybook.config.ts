@@ -1,20 +1,10 @@
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin'
 import { playwright } from '@vitest/browser-playwright'
 import { defineProject } from 'vitest/config'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs'
 
 // Every story is a test: the Storybook plugin turns each story into a Vitest test that
 // renders it, runs its play function and its accessibility check, in a real Chromium.
-// Debian's chromium is used because Playwright's own browsers cannot be downloaded here.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 
 process.env.STORYBOOK_DISABLE_TELEMETRY ??= '1'
 
@@ -49,7 +39,7 @@ export default defineProject({
       headless: true,
       provider: playwright({
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          executablePath: CHROMIUM_PATH,
           args: CHROMIUM_ARGS,
         },
         // banner.css fades the banner in; axe would measure contrast mid-fade. People who ask

@@ -1,22 +1,15 @@
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs'
 import type { Implementation } from './build-pages'
 import type { BenchServer } from './server'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** Headless Debian Chromium with nothing that could reach past 127.0.0.1. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
+      ...CHROMIUM_ARGS,
       '--js-flags=--expose-gc',
       // A hidden or occluded page gets throttled timers, which would skew every number.
       '--disable-background-timer-throttling',

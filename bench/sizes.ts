@@ -83,14 +83,15 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  * so they cannot grow further unnoticed. Temporary: bench/RESULTS.md says what must shrink.
  * Set on 2026-11-26 to the sizes then (full 17,036, useWebSocket 10,349, core 12,546) plus
  * the useWebSocket throughput fix (+332 and +250 bytes) plus ~1 %. useWebSocket raised by
- * 100 B when connection.ts was split into socket, timers and environment modules.
+ * 100 B, core by 100 B, when connection.ts and machine.ts were split into smaller modules
+ * (socket, timers, environment, close-info, url checks).
  * Lower a ceiling when a change shrinks the entry; delete the line once the target is met
  * (the budget test fails until you do, so a met target is locked in).
  */
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
   full: 17_500,
   useWebSocket: 10_800,
-  core: 12_700,
+  core: 12_800,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */

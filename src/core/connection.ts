@@ -7,7 +7,7 @@ import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } fr
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
 import { redactText, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
-import { closeQuietly, closeSocket, isOutgoing, warnIfInsecure } from './socket'
+import { assertOutgoing, closeQuietly, closeSocket, isOpen, warnIfInsecure } from './socket'
 import { Timers } from './timers'
 import type {
   CloseInfo,
@@ -19,9 +19,7 @@ import type {
   UrlSource,
   WebSocketLike,
 } from './types'
-import { resolveUrlSource } from './url'
-
-const OPEN = 1
+import { assertUrlSource, resolveUrlSource } from './url'
 
 /**
  * A reconnecting WebSocket. The state machine decides; this class owns the socket, the
@@ -52,11 +50,7 @@ export class LifelineConnection implements Connection {
   private unwatch: (() => void) | null = null
 
   constructor(url: UrlSource, options?: ConnectionOptions) {
-    if (typeof url !== 'string' && typeof url !== 'function') {
-      throw new TypeError(
-        'react-lifeline: url must be a ws:// or wss:// string, or a function returning one.',
-      )
-    }
+    assertUrlSource(url)
     this.url = url
     this.resolved = resolveOptions(options)
     this.context = machineContextOf(this.resolved)
@@ -103,16 +97,13 @@ export class LifelineConnection implements Connection {
   on(event: 'close', listener: (close: CloseInfo) => void): () => void {
     if (event !== 'close')
       throw new TypeError(`react-lifeline: unknown event "${String(event)}"; only 'close' exists.`)
+    assertFunction('on', listener)
     this.closeListeners.add(listener)
     return () => this.closeListeners.delete(listener)
   }
 
   send(data: Outgoing): SendResult {
-    if (!isOutgoing(data)) {
-      throw new TypeError(
-        `react-lifeline: send takes a string, ArrayBuffer, typed array or Blob, got ${data === null ? 'null' : typeof data}; use sendJson for other values.`,
-      )
-    }
+    assertOutgoing(data)
     if (this.trySend(data)) return 'sent'
     if (!this.queue || this.queue.max === 0 || this.state.destroyed) {
       this.stats.messagesDropped += 1
@@ -201,7 +192,7 @@ export class LifelineConnection implements Connection {
 
   private trySend(data: Outgoing): boolean {
     const socket = this.socket
-    if (this.state.phase !== 'open' || !socket || socket.readyState !== OPEN) return false
+    if (this.state.phase !== 'open' || !socket || !isOpen(socket)) return false
     try {
       socket.send(data)
     } catch {

@@ -1,5 +1,5 @@
 import { retryDelayAfter } from './backoff'
-import { describeCloseCode } from './close-codes'
+import { closeInfoOf } from './close-info'
 import { IDLE_STATE } from './idle-state'
 import type { MachineContext, MachineEvent, MachineState, TimerName, Transition } from './machine-types'
 import type { CloseInfo, CloseInitiator, ConnectionState, ConnectionStatus } from './types'
@@ -306,20 +306,7 @@ class Step {
   }
 
   private closeInfo(code: number, reason: string, wasClean: boolean, initiator: CloseInitiator): CloseInfo {
-    const s = this.s
-    const now = this.ctx.now
-    const opened = s.phase === 'open' || (s.phase === 'closing' && s.openedAt !== null)
-    return {
-      code,
-      reason,
-      wasClean,
-      at: now,
-      openForMs: opened && s.openedAt !== null ? now - s.openedAt : null,
-      idleForMs: opened && s.lastInboundAt !== null ? now - s.lastInboundAt : null,
-      initiator,
-      info: describeCloseCode(code, this.ctx.closeCodes),
-      offline: !s.online,
-    }
+    return closeInfoOf(this.s, this.ctx, { code, reason, wasClean, initiator })
   }
 
   private record(close: CloseInfo): void {

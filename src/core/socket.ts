@@ -3,8 +3,21 @@ import { redactUrl } from './redact'
 import type { Outgoing } from './send-queue'
 import type { WebSocketLike } from './types'
 
-/** What `send` accepts: what `WebSocket.send` takes, and nothing it would turn into "[object Object]". */
-export function isOutgoing(data: unknown): data is Outgoing {
+/** `send` takes what `WebSocket.send` takes, and nothing a socket would turn into "[object Object]". */
+export function assertOutgoing(data: unknown): asserts data is Outgoing {
+  if (!isOutgoing(data)) {
+    throw new TypeError(
+      `react-lifeline: send takes a string, ArrayBuffer, typed array or Blob, got ${data === null ? 'null' : typeof data}; use sendJson for other values.`,
+    )
+  }
+}
+
+// WebSocket.OPEN, spelled out: the constant is not on every implementation's instances.
+export function isOpen(socket: WebSocketLike): boolean {
+  return socket.readyState === 1
+}
+
+function isOutgoing(data: unknown): data is Outgoing {
   return (
     typeof data === 'string' ||
     data instanceof ArrayBuffer ||

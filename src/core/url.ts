@@ -40,6 +40,13 @@ function describe(value: unknown): string {
   return value === null ? 'null' : typeof value
 }
 
+/** Throws at creation for a `url` that is neither a string nor a function. */
+export function assertUrlSource(url: unknown): asserts url is UrlSource {
+  if (typeof url !== 'string' && typeof url !== 'function') {
+    throw new TypeError('react-lifeline: url must be a ws:// or wss:// string, or a function returning one.')
+  }
+}
+
 export type ResolvedUrl = { url: string } | { error: Error; fatal: boolean }
 
 /**
