@@ -41,6 +41,7 @@ export class LifelineConnection implements Connection {
     messagesReceived: 0,
     messagesSent: 0,
     messagesDropped: 0,
+    messagesInvalid: 0,
   }
   private readonly stateListeners = new Set<() => void>()
   private readonly messageListeners = new Set<(data: unknown, event: MessageEvent) => void>()
@@ -172,6 +173,11 @@ export class LifelineConnection implements Connection {
   /** Running counters since the connection was created. */
   getStats(): Readonly<ConnectionStats> {
     return { ...this.stats }
+  }
+
+  /** Counts a message that failed a hook's `schema`, for `getStats().messagesInvalid`. */
+  countInvalidMessage(): void {
+    this.stats.messagesInvalid += 1
   }
 
   destroy(): void {

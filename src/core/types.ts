@@ -179,6 +179,10 @@ export interface Connection {
   /** Hold the connection open; the returned release lets go (`lingerMs` applies). */
   retain(): () => void
   getHistory(): readonly CloseInfo[]
+  /** Listens to every disconnect as it is recorded in the history; returns the unsubscribe. */
+  on(event: 'close', listener: (close: CloseInfo) => void): () => void
+  /** Running counters since the connection was created. */
+  getStats(): Readonly<ConnectionStats>
   destroy(): void
 }
 
@@ -202,4 +206,6 @@ export interface ConnectionStats {
   messagesSent: number
   /** Messages given to `send` that were dropped (queue overflow or queue disabled). */
   messagesDropped: number
+  /** Messages that failed a `schema` given to a hook (`useWebSocket`, `useMessages`). */
+  messagesInvalid: number
 }

@@ -5,6 +5,12 @@ export { ConnectionBanner } from './ConnectionBanner'
 export type { ConnectionInspectorProps } from './ConnectionInspector'
 export { ConnectionInspector } from './ConnectionInspector'
 export type { ReceivedMessage } from './message-store'
+export type {
+  InferSchemaOutput,
+  StandardSchemaIssue,
+  StandardSchemaResult,
+  StandardSchemaV1,
+} from './standard-schema'
 export type { ConnectionTarget } from './use-target-connection'
 export { useConnectionState } from './useConnectionState'
 export type { UseWebSocketOptions, WebSocketActions, WebSocketResult } from './useWebSocket'

@@ -26,6 +26,7 @@ const stats: ConnectionStats = {
   messagesReceived: 120,
   messagesSent: 30,
   messagesDropped: 0,
+  messagesInvalid: 0,
 }
 
 function connection(
