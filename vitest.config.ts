@@ -27,6 +27,14 @@ export default defineConfig({
           testTimeout: 20000,
         },
       },
+      {
+        // react-lifeline/testing, used the way its docs show (test/testing mirrors docs/testing.md).
+        test: {
+          name: 'testing',
+          environment: 'jsdom',
+          include: ['test/testing/**/*.test.{ts,tsx}'],
+        },
+      },
       'vitest.*.config.ts',
     ],
   },
