@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 // One project per environment so each suite runs where its code runs: core in plain Node,
@@ -29,10 +30,19 @@ export default defineConfig({
       },
       {
         // react-lifeline/testing, used the way its docs show (test/testing mirrors docs/testing.md).
+        // The tests import the package names, as the docs do; here they mean the sources.
+        resolve: {
+          alias: [
+            { find: /^react-lifeline\/testing$/, replacement: resolve('src/testing/index.ts') },
+            { find: /^react-lifeline\/core$/, replacement: resolve('src/core/index.ts') },
+            { find: /^react-lifeline$/, replacement: resolve('src/index.ts') },
+          ],
+        },
         test: {
           name: 'testing',
           environment: 'jsdom',
           include: ['test/testing/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/testing/setup/console-clean.ts'],
         },
       },
       'vitest.*.config.ts',
