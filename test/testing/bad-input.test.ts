@@ -14,7 +14,9 @@ describe('createMockServer: bad input gets an error that says what to fix', () =
     expect(() => createMockServer('not a url?key=k')).toThrow(
       'takes an absolute ws:// or wss:// URL, got "not a url?key=[redacted]"',
     )
-    expect(() => createMockServer(42 as unknown as string)).toThrow('takes a ws:// or wss:// URL string, got number')
+    expect(() => createMockServer(42 as unknown as string)).toThrow(
+      'takes a ws:// or wss:// URL string, got number',
+    )
   })
 
   test('a path is taken relative to the page, as the library does', () => {
@@ -65,7 +67,9 @@ describe('createMockServer: bad input gets an error that says what to fix', () =
     expect(() => server.close(4000, 'x'.repeat(124))).toThrow('at most 123 bytes')
     expect(() => server.send({ a: 1 } as unknown as string)).toThrow('use sendJson for other values')
     expect(() => server.refuse(0)).toThrow('refuse(times) takes a whole number above 0')
-    expect(() => server.nextMessage('x' as unknown as () => boolean)).toThrow('nextMessage(match) takes a function')
+    expect(() => server.nextMessage('x' as unknown as () => boolean)).toThrow(
+      'nextMessage(match) takes a function',
+    )
     expect(() => createMockServer('ws://app.test/y', { heartbeat: true as unknown as false })).toThrow(
       'the heartbeat option is false or { isPing(message) => boolean',
     )

@@ -22,7 +22,7 @@ function Chat() {
         Message <input value={text} onChange={(event) => setText(event.target.value)} />
       </label>
       <button type="submit">Send</button>
-      <p role="status">{queued > 0 ? `${status}, ${queued} waiting` : status}</p>
+      <output>{queued > 0 ? `${status}, ${queued} waiting` : status}</output>
     </form>
   )
 }

@@ -8,7 +8,7 @@ const URL = 'ws://localhost/live'
 
 function LiveStatus() {
   const { status, lastClose } = useWebSocket(URL, { heartbeat: true })
-  return <p role="status">{lastClose ? `${status} (${lastClose.code} ${lastClose.reason})` : status}</p>
+  return <output>{lastClose ? `${status} (${lastClose.code} ${lastClose.reason})` : status}</output>
 }
 
 let server: MockServer
