@@ -38,4 +38,14 @@ export default defineConfig([
     esbuildPlugins: [coreAsPackage],
     onSuccess: 'cp src/react/banner.css dist/banner.css',
   },
+  {
+    // react-lifeline/testing, for users' tests; apps never import it, so it costs them nothing.
+    entry: { 'testing/index': 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2020',
+    external: ['react-lifeline/core'],
+    esbuildPlugins: [coreAsPackage],
+  },
 ])

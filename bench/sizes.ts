@@ -66,6 +66,8 @@ export const LIFELINE_ENTRIES = {
   full: "export * from './src/index.ts'",
   useWebSocket: "export { useWebSocket } from './src/index.ts'",
   core: "export * from './src/core/index.ts'",
+  /** For tests only (apps never import it); the core code it uses is bundled in. */
+  testing: "export * from './src/testing/index.ts'",
 } as const
 
 /** The libraries users pick today, measured the same way, for reference only. */

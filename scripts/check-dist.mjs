@@ -20,6 +20,8 @@ for (const target of [
   'dist/index.cjs',
   'dist/core/index.js',
   'dist/core/index.cjs',
+  'dist/testing/index.js',
+  'dist/testing/index.cjs',
   'dist/banner.css',
 ]) {
   if (!statSync(target, { throwIfNoEntry: false })) problems.push(`${target} is missing from the build.`)
@@ -38,6 +40,7 @@ for (const [format, load] of [
       ['useWebSocket', 'useConnectionState', 'ConnectionBanner', 'ConnectionInspector', 'getConnection'],
     ],
     ['react-lifeline/core', ['createConnection', 'getConnection', 'describeCloseCode', 'diagnose']],
+    ['react-lifeline/testing', ['createMockServer']],
   ]) {
     try {
       const loaded = await load(entry)

@@ -8,11 +8,13 @@ export async function sizes(): Promise<ScenarioResult & { breakdown: string }> {
   const react = emptyRow('bundle, React entry (min+gz)', 'KB', true, 2)
   const hookOnly = emptyRow('bundle, the hook alone (min+gz)', 'KB', true, 2)
   const core = emptyRow('bundle, framework-agnostic core (min+gz)', 'KB', true, 2)
+  const testing = emptyRow('bundle, the testing kit (min+gz, tests only)', 'KB', true, 2)
   const full = await measureBundle(LIFELINE_ENTRIES.full)
   const measured = {
     lifelineFull: full,
     lifelineHook: await measureBundle(LIFELINE_ENTRIES.useWebSocket),
     lifelineCore: await measureBundle(LIFELINE_ENTRIES.core),
+    lifelineTesting: await measureBundle(LIFELINE_ENTRIES.testing),
     rws: await measureBundle(COMPETITOR_ENTRIES['react-use-websocket']),
     rwsHook: await measureBundle("export { default } from 'react-use-websocket'"),
     party: await measureBundle(COMPETITOR_ENTRIES.partysocket),
@@ -35,6 +37,7 @@ export async function sizes(): Promise<ScenarioResult & { breakdown: string }> {
   set(hookOnly, 'partysocket', measured.partyHook.gzip)
   set(core, 'react-lifeline', measured.lifelineCore.gzip)
   set(core, 'partysocket', measured.party.gzip)
+  set(testing, 'react-lifeline', measured.lifelineTesting.gzip)
 
   const ratio = full.gzip / full.minified
   const breakdown = [
@@ -50,9 +53,10 @@ export async function sizes(): Promise<ScenarioResult & { breakdown: string }> {
   return {
     id: 'sizes',
     title: 'Bundle size: esbuild --bundle --minify, ESM, React external, NODE_ENV=production, gzip -9',
-    rows: [react, hookOnly, core],
+    rows: [react, hookOnly, core, testing],
     notes: [
       'React entry: `src/index.ts` / `react-use-websocket` / `partysocket/react`. The hook alone: an entry importing only `useWebSocket` (react-use-websocket: its default export). Core: `src/core/index.ts` / `partysocket` (its reconnecting socket). 1 KB = 1,000 bytes.',
+      'The testing kit: `src/testing/index.ts` with the core code it calls (redaction, resetConnections) bundled in; it runs in tests and never ships in an app.',
       'react-lifeline includes its dependency `use-sync-external-store/shim/with-selector`, which users bundle too.',
     ],
     breakdown,

@@ -26,6 +26,9 @@ export interface ServerSide {
 /** Where the mock sockets find their server; undefined when no mock server has that URL. */
 export type FindServer = (key: string) => { connect(page: PageSocket): ServerSide } | undefined
 
+/** What the stand-in is to its users: a constructor with the browser WebSocket's shape. */
+export type MockWebSocketClass = new (url: string | URL, protocols?: string | string[]) => WebSocket
+
 const HANDLERS = ['open', 'message', 'error', 'close'] as const
 
 /**
@@ -35,7 +38,7 @@ const HANDLERS = ['open', 'message', 'error', 'close'] as const
  * Made per global, because its base class and events must come from the environment's own
  * DOM (jsdom's in jsdom, the page's in a browser).
  */
-export function createMockWebSocketClass(find: FindServer, servedUrls: () => string[]) {
+export function createMockWebSocketClass(find: FindServer, servedUrls: () => string[]): MockWebSocketClass {
   return class MockWebSocket extends EventTarget {
     static readonly CONNECTING = 0
     static readonly OPEN = 1

@@ -1,11 +1,11 @@
 import { redactUrl, resetConnections } from '../core/index'
-import { createMockWebSocketClass, type FindServer } from './mock-websocket'
+import { createMockWebSocketClass, type FindServer, type MockWebSocketClass } from './mock-websocket'
 
 type Endpoint = NonNullable<ReturnType<FindServer>>
 
 interface Routing {
   readonly servers: Map<string, Endpoint>
-  readonly MockWebSocket: ReturnType<typeof createMockWebSocketClass>
+  readonly MockWebSocket: MockWebSocketClass
   /** The global WebSocket property as it was before the first mock server. */
   saved: PropertyDescriptor | undefined
 }
