@@ -1,6 +1,4 @@
 import type { Decorator, Loader, Preview } from '@storybook/react-vite'
-import type { RequestHandler, WebSocketHandler } from 'msw'
-import { type SetupWorker, setupWorker } from 'msw/browser'
 import { configure } from 'storybook/test'
 
 // Scenarios reconnect on purpose; a second or two is the longest any of them should wait,
@@ -37,43 +35,40 @@ const withTheme: Decorator = (Story, context) => {
   )
 }
 
-type Handler = RequestHandler | WebSocketHandler
+/** What a story lists in `parameters.msw.handlers`: its mock servers (stories/support/mock-server.ts). */
+interface StoryServer {
+  start(): void
+  stop(): void
+}
 
-let worker: Promise<SetupWorker> | undefined
-const installed = new Set<Handler>()
+const started = new Set<StoryServer>()
 
 /**
- * Serves each story's `parameters.msw.handlers` with one msw worker for the whole preview (msw
- * intercepts WebSockets in the page; the service worker passes HTTP through, silently).
+ * Serves each story's mock servers (`parameters.msw.handlers`, a key kept from when msw served
+ * them) with react-lifeline/testing, in the page. While any is started, `globalThis.WebSocket`
+ * is the kit's stand-in; with none, the browser's own is back, which the live demo needs.
  *
- * A story on its own gets exactly its handlers. A docs page renders many stories at once, so
- * there the handlers accumulate (each story's server has its own URL) instead of replacing
- * each other. The reset between stories matters beyond tidiness: while any WebSocket handler
- * is installed, msw treats every socket as mocked, so a story without handlers (the live demo)
- * only reaches its real server after a reset.
+ * A story on its own gets exactly its servers: the others stop. A docs page renders many
+ * stories at once, so there the servers accumulate (each story's server has its own URL).
  */
-const mswHandlers: Loader = async (context) => {
-  worker ??= startWorker()
-  const ready = await worker
+const mockServers: Loader = async (context) => {
+  const wanted: StoryServer[] = context.parameters.msw?.handlers ?? []
   if (context.viewMode !== 'docs') {
-    ready.resetHandlers()
-    installed.clear()
+    for (const server of started) {
+      if (wanted.includes(server)) continue
+      server.stop()
+      started.delete(server)
+    }
   }
-  const wanted: Handler[] = context.parameters.msw?.handlers ?? []
-  const fresh = wanted.filter((handler) => !installed.has(handler))
-  for (const handler of fresh) installed.add(handler)
-  if (fresh.length > 0) ready.use(...fresh)
+  for (const server of wanted) {
+    server.start()
+    started.add(server)
+  }
   return {}
 }
 
-async function startWorker(): Promise<SetupWorker> {
-  const created = setupWorker()
-  await created.start({ quiet: true, onUnhandledRequest: 'bypass' })
-  return created
-}
-
 const preview: Preview = {
-  loaders: [mswHandlers],
+  loaders: [mockServers],
   decorators: [withTheme],
   globalTypes: {
     theme: {

@@ -3,10 +3,11 @@ import { afterEach, beforeAll } from 'vitest'
 // Storybook's Vitest plugin applies .storybook/preview and the addons' annotations by itself
 // (since 10.3); this file only adds a guard for the test run.
 //
-// Every story's sockets are served by msw in the page. A socket that reaches the real
-// WebSocket class slipped past its mock (a wrong URL, a handler missing from the story):
-// in tests that is a bug, even when it would only reach 127.0.0.1. msw keeps a reference to
-// the class it found when it started, so the guard is installed before any story runs.
+// Every story's sockets are served in the page by react-lifeline/testing, which puts its
+// stand-in on globalThis.WebSocket while a story's mock servers run and restores what it found
+// (this guard) after. A socket that reaches the real WebSocket class slipped past its mock (a
+// server missing from the story): in tests that is a bug, even when it would only reach
+// 127.0.0.1. The guard is installed before any story runs.
 const escaped: string[] = []
 
 beforeAll(() => {

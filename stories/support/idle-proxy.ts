@@ -1,8 +1,5 @@
-import type { WebSocketHandlerConnection } from 'msw'
 import type { Clock } from '../../src/core'
-import { abort } from './mock-server'
-
-type Client = WebSocketHandlerConnection['client']
+import type { Client } from './mock-server'
 
 /** The server side of one socket, seen through a proxy with an idle timeout. */
 export interface IdleProxy {
@@ -17,22 +14,17 @@ export interface IdleProxy {
  * what load balancers do at their idle timeout.
  */
 export function idleProxy(client: Client, { idleMs, clock }: { idleMs: number; clock: Clock }): IdleProxy {
-  let closed = false
   let timer: unknown
   const arm = () => {
     clock.clearTimeout(timer)
     timer = clock.setTimeout(() => {
-      if (!closed) abort(client)
+      if (client.open) client.drop()
     }, idleMs)
   }
-  client.addEventListener('close', () => {
-    closed = true
-    clock.clearTimeout(timer)
-  })
   arm()
   return {
     send(data) {
-      if (closed) return
+      if (!client.open) return
       client.send(data)
       arm()
     },

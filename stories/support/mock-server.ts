@@ -1,6 +1,7 @@
-import { type WebSocketHandler, type WebSocketHandlerConnection, ws } from 'msw'
+import { createMockServer, type MockClient, type MockServer } from '../../src/testing/index'
 
-type Client = WebSocketHandlerConnection['client']
+/** The server side of one socket: react-lifeline/testing's client. */
+export type Client = MockClient
 
 /** What the mocked server does with new and open connections. */
 export type ServerMode = 'up' | 'silent' | 'refusing' | 'flapping'
@@ -17,39 +18,59 @@ export interface MockServerOptions {
   pongJitterMs?: number
   /** Runs for every socket that opens (greetings, history). */
   onConnect?: (client: Client, server: MockSocketServer) => void
-  /** Runs for every message that is not a ping. */
+  /** Runs for every message that is not a ping, with the text the page sent. */
   onMessage?: (data: unknown, client: Client, server: MockSocketServer) => void
 }
 
-const PING = /"type"\s*:\s*"ping"/
-
 /**
- * A scripted WebSocket server for one story, served in the page by msw's `ws.link`, so the
- * stories need no server process. Its controls mirror `scripts/demo-server.mjs`: close with a
- * code, drop without a close frame, go silent, refuse connections, flap.
+ * A scripted WebSocket server for one story, served in the page by react-lifeline/testing's
+ * `createMockServer`, so the stories need no server process and dogfood the kit users get.
+ * Its controls mirror `scripts/demo-server.mjs`: close with a code, drop without a close frame,
+ * go silent, refuse connections, flap.
  *
- * Story URLs point at 127.0.0.1: a socket that outlives its story's handlers (msw passes
- * unmatched sockets through to the network) never leaves the machine.
+ * A story lists it in `parameters.msw.handlers` (the key predates the kit; stories on other
+ * branches still use it), and the preview's loader starts it for that story and stops it when
+ * another story is shown, so the environment's own WebSocket is back for live stories.
  */
 export class MockSocketServer {
   readonly url: string
-  readonly handler: WebSocketHandler
   private readonly initialOptions: MockServerOptions
   private options: MockServerOptions
-  private readonly clients = new Set<Client>()
+  private server: MockServer | undefined
   private readonly listeners = new Set<() => void>()
   private mode: ServerMode = 'up'
   private modeTimer: ReturnType<typeof setTimeout> | undefined
   private flapOpenMs = 300
   private events: readonly ServerEvent[] = []
-  private connections = 0
-  private refusals = 0
+  private connectionsBefore = 0
 
   constructor(url: string, options: MockServerOptions = {}) {
     this.url = url
     this.initialOptions = options
     this.options = options
-    this.handler = ws.link(url).addEventListener('connection', ({ client }) => this.accept(client))
+  }
+
+  /** What a story lists in `parameters.msw.handlers`. */
+  get handler(): MockSocketServer {
+    return this
+  }
+
+  /** Serves the URL (the preview's loader calls it before the story renders). */
+  start(): void {
+    if (this.server) return
+    this.server = createMockServer(this.url, {
+      // Pongs are answered here, after the story's delay, and not while silent.
+      heartbeat: false,
+      onConnection: (client) => this.accept(client),
+      onMessage: (message, client) => this.receive(client, message),
+    })
+  }
+
+  /** Stops serving the URL; its sockets fall silent. */
+  stop(): void {
+    this.connectionsBefore += this.server?.connections ?? 0
+    this.server?.dispose()
+    this.server = undefined
   }
 
   /**
@@ -61,8 +82,7 @@ export class MockSocketServer {
     this.options = this.initialOptions
     this.setMode('up')
     this.events = []
-    this.connections = 0
-    this.refusals = 0
+    this.connectionsBefore = -(this.server?.connections ?? 0)
     this.notify()
   }
 
@@ -80,20 +100,20 @@ export class MockSocketServer {
     return this.mode
   }
 
-  /** Sockets opened so far (refused ones do not count). */
+  /** Sockets opened since the last reset (refused ones do not count). */
   getConnectionCount(): number {
-    return this.connections
+    return this.connectionsBefore + (this.server?.connections ?? 0)
   }
 
   getOpenCount(): number {
-    return this.clients.size
+    return this.server?.clients.length ?? 0
   }
 
   getEvents(): readonly ServerEvent[] {
     return this.events
   }
 
-  /** For `useSyncExternalStore`: fires when the mode, the clients or the log change. */
+  /** For `useSyncExternalStore`: fires when the mode or the log change. */
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
@@ -101,25 +121,25 @@ export class MockSocketServer {
 
   /** Sends to every open client. */
   broadcast(data: string): void {
-    for (const client of this.clients) client.send(data)
+    this.server?.send(data)
   }
 
   /** Closes every open socket with a close frame carrying `code` and `reason`. */
   closeAll(code: number, reason = ''): void {
     this.record(`close ${code}${reason ? ` "${reason}"` : ''}`)
-    for (const client of [...this.clients]) client.close(code, reason)
+    this.server?.close(code, reason)
+  }
+
+  /** Ends every open socket the way a lost network does: an error event, then 1006, no reason. */
+  drop(): void {
+    this.record('drop (1006, no close frame)')
+    this.server?.drop()
   }
 
   /**
-   * Ends every open socket the way a lost network does: an error event, then a close with
-   * 1006 and no reason. msw's `client.close` accepts the reserved 1006 for exactly this.
+   * Keeps sockets open but stops answering anything, pings included. New connections still
+   * open (and get no answers either), as behind a NAT that forgot each flow after its start.
    */
-  drop(): void {
-    this.record('drop (1006, no close frame)')
-    for (const client of [...this.clients]) abort(client)
-  }
-
-  /** Keeps sockets open but stops answering anything, pings included. */
   goSilent(): void {
     this.setMode('silent')
     this.record('silent: no replies, no pongs')
@@ -129,13 +149,14 @@ export class MockSocketServer {
   refuse(ms = Number.POSITIVE_INFINITY): void {
     this.setMode('refusing', ms)
     this.record(Number.isFinite(ms) ? `refusing connections for ${ms} ms` : 'refusing connections')
-    for (const client of [...this.clients]) abort(client)
+    this.server?.refuse()
+    this.server?.drop()
   }
 
   /** Refuses the next `count` connection attempts, then accepts again: a countable outage. */
   refuseNext(count: number): void {
-    this.refusals = count
     this.record(`refusing the next ${count} connection${count === 1 ? '' : 's'}`)
+    this.server?.refuse(count)
   }
 
   /** Accepts connections but cuts each one after `openMs`, for `ms` or until `heal()`. */
@@ -143,7 +164,7 @@ export class MockSocketServer {
     this.flapOpenMs = openMs
     this.setMode('flapping', ms)
     this.record(`flapping: each socket is cut after ${openMs} ms`)
-    for (const client of [...this.clients]) this.scheduleFlap(client)
+    for (const client of this.server?.clients ?? []) this.scheduleFlap(client)
   }
 
   /** Healthy again: answers, accepts and keeps connections. */
@@ -154,45 +175,35 @@ export class MockSocketServer {
   }
 
   private accept(client: Client): void {
-    const refuse = this.mode === 'refusing' || this.refusals > 0
-    if (this.mode !== 'refusing' && this.refusals > 0) this.refusals -= 1
-    if (refuse) {
-      this.record('refused a connection')
-      abort(client)
-      return
-    }
-    this.clients.add(client)
-    this.connections += 1
-    this.record(`connection #${this.connections} opened`)
-    client.addEventListener('close', () => {
-      if (this.clients.delete(client)) this.notify()
-    })
-    client.addEventListener('message', (event) => this.receive(client, event.data))
+    this.record(`connection #${this.getConnectionCount()} opened`)
     if (this.mode === 'flapping') this.scheduleFlap(client)
     this.options.onConnect?.(client, this)
   }
 
-  private receive(client: Client, data: unknown): void {
+  private receive(client: Client, message: unknown): void {
     if (this.mode === 'silent') return
-    if (typeof data === 'string' && PING.test(data)) {
+    if (isPing(message)) {
       const jitter = (this.options.pongJitterMs ?? 0) * Math.random()
       const delay = (this.options.pongDelayMs ?? 0) + jitter
       const pong = () => {
         // The mode may have changed while the pong was "on the wire".
-        if (this.mode !== 'silent' && this.clients.has(client)) client.send('{"type":"pong"}')
+        if (this.mode !== 'silent' && client.open) client.send('{"type":"pong"}')
       }
       if (delay > 0) setTimeout(pong, delay)
       else pong()
       return
     }
+    // The stories' scripts read text, as a server does; the kit hands over parsed JSON.
+    const data =
+      typeof message === 'string' || message instanceof Uint8Array ? message : JSON.stringify(message)
     this.options.onMessage?.(data, client, this)
   }
 
   private scheduleFlap(client: Client): void {
     setTimeout(() => {
-      if (this.mode === 'flapping' && this.clients.has(client)) {
+      if (this.mode === 'flapping' && client.open) {
         this.record('cut a flapping connection')
-        abort(client)
+        client.drop()
       }
     }, this.flapOpenMs)
   }
@@ -200,6 +211,7 @@ export class MockSocketServer {
   private setMode(mode: ServerMode, forMs = Number.POSITIVE_INFINITY): void {
     clearTimeout(this.modeTimer)
     this.modeTimer = undefined
+    if (this.mode === 'refusing' && mode !== 'refusing') this.server?.restore()
     this.mode = mode
     if (mode !== 'up' && Number.isFinite(forMs)) this.modeTimer = setTimeout(() => this.heal(), forMs)
     this.notify()
@@ -215,10 +227,11 @@ export class MockSocketServer {
   }
 }
 
+function isPing(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ping'
+}
+
 /** Cuts one socket without a close frame, as a lost network or a proxy does: the page sees 1006. */
 export function abort(client: Client): void {
-  // The protocol type hides it, but msw's client exposes the page's socket: browsers fire
-  // `error` before a 1006 close, and so does this.
-  ;(client as { socket?: EventTarget }).socket?.dispatchEvent(new Event('error'))
-  client.close(1006, '')
+  client.drop()
 }
