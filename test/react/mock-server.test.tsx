@@ -1,54 +1,50 @@
 import { act, render, screen, waitFor } from '@testing-library/react'
-import { ws } from 'msw'
-import { setupServer } from 'msw/node'
 import { StrictMode } from 'react'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { getConnection } from '../../src/core/index'
 import { ConnectionBanner, useWebSocket } from '../../src/react/index'
+import { createMockServer, type MockClient, type MockServer } from '../../src/testing/index'
 import { FakeClock } from '../support/fake-clock'
 import { waitForStatus, waitFor as waitUntil } from '../support/wait'
 import { createRenderCounter } from './helpers'
 
+// The hooks against react-lifeline/testing's mock server: the kit users get, dogfooded.
 const URL = 'ws://lifeline.test/live'
-const live = ws.link(URL)
-const server = setupServer()
+let server: MockServer | undefined
 let connections = 0
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterEach(() => {
-  server.resetHandlers()
+  server?.dispose()
+  server = undefined
   connections = 0
 })
-afterAll(() => server.close())
 
 /** A server that greets, echoes `echo:` messages and answers `burst:N` with N numbered messages. */
-function useServer(
-  onConnect?: (client: { send(data: string): void; close(code?: number, reason?: string): void }) => void,
-) {
-  server.use(
-    live.addEventListener('connection', ({ client }) => {
+function useServer(onConnect?: (client: MockClient) => void) {
+  server = createMockServer(URL, {
+    onConnection(client) {
       connections += 1
       client.send(JSON.stringify({ type: 'hello', n: 0 }))
-      client.addEventListener('message', (event) => {
-        const text = String(event.data)
-        if (text.startsWith('burst:')) {
-          const count = Number(text.slice('burst:'.length))
-          for (let n = 1; n <= count; n++) client.send(JSON.stringify({ type: 'tick', n }))
-        } else {
-          client.send(text)
-        }
-      })
       onConnect?.(client)
-    }),
-  )
+    },
+    onMessage(message, client) {
+      const text = typeof message === 'string' ? message : JSON.stringify(message)
+      if (text.startsWith('burst:')) {
+        const count = Number(text.slice('burst:'.length))
+        for (let n = 1; n <= count; n++) client.send(JSON.stringify({ type: 'tick', n }))
+      } else {
+        client.send(text)
+      }
+    },
+  })
 }
 
-/** Options with a fake clock for retries and the banner; msw delivers its events itself. */
+/** Options with a fake clock for retries and the banner; the mock server delivers its events itself. */
 function options(clock = new FakeClock()) {
   return { clock, retry: { jitter: 'none' as const, initialDelay: 1000 } }
 }
 
-describe('useWebSocket against msw ws.link handlers', () => {
+describe('useWebSocket against a mock server', () => {
   test('receives JSON, and sendJson reaches the server', async () => {
     useServer()
     function Chat() {
@@ -122,8 +118,9 @@ describe('useWebSocket against msw ws.link handlers', () => {
       actEnvironment.IS_REACT_ACT_ENVIRONMENT = true
     }
     expect(statusRenders.count - statusBefore).toBe(0)
-    // msw queues the 1,000 deliveries as microtasks in one go; React flushes the update in a
-    // microtask queued behind them, so the whole burst costs the message reader one render.
+    // The mock server queues the 1,000 deliveries as promise reactions in one go; React flushes
+    // the update in a microtask queued behind them, so the whole burst costs the message reader
+    // one render.
     expect(messageRenders.count - messagesBefore).toBe(1)
   })
 
@@ -143,7 +140,7 @@ describe('useWebSocket against msw ws.link handlers', () => {
   })
 })
 
-describe('ConnectionBanner against msw ws.link handlers', () => {
+describe('ConnectionBanner against a mock server', () => {
   test("an application close code the policy does not retry shows as 'Failed: <name>' with the reason", async () => {
     useServer((client) => queueMicrotask(() => client.close(4001, 'go away')))
     const clock = new FakeClock()
