@@ -22,7 +22,7 @@ const config: StorybookConfig = {
     '@storybook/addon-a11y',
     '@storybook/addon-vitest',
   ],
-  // mockServiceWorker.js lives here; msw registers it when the first story loads.
+  // public/ holds msw's mockServiceWorker.js; the stories no longer need it (react-lifeline/testing serves their sockets).
   staticDirs: ['../public'],
   core: {
     disableTelemetry: true,

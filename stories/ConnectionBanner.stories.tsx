@@ -62,7 +62,7 @@ const meta = {
       description: {
         component:
           'Says in words what the connection is doing. Every story here runs against a server mocked in the page ' +
-          '(msw), with retry delays shortened so the states arrive in a second or two. The styles are the optional ' +
+          '(react-lifeline/testing), with retry delays shortened so the states arrive in a second or two. The styles are the optional ' +
           "`import 'react-lifeline/banner.css'` (light and dark); without it the banner is plain markup to style.",
       },
     },

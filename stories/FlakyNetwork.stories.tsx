@@ -37,7 +37,7 @@ const CLOSES: readonly { code: number; reason: string }[] = [
 ]
 
 interface PlaygroundArgs {
-  /** `mock`: a server scripted in the page (msw). `live`: scripts/demo-server.mjs on 127.0.0.1:8787. */
+  /** `mock`: a server scripted in the page (react-lifeline/testing). `live`: scripts/demo-server.mjs on 127.0.0.1:8787. */
   backend: 'mock' | 'live'
   initialDelay: number
   maxDelay: number

@@ -25,7 +25,7 @@ export function createManualNetwork(online: boolean): ManualNetwork {
 
 /**
  * A WebSocket whose handshake never finishes, like a server behind a proxy that accepted the
- * TCP connection and then hung. msw opens mocked sockets at once, so the `connecting` state
+ * TCP connection and then hung. The mock servers open sockets at once, so the `connecting` state
  * needs this stand-in; it never touches the network.
  */
 export class StalledWebSocket extends EventTarget {

@@ -1,7 +1,7 @@
 import type { MockSocketServer, ServerEvent, ServerMode } from './mock-server'
 
 /**
- * What the playground's buttons can make a server do. The mocked server (msw, in the page)
+ * What the playground's buttons can make a server do. The mocked server (react-lifeline/testing, in the page)
  * and scripts/demo-server.mjs (a real `ws` server, for live mode) both offer it.
  */
 export interface ServerControls {
