@@ -31,6 +31,11 @@ export function transition(state: MachineState, event: MachineEvent, ctx: Machin
   return step.finish()
 }
 
+/** The socket is open, its handshake running or done: heartbeats and inbound frames count. */
+function isLive(s: MachineState): boolean {
+  return s.phase === 'open' || s.phase === 'handshake'
+}
+
 const ALL_TIMERS: TimerName[] = ['retry', 'connect', 'ping', 'pong', 'uptime', 'linger', 'closing']
 
 /** One transition in progress: a mutable copy of the state plus the effects collected so far. */
@@ -112,8 +117,25 @@ class Step {
       case 'socket-open':
         if (event.socket !== s.socket || s.phase !== 'connecting') return
         return this.onOpen()
+      case 'handshake-done':
+        if (event.socket !== s.socket || s.phase !== 'handshake') return
+        return this.becomeOpen()
+      case 'handshake-failed': {
+        if (event.socket !== s.socket || s.phase !== 'handshake') return
+        // Recorded as an abnormal close the client made, so the default policy retries it and
+        // a custom shouldRetry can tell it apart by its reason (the error is in state.error).
+        const close = this.closeInfo(
+          1006,
+          `handshake failed: ${event.error.message}`.slice(0, 123),
+          false,
+          'client',
+        )
+        this.leaveSocket(1000, 'handshake failed')
+        this.set({ error: event.error })
+        return this.afterLoss(close)
+      }
       case 'socket-message':
-        if (event.socket !== s.socket || s.phase !== 'open') return
+        if (event.socket !== s.socket || !isLive(s)) return
         return this.onMessage(event.pong)
       case 'socket-close': {
         if (event.socket !== s.socket || s.phase === 'none' || s.phase === 'resolving') return
@@ -188,16 +210,23 @@ class Step {
   private onOpen(): void {
     const s = this.s
     const now = this.ctx.now
-    s.phase = 'open'
     s.openedAt = now
     s.lastInboundAt = now
+    if (this.ctx.heartbeat) this.start('ping', this.ctx.heartbeat.interval)
+    if (!this.ctx.handshake) return this.becomeOpen()
+    // The connect timer keeps running: connectTimeout bounds the attempt up to 'open'.
+    s.phase = 'handshake'
+    this.effects.push({ type: 'run-handshake', socket: s.socket })
+  }
+
+  private becomeOpen(): void {
+    this.s.phase = 'open'
     this.cancel('connect')
-    this.set({ status: 'open', lastOpenAt: now, nextRetryAt: null, error: null })
+    this.set({ status: 'open', lastOpenAt: this.ctx.now, nextRetryAt: null, error: null })
     this.effects.push({ type: 'flush-queue' })
     // The counter resets only after the socket has stayed up: a server that accepts and
     // drops at once must see growing delays, not a reset-and-hammer loop.
     if (this.attempt > 0 && this.ctx.retry) this.start('uptime', this.ctx.retry.minUptime)
-    if (this.ctx.heartbeat) this.start('ping', this.ctx.heartbeat.interval)
   }
 
   private onMessage(pong: boolean): void {
@@ -222,7 +251,7 @@ class Step {
         if (s.phase === 'none' && this.status === 'reconnecting') this.startAttempt(false)
         return
       case 'connect': {
-        if (s.phase !== 'resolving' && s.phase !== 'connecting') return
+        if (s.phase !== 'resolving' && s.phase !== 'connecting' && s.phase !== 'handshake') return
         // A socket stuck in CONNECTING may never fire close; move on without it.
         const close = this.closeInfo(1006, 'connect timeout', false, 'timeout')
         this.leaveSocket(1000, 'connect timeout', true)
@@ -230,10 +259,10 @@ class Step {
         return this.afterLoss(close)
       }
       case 'ping':
-        if (s.phase === 'open') this.pingNow()
+        if (isLive(s)) this.pingNow()
         return
       case 'pong': {
-        if (s.phase !== 'open' || !s.awaitingLife) return
+        if (!isLive(s) || !s.awaitingLife) return
         // A half-open socket's close handshake would never finish: declare it dead now and
         // ignore whatever it says later.
         const close = this.closeInfo(1006, 'heartbeat timeout', false, 'heartbeat')
@@ -273,7 +302,7 @@ class Step {
     this.cancel('linger')
     this.set({ nextRetryAt: null })
     if (s.phase === 'closing') return
-    if (s.phase === 'open' || s.phase === 'connecting') {
+    if (s.phase === 'open' || s.phase === 'connecting' || s.phase === 'handshake') {
       this.stopSocketTimers()
       s.phase = 'closing'
       this.effects.push({ type: 'close-socket', code, reason, detach: false })
@@ -331,6 +360,9 @@ class Step {
     }
     this.set({ attempt })
     if (!this.s.online) return this.set({ status: 'offline', nextRetryAt: null })
+    // Such a code (an expired token) is fixed by a fresh attempt, so it goes at once; only
+    // after a stable connection, so the same close again right away backs off as usual.
+    if (close?.info.retryImmediately && attempt === 1) return this.startAttempt(false)
     const delay = retryDelayAfter(close?.code ?? 1006, attempt, retry, this.ctx.random)
     this.set({ status: 'reconnecting', nextRetryAt: this.ctx.now + delay })
     this.start('retry', delay)
