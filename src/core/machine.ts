@@ -32,9 +32,7 @@ export function transition(state: MachineState, event: MachineEvent, ctx: Machin
 }
 
 /** The socket is open, its handshake running or done: heartbeats and inbound frames count. */
-function isLive(s: MachineState): boolean {
-  return s.phase === 'open' || s.phase === 'handshake'
-}
+const isLive = (s: MachineState) => s.phase === 'open' || s.phase === 'handshake'
 
 const ALL_TIMERS: TimerName[] = ['retry', 'connect', 'ping', 'pong', 'uptime', 'linger', 'closing']
 
@@ -124,12 +122,8 @@ class Step {
         if (event.socket !== s.socket || s.phase !== 'handshake') return
         // Recorded as an abnormal close the client made, so the default policy retries it and
         // a custom shouldRetry can tell it apart by its reason (the error is in state.error).
-        const close = this.closeInfo(
-          1006,
-          `handshake failed: ${event.error.message}`.slice(0, 123),
-          false,
-          'client',
-        )
+        const reason = `handshake failed: ${event.error.message}`.slice(0, 123)
+        const close = this.closeInfo(1006, reason, false, 'client')
         this.leaveSocket(1000, 'handshake failed')
         this.set({ error: event.error })
         return this.afterLoss(close)
