@@ -2,6 +2,7 @@ import { retryDelayAfter } from './backoff'
 import { closeInfoOf } from './close-info'
 import { IDLE_STATE } from './idle-state'
 import type { MachineContext, MachineEvent, MachineState, TimerName, Transition } from './machine-types'
+import { redactText } from './redact'
 import type { CloseInfo, CloseInitiator, ConnectionState, ConnectionStatus } from './types'
 
 /** The state of a connection that has not started. */
@@ -122,7 +123,8 @@ class Step {
         if (event.socket !== s.socket || s.phase !== 'handshake') return
         // Recorded as an abnormal close the client made, so the default policy retries it and
         // a custom shouldRetry can tell it apart by its reason (the error is in state.error).
-        const reason = `handshake failed: ${event.error.message}`.slice(0, 123)
+        // Kept in the history, which may be reported: secrets in the message are redacted.
+        const reason = redactText(`handshake failed: ${event.error.message}`).slice(0, 123)
         const close = this.closeInfo(1006, reason, false, 'client')
         this.leaveSocket(1000, 'handshake failed')
         this.set({ error: event.error })

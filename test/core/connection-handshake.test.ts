@@ -142,6 +142,16 @@ describe('handshake', () => {
     expect(connection.getState().error).toBeNull()
   })
 
+  it('the reason in the history has secrets redacted; the error itself is kept as thrown', async () => {
+    const failure = new Error('refused wss://x.test/live?token=abc123')
+    const { connection, socket } = fakeConnection({ handshake: () => Promise.reject(failure) })
+    connection.connect()
+    socket().open()
+    await settle()
+    expect(connection.getState().error).toBe(failure)
+    expect(connection.getHistory()[0]?.reason).not.toContain('abc123')
+  })
+
   it('a non-Error rejection becomes an Error', async () => {
     const { connection, socket } = fakeConnection({ handshake: () => Promise.reject('nope') })
     connection.connect()
