@@ -6,8 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import { z } from 'zod'
 import type { Connection } from '../../src/core/types'
 import { type MessageOf, type UseMessagesOptions, useMessages, useWebSocket } from '../../src/react/index'
+import { FakeClock } from '../support/fake-clock'
 import { startTestServer, type TestServer } from '../support/ws-server'
-import { createRenderCounter, fakeConnection, lastSocket, step } from './helpers'
+import { createRenderCounter, fakeConnection, fakeOptions, lastSocket, step } from './helpers'
 
 function appendData(list: unknown[], message: MessageOf<unknown>): unknown[] {
   return [...list, message.data]
@@ -159,6 +160,25 @@ describe('useMessages', () => {
     render(<List target={null} />)
     expect(items()).toEqual([])
     expect(renderToString(<List target="ws://lifeline.test/ssr" />)).toContain('[]')
+  })
+
+  test('a URL follows the shared connection when it lingers out and a new one starts', () => {
+    const clock = new FakeClock()
+    const url = 'ws://lifeline.test/follow'
+    function Shared({ enabled }: { enabled: boolean }) {
+      useWebSocket(url, { ...fakeOptions(clock), lingerMs: 0, enabled })
+      const list = useMessages(url, appendData, [] as unknown[])
+      return <output data-testid="items">{JSON.stringify(list)}</output>
+    }
+    const view = render(<Shared enabled />)
+    step(() => lastSocket().open())
+    step(() => lastSocket().receive('first socket'))
+    view.rerender(<Shared enabled={false} />)
+    step(() => clock.advance(1))
+    view.rerender(<Shared enabled />)
+    step(() => lastSocket().open())
+    step(() => lastSocket().receive('second socket'))
+    expect(items()).toEqual(['first socket', 'second socket'])
   })
 
   test('StrictMode reduces each message once', () => {
