@@ -41,15 +41,16 @@ export function useMessages<S, T = unknown>(
   const [view, setView] = useState(() => ({ target, state: initial }))
   // The newest state, ahead of what is rendered while React batches a burst.
   const newest = useRef(view)
-  const latest = useRef({ reducer, options })
+  const latest = useRef({ reducer, options, initial })
   useInsertionEffect(() => {
-    latest.current = { reducer, options }
+    latest.current = { reducer, options, initial }
   })
   // A new target starts from `initial`; adjusting state during render avoids a stale frame.
   if (view.target !== target) setView({ target, state: initial })
 
   useEffect(() => {
-    if (newest.current.target !== target) newest.current = { target, state: initial }
+    // `initial` counts only when the target changes, as useState reads its initial value once.
+    if (newest.current.target !== target) newest.current = { target, state: latest.current.initial }
     if (target === null) return
     const receive = (connection: Connection, message: ReceivedMessage) => {
       const { reducer, options } = latest.current
@@ -84,8 +85,6 @@ export function useMessages<S, T = unknown>(
     return followTarget(target, (connection) =>
       getMessageStore(connection).subscribe((message) => receive(connection, message)),
     )
-    // `initial` is read only when the target changes, as useState reads it once.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   }, [target])
 
   return view.target === target ? view.state : initial
