@@ -91,9 +91,11 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  * (the budget test fails until you do, so a met target is locked in).
  */
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
-  full: 17_500,
-  useWebSocket: 10_800,
-  core: 12_800,
+  // Issue 12 (2026-11-29): +~930 B on every connection for the handshake option (session.ts and
+  // the handshake phase), +~1,200 B more in `full` for useMessages; measured 19,083 / 11,646 / 13,680.
+  full: 19_200,
+  useWebSocket: 11_750,
+  core: 13_800,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */

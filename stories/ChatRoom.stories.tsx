@@ -1,7 +1,14 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import { type FormEvent, useEffect, useId, useState } from 'react'
+import { type FormEvent, useId, useState, useSyncExternalStore } from 'react'
 import { expect, userEvent, waitFor, within } from 'storybook/test'
-import { ConnectionBanner, type SendResult, useWebSocket } from '../src'
+import {
+  ConnectionBanner,
+  type MessageOf,
+  type SendResult,
+  type Session,
+  useMessages,
+  useWebSocket,
+} from '../src'
 import { MockSocketServer } from './support/mock-server'
 import { Button, Panel, styles } from './support/ui'
 import '../src/react/banner.css'
@@ -17,7 +24,7 @@ interface ChatMessage {
   at: number
 }
 
-type ServerMessage = ChatMessage | { type: 'history'; messages: ChatMessage[] }
+type ServerMessage = ChatMessage | { type: 'history'; messages: ChatMessage[] } | { type: 'joined' }
 
 /* The mocked chat server: keeps the last messages, replays them to each new socket, relays chat. */
 
@@ -27,6 +34,20 @@ const SEED: readonly Omit<ChatMessage, 'id' | 'at'>[] = [
 ]
 let history: ChatMessage[] = []
 let nextId = 1
+
+/** What the server received, in order, per socket: the story shows it so the order can be seen. */
+const arrivals = {
+  lines: [] as readonly string[],
+  listeners: new Set<() => void>(),
+  add(line: string) {
+    arrivals.lines = [...arrivals.lines.slice(-19), line]
+    for (const listener of arrivals.listeners) listener()
+  },
+  subscribe(listener: () => void) {
+    arrivals.listeners.add(listener)
+    return () => arrivals.listeners.delete(listener)
+  },
+}
 
 function post(message: Omit<ChatMessage, 'id' | 'at'>, server: MockSocketServer): void {
   const stored: ChatMessage = { ...message, id: nextId++, at: Date.now() }
@@ -38,8 +59,14 @@ const chatServer = new MockSocketServer(CHAT_URL, {
   pongDelayMs: 15,
   onMessage(data, client, server) {
     const message = typeof data === 'string' ? JSON.parse(data) : null
-    if (message?.type === 'join') client.send(JSON.stringify({ type: 'history', messages: history }))
+    const socket = `socket #${server.getConnectionCount()}`
+    if (message?.type === 'join') {
+      arrivals.add(`${socket}: join (${message.from})`)
+      client.send(JSON.stringify({ type: 'joined' }))
+      client.send(JSON.stringify({ type: 'history', messages: history }))
+    }
     if (message?.type !== 'chat' || typeof message.text !== 'string') return
+    arrivals.add(`${socket}: chat "${message.text}"`)
     post(
       { type: 'chat', from: String(message.from), text: message.text, clientId: message.clientId ?? null },
       server,
@@ -50,10 +77,11 @@ const chatServer = new MockSocketServer(CHAT_URL, {
 function resetChat(): void {
   chatServer.reset()
   nextId = 1
+  arrivals.lines = []
   history = SEED.map((message) => ({ ...message, id: nextId++, at: Date.now() }))
 }
 
-/* The chat room: what an app would write with useWebSocket, sendJson and ConnectionBanner. */
+/* The chat room: what an app would write with useWebSocket, handshake, useMessages and ConnectionBanner. */
 
 interface Outgoing {
   clientId: string
@@ -61,8 +89,17 @@ interface Outgoing {
   result: SendResult
 }
 
+/** The room's lines: the history replaces them (sent after every join), chat lines append. */
+function roomLines(lines: ChatMessage[], message: MessageOf<unknown>): ChatMessage[] {
+  const received = message.json as ServerMessage | undefined
+  if (received?.type === 'history') return received.messages
+  if (received?.type === 'chat') return [...lines, received]
+  return lines
+}
+
+const isJoined = (data: unknown) => typeof data === 'string' && data.includes('"joined"')
+
 function ChatRoom({ name }: { name: string }) {
-  const [messages, setMessages] = useState<ChatMessage[]>([])
   // Sent by this tab and not yet echoed by the server: shown greyed out, marked "queued".
   const [outgoing, setOutgoing] = useState<Outgoing[]>([])
   const [draft, setDraft] = useState('')
@@ -71,22 +108,14 @@ function ChatRoom({ name }: { name: string }) {
   const { status, queued, sendJson } = useWebSocket(CHAT_URL, {
     retry: { initialDelay: 200, maxDelay: 1000, jitter: 'none' },
     heartbeat: { interval: 5000, timeout: 2000 },
-    onMessage(data) {
-      const message = JSON.parse(String(data)) as ServerMessage
-      if (message.type === 'history') {
-        setMessages(message.messages)
-        return
-      }
-      setMessages((list) => [...list, message])
-      if (message.clientId) setOutgoing((list) => list.filter((item) => item.clientId !== message.clientId))
+    // On every open, before anything queued: join the room and wait until the server says so.
+    handshake: async (session: Session) => {
+      session.sendJson({ type: 'join', from: name })
+      await session.receive(isJoined, { timeout: 2000 })
     },
   })
-
-  // Catch up on every (re)connect. The socket may be shared and already open when this
-  // component mounts, so the room asks for history rather than waiting for a greeting.
-  useEffect(() => {
-    if (status === 'open') sendJson({ type: 'join' })
-  }, [status, sendJson])
+  const messages = useMessages(CHAT_URL, roomLines, [])
+  const pending = outgoing.filter((item) => !messages.some((message) => message.clientId === item.clientId))
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -95,7 +124,8 @@ function ChatRoom({ name }: { name: string }) {
     const clientId = `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`
     // While the socket is down this is 'queued': the connection sends it, in order, on reconnect.
     const result = sendJson({ type: 'chat', from: name, text, clientId })
-    if (result !== 'dropped') setOutgoing((list) => [...list, { clientId, text, result }])
+    if (result !== 'dropped')
+      setOutgoing((list) => [...list.filter((item) => pending.includes(item)), { clientId, text, result }])
     setDraft('')
   }
 
@@ -114,7 +144,7 @@ function ChatRoom({ name }: { name: string }) {
             <strong>{message.from}:</strong> {message.text}
           </li>
         ))}
-        {outgoing.map((item) => (
+        {pending.map((item) => (
           <li key={item.clientId} style={styles.muted}>
             <strong>{name}:</strong> {item.text} <em>({item.result === 'queued' ? 'queued' : 'sending'})</em>
           </li>
@@ -137,6 +167,18 @@ function ChatRoom({ name }: { name: string }) {
         {queued > 0 ? `${queued} message${queued === 1 ? '' : 's'} waiting for the connection` : ''}
       </p>
     </div>
+  )
+}
+
+function ServerLog() {
+  const lines = useSyncExternalStore(arrivals.subscribe, () => arrivals.lines)
+  return (
+    <ol aria-label="Server received" style={{ margin: 0, paddingLeft: 18, fontSize: 13 }}>
+      {lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: an append-only log
+        <li key={index}>{line}</li>
+      ))}
+    </ol>
   )
 }
 
@@ -163,6 +205,8 @@ function ChatDemo({ name }: { name: string }) {
             Grace writes
           </Button>
         </div>
+        <h2 style={{ fontSize: 14, margin: '12px 0 4px' }}>Server received</h2>
+        <ServerLog />
       </Panel>
     </div>
   )
@@ -178,9 +222,10 @@ const meta = {
     docs: {
       description: {
         component:
-          'A chat room built from `useWebSocket`, `sendJson` and `<ConnectionBanner>`. Take the server down and keep ' +
-          'writing: `sendJson` returns `queued`, the messages wait in order, and they are delivered when the ' +
-          'connection comes back.',
+          'A chat room built from `useWebSocket`, a `handshake`, `useMessages` and `<ConnectionBanner>`. The handshake ' +
+          'joins the room on every open, before anything queued is sent. Take the server down and keep writing: ' +
+          '`sendJson` returns `queued`, the messages wait in order, and after the reconnect the server gets the join ' +
+          'first, then the queued lines.',
       },
     },
   },
@@ -219,6 +264,13 @@ export const QueuedWhileDisconnected: Story = {
       expect(within(list).getByText('Are you still there?').closest('li')).not.toHaveTextContent('queued'),
     )
     expect(canvas.queryByText(/waiting for the connection/)).toBeNull()
+
+    // The server got the join of the new socket before the line queued while it was down.
+    const log = within(canvas.getByRole('list', { name: 'Server received' }))
+    const lines = log.getAllByRole('listitem').map((item) => item.textContent ?? '')
+    const queuedAt = lines.findIndex((line) => line.includes('Are you still there?'))
+    const socket = lines[queuedAt]?.split(':')[0]
+    expect(lines[queuedAt - 1]).toBe(`${socket}: join (You)`)
   },
 }
 

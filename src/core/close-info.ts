@@ -13,7 +13,10 @@ export function closeInfoOf(
   close: { code: number; reason: string; wasClean: boolean; initiator: CloseInitiator },
 ): CloseInfo {
   const now = ctx.now
-  const opened = state.phase === 'open' || (state.phase === 'closing' && state.openedAt !== null)
+  const opened =
+    state.phase === 'open' ||
+    state.phase === 'handshake' ||
+    (state.phase === 'closing' && state.openedAt !== null)
   return {
     ...close,
     at: now,

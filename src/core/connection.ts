@@ -7,6 +7,7 @@ import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } fr
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
 import { redactText, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
+import { type HandshakeRun, openSession } from './session'
 import { assertOutgoing, closeQuietly, closeSocket, isOpen, warnIfInsecure } from './socket'
 import { Timers } from './timers'
 import type {
@@ -49,6 +50,7 @@ export class LifelineConnection implements Connection {
   private readonly pending: MachineEvent[] = []
   private dispatching = false
   private unwatch: (() => void) | null = null
+  private handshakeRun: HandshakeRun | null = null
 
   constructor(url: UrlSource, options?: ConnectionOptions) {
     assertUrlSource(url)
@@ -196,9 +198,11 @@ export class LifelineConnection implements Connection {
     return 'dropped'
   }
 
-  private trySend(data: Outgoing): boolean {
+  /** `early`: also during the handshake (its own sends and pings go ahead of the queue). */
+  private trySend(data: Outgoing, early = false): boolean {
     const socket = this.socket
-    if (this.state.phase !== 'open' || !socket || !isOpen(socket)) return false
+    const phase = this.state.phase
+    if ((phase !== 'open' && !(early && phase === 'handshake')) || !socket || !isOpen(socket)) return false
     try {
       socket.send(data)
     } catch {
@@ -247,12 +251,14 @@ export class LifelineConnection implements Connection {
       case 'send-ping':
         // A throwing custom message must not stop the heartbeat: the pong timer still runs, so
         // a silent socket is still found dead.
-        return callSafely(() => this.trySend(pingMessage(this.resolved.heartbeat!)))
+        return callSafely(() => this.trySend(pingMessage(this.resolved.heartbeat!), true))
       case 'flush-queue':
         if (!this.queue || this.queue.size === 0) return
         this.queue.drain((message) => this.trySend(message))
         this.dispatch({ type: 'queue-changed', queued: this.queue.size })
         return
+      case 'run-handshake':
+        return this.runHandshake(effect.socket)
       case 'record-close': {
         this.stats.closes += 1
         const size = this.resolved.historySize
@@ -308,7 +314,8 @@ export class LifelineConnection implements Connection {
       const pong = heartbeat !== null && isPongSafely(heartbeat.isPong, event.data)
       this.dispatch({ type: 'socket-message', socket: id, pong })
       if (pong) return
-      for (const listener of [...this.messageListeners]) callSafely(() => listener(event.data, event))
+      if (this.handshakeRun) return this.handshakeRun.offer(event.data, event)
+      this.deliver(event.data, event)
     }
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return
@@ -326,7 +333,31 @@ export class LifelineConnection implements Connection {
     socket.onerror = () => {}
   }
 
+  private deliver(data: unknown, event: MessageEvent): void {
+    for (const listener of [...this.messageListeners]) callSafely(() => listener(data, event))
+  }
+
+  private runHandshake(socket: number): void {
+    const { attempt, lastClose } = this.state.view
+    const send = (data: Outgoing) => {
+      if (!this.trySend(data, true)) throw new Error('Handshake send failed: the socket is not open.')
+    }
+    const run = openSession({ send, clock: this.resolved.clock, attempt, lastClose })
+    this.handshakeRun = run
+    run.start(this.resolved.handshake!, (error) => {
+      if (this.handshakeRun !== run) return
+      // On failure the run stays until the socket is closed, which aborts its signal.
+      if (error) return this.dispatch({ type: 'handshake-failed', socket, error })
+      this.handshakeRun = null
+      this.dispatch({ type: 'handshake-done', socket })
+      // What the handshake did not take reaches the app now, in order, after 'open'.
+      for (const [data, event] of run.held()) this.deliver(data, event)
+    })
+  }
+
   private closeSocket(code: number, reason: string, detach: boolean, dead: boolean): void {
+    this.handshakeRun?.abort()
+    this.handshakeRun = null
     const socket = this.socket
     if (!socket) return
     if (detach || dead) this.socket = null

@@ -3,7 +3,7 @@ import type { ResolvedHeartbeat } from './heartbeat'
 import type { CloseCodeInfo, CloseInfo, ConnectionState } from './types'
 
 /** What the socket of the current attempt is doing. */
-export type SocketPhase = 'none' | 'resolving' | 'connecting' | 'open' | 'closing'
+export type SocketPhase = 'none' | 'resolving' | 'connecting' | 'handshake' | 'open' | 'closing'
 
 /** The timers a connection may run; at most one of each at a time. */
 export type TimerName = 'retry' | 'connect' | 'ping' | 'pong' | 'uptime' | 'linger' | 'closing'
@@ -40,6 +40,9 @@ export type MachineEvent =
   /** The URL function failed, or a socket could not be created. `fatal`: do not retry. */
   | { type: 'attempt-failed'; socket: number; error: Error; fatal: boolean }
   | { type: 'socket-open'; socket: number }
+  /** The `handshake` option's function settled for this socket. */
+  | { type: 'handshake-done'; socket: number }
+  | { type: 'handshake-failed'; socket: number; error: Error }
   | { type: 'socket-message'; socket: number; pong: boolean }
   | { type: 'socket-close'; socket: number; code: number; reason: string; wasClean: boolean }
   | { type: 'queue-changed'; queued: number; error?: Error }
@@ -57,6 +60,7 @@ export type Effect =
   | { type: 'cancel-timer'; name: TimerName }
   | { type: 'send-ping' }
   | { type: 'flush-queue' }
+  | { type: 'run-handshake'; socket: number }
   | { type: 'record-close'; close: CloseInfo }
 
 /** Settings the transition reads; resolved once per connection. */
@@ -68,6 +72,8 @@ export interface MachineContext {
   lingerMs: number
   closeCodes: Record<number, Partial<CloseCodeInfo>> | undefined
   random: () => number
+  /** Whether a `handshake` runs between the socket opening and the status becoming open. */
+  handshake?: boolean
 }
 
 export interface Transition {

@@ -2,6 +2,7 @@ import { retryDelayAfter } from './backoff'
 import { closeInfoOf } from './close-info'
 import { IDLE_STATE } from './idle-state'
 import type { MachineContext, MachineEvent, MachineState, TimerName, Transition } from './machine-types'
+import { redactText } from './redact'
 import type { CloseInfo, CloseInitiator, ConnectionState, ConnectionStatus } from './types'
 
 /** The state of a connection that has not started. */
@@ -30,6 +31,9 @@ export function transition(state: MachineState, event: MachineEvent, ctx: Machin
   step.handle(event)
   return step.finish()
 }
+
+/** The socket is open, its handshake running or done: heartbeats and inbound frames count. */
+const isLive = (s: MachineState) => s.phase === 'open' || s.phase === 'handshake'
 
 const ALL_TIMERS: TimerName[] = ['retry', 'connect', 'ping', 'pong', 'uptime', 'linger', 'closing']
 
@@ -112,8 +116,22 @@ class Step {
       case 'socket-open':
         if (event.socket !== s.socket || s.phase !== 'connecting') return
         return this.onOpen()
+      case 'handshake-done':
+        if (event.socket !== s.socket || s.phase !== 'handshake') return
+        return this.becomeOpen()
+      case 'handshake-failed': {
+        if (event.socket !== s.socket || s.phase !== 'handshake') return
+        // Recorded as an abnormal close the client made, so the default policy retries it and
+        // a custom shouldRetry can tell it apart by its reason (the error is in state.error).
+        // Kept in the history, which may be reported: secrets in the message are redacted.
+        const reason = redactText(`handshake failed: ${event.error.message}`).slice(0, 123)
+        const close = this.closeInfo(1006, reason, false, 'client')
+        this.leaveSocket(1000, 'handshake failed')
+        this.set({ error: event.error })
+        return this.afterLoss(close)
+      }
       case 'socket-message':
-        if (event.socket !== s.socket || s.phase !== 'open') return
+        if (event.socket !== s.socket || !isLive(s)) return
         return this.onMessage(event.pong)
       case 'socket-close': {
         if (event.socket !== s.socket || s.phase === 'none' || s.phase === 'resolving') return
@@ -188,16 +206,23 @@ class Step {
   private onOpen(): void {
     const s = this.s
     const now = this.ctx.now
-    s.phase = 'open'
     s.openedAt = now
     s.lastInboundAt = now
+    if (this.ctx.heartbeat) this.start('ping', this.ctx.heartbeat.interval)
+    if (!this.ctx.handshake) return this.becomeOpen()
+    // The connect timer keeps running: connectTimeout bounds the attempt up to 'open'.
+    s.phase = 'handshake'
+    this.effects.push({ type: 'run-handshake', socket: s.socket })
+  }
+
+  private becomeOpen(): void {
+    this.s.phase = 'open'
     this.cancel('connect')
-    this.set({ status: 'open', lastOpenAt: now, nextRetryAt: null, error: null })
+    this.set({ status: 'open', lastOpenAt: this.ctx.now, nextRetryAt: null, error: null })
     this.effects.push({ type: 'flush-queue' })
     // The counter resets only after the socket has stayed up: a server that accepts and
     // drops at once must see growing delays, not a reset-and-hammer loop.
     if (this.attempt > 0 && this.ctx.retry) this.start('uptime', this.ctx.retry.minUptime)
-    if (this.ctx.heartbeat) this.start('ping', this.ctx.heartbeat.interval)
   }
 
   private onMessage(pong: boolean): void {
@@ -222,7 +247,7 @@ class Step {
         if (s.phase === 'none' && this.status === 'reconnecting') this.startAttempt(false)
         return
       case 'connect': {
-        if (s.phase !== 'resolving' && s.phase !== 'connecting') return
+        if (s.phase !== 'resolving' && s.phase !== 'connecting' && s.phase !== 'handshake') return
         // A socket stuck in CONNECTING may never fire close; move on without it.
         const close = this.closeInfo(1006, 'connect timeout', false, 'timeout')
         this.leaveSocket(1000, 'connect timeout', true)
@@ -230,10 +255,10 @@ class Step {
         return this.afterLoss(close)
       }
       case 'ping':
-        if (s.phase === 'open') this.pingNow()
+        if (isLive(s)) this.pingNow()
         return
       case 'pong': {
-        if (s.phase !== 'open' || !s.awaitingLife) return
+        if (!isLive(s) || !s.awaitingLife) return
         // A half-open socket's close handshake would never finish: declare it dead now and
         // ignore whatever it says later.
         const close = this.closeInfo(1006, 'heartbeat timeout', false, 'heartbeat')
@@ -273,7 +298,7 @@ class Step {
     this.cancel('linger')
     this.set({ nextRetryAt: null })
     if (s.phase === 'closing') return
-    if (s.phase === 'open' || s.phase === 'connecting') {
+    if (s.phase === 'open' || s.phase === 'connecting' || s.phase === 'handshake') {
       this.stopSocketTimers()
       s.phase = 'closing'
       this.effects.push({ type: 'close-socket', code, reason, detach: false })
@@ -331,6 +356,9 @@ class Step {
     }
     this.set({ attempt })
     if (!this.s.online) return this.set({ status: 'offline', nextRetryAt: null })
+    // Such a code (an expired token) is fixed by a fresh attempt, so it goes at once; only
+    // after a stable connection, so the same close again right away backs off as usual.
+    if (close?.info.retryImmediately && attempt === 1) return this.startAttempt(false)
     const delay = retryDelayAfter(close?.code ?? 1006, attempt, retry, this.ctx.random)
     this.set({ status: 'reconnecting', nextRetryAt: this.ctx.now + delay })
     this.start('retry', delay)

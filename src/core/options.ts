@@ -6,6 +6,7 @@ import type {
   Clock,
   CloseCodeInfo,
   ConnectionOptions,
+  Handshake,
   NetworkSource,
   VisibilitySource,
   WebSocketConstructor,
@@ -27,6 +28,7 @@ export interface ResolvedOptions {
   network: NetworkSource
   visibility: VisibilitySource
   random: () => number
+  handshake: Handshake | null
 }
 
 const globalClock: Clock = {
@@ -83,6 +85,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     network: options.network ?? browserNetwork,
     visibility: options.visibility ?? browserVisibility,
     random: options.random ?? Math.random,
+    handshake: options.handshake ?? null,
   }
   checkDuration('connectTimeout', resolved.connectTimeout, 1)
   checkDuration('lingerMs', resolved.lingerMs, 0)
@@ -93,6 +96,11 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   if (typeof resolved.random !== 'function') {
     throw new TypeError(
       'react-lifeline: random must be a function returning a number in [0, 1), like Math.random.',
+    )
+  }
+  if (resolved.handshake !== null && typeof resolved.handshake !== 'function') {
+    throw new TypeError(
+      `react-lifeline: handshake must be a function (session) => void | Promise<void>, got ${describe(resolved.handshake)}.`,
     )
   }
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
@@ -106,7 +114,8 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
 /** The settings the state machine reads, from the resolved options. */
 export function machineContextOf(options: ResolvedOptions): MachineContext {
   const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = options
-  return { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random }
+  const handshake = options.handshake !== null
+  return { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random, handshake }
 }
 
 function checkRetry(retry: ResolvedRetry): void {

@@ -30,6 +30,12 @@ export interface CloseCodeInfo {
   description: string
   /** Whether the default policy reconnects after it. */
   retry: boolean
+  /**
+   * Retry at once, without the backoff wait, when this code ends a stable connection (for
+   * example a server's "token expired" code: the next attempt fetches a fresh URL). If that
+   * attempt ends the same way before `minUptime`, the usual backoff applies. [false]
+   */
+  retryImmediately?: boolean
 }
 
 /** One disconnect, as kept in the history. */
@@ -155,6 +161,32 @@ export interface ConnectionOptions {
   visibility?: VisibilitySource
   /** Source of randomness for jitter [Math.random]. */
   random?: () => number
+  /**
+   * Runs on every open before the status becomes 'open' and before queued messages are sent:
+   * auth, subscriptions. A throw or rejection closes that socket and counts as a failed attempt.
+   */
+  handshake?: Handshake
+}
+
+/** The `handshake` option: what runs on every open, before anything queued is sent. */
+export type Handshake = (session: Session) => void | Promise<void>
+
+/** What a `handshake` gets: one open socket, before the app sees it. */
+export interface Session {
+  /** Sends at once, before anything queued. */
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void
+  sendJson(value: unknown): void
+  /**
+   * The first inbound message that `match` accepts (any message without one), also one that
+   * arrived before the call; it is not delivered to message listeners. Rejects after `timeout`
+   * ms, or when the socket is abandoned.
+   */
+  receive<T = unknown>(match?: (data: unknown) => boolean, options?: { timeout?: number }): Promise<T>
+  /** Failed attempts since the last stable open: 0 on the first open. */
+  readonly attempt: number
+  readonly lastClose: CloseInfo | null
+  /** Aborted when this socket is abandoned (closed, timed out, replaced). */
+  readonly signal: AbortSignal
 }
 
 export type SendResult = 'sent' | 'queued' | 'dropped'

@@ -13,5 +13,7 @@ export type {
 } from './standard-schema'
 export type { ConnectionTarget } from './use-target-connection'
 export { useConnectionState } from './useConnectionState'
+export type { MessageOf, UseMessagesOptions } from './useMessages'
+export { useMessages } from './useMessages'
 export type { UseWebSocketOptions, WebSocketActions, WebSocketResult } from './useWebSocket'
 export { useWebSocket } from './useWebSocket'

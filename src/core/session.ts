@@ -1,0 +1,111 @@
+import type { Outgoing } from './send-queue'
+import { assertOutgoing } from './socket'
+import type { Clock, CloseInfo, Handshake, Session } from './types'
+
+/** What a session needs from its connection. */
+export interface SessionIo {
+  /** Sends on the open socket ahead of the queue; throws when it cannot. */
+  send(data: Outgoing): void
+  clock: Clock
+  attempt: number
+  lastClose: CloseInfo | null
+}
+
+/** One run of the `handshake` option on one open socket. */
+export interface HandshakeRun {
+  /** Calls the handshake; `settle` gets the error it threw or rejected with, or nothing. */
+  start(handshake: Handshake, settle: (error?: Error) => void): void
+  /** An inbound message: a waiting `receive` takes it, or it is held for a later one. */
+  offer(data: unknown, event: MessageEvent): void
+  /** The messages no `receive` took, in order: the app gets them once the handshake is done. */
+  held(): [unknown, MessageEvent][]
+  /** The socket was abandoned: aborts `signal` and rejects every pending `receive`. */
+  abort(): void
+}
+
+type Waiter = (data: unknown) => boolean
+
+export function openSession(io: SessionIo): HandshakeRun {
+  const controller = new AbortController()
+  const signal = controller.signal
+  const held: [unknown, MessageEvent][] = []
+  const waiters = new Set<Waiter>()
+
+  const session: Session = {
+    send(data) {
+      assertOutgoing(data)
+      signal.throwIfAborted()
+      io.send(data)
+    },
+    sendJson(value) {
+      const text = JSON.stringify(value)
+      if (text === undefined) throw new TypeError(`sendJson: no JSON for ${typeof value}`)
+      session.send(text)
+    },
+    receive: <T>(match?: (data: unknown) => boolean, options?: { timeout?: number }) =>
+      new Promise<T>((resolve, reject) => {
+        signal.throwIfAborted()
+        const timeout = options?.timeout
+        // A message may have come before the handshake asked for it (a greeting sent on open).
+        const early = held.findIndex(([data]) => !match || match(data))
+        if (early >= 0) return resolve(held.splice(early, 1)[0]![0] as T)
+        let timer: unknown
+        const finish = () => {
+          waiters.delete(waiter)
+          signal.removeEventListener('abort', onAbort)
+          if (timer !== undefined) io.clock.clearTimeout(timer)
+        }
+        const waiter: Waiter = (data) => {
+          try {
+            if (match && !match(data)) return false
+          } catch (error) {
+            finish()
+            reject(error)
+            return false
+          }
+          finish()
+          resolve(data as T)
+          return true
+        }
+        const onAbort = () => {
+          finish()
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', onAbort)
+        if (timeout !== undefined) {
+          timer = io.clock.setTimeout(() => {
+            finish()
+            const what = match ? `a message matching ${String(match).slice(0, 80)}` : 'any message'
+            reject(new Error(`Handshake receive timed out after ${timeout} ms waiting for ${what}.`))
+          }, timeout)
+        }
+        waiters.add(waiter)
+      }),
+    attempt: io.attempt,
+    lastClose: io.lastClose,
+    signal,
+  }
+
+  return {
+    start(handshake, settle) {
+      const failed = (error: unknown) => settle(error instanceof Error ? error : new Error(String(error)))
+      let result: void | Promise<void>
+      try {
+        result = handshake(session)
+      } catch (error) {
+        return failed(error)
+      }
+      // A synchronous handshake settles at once, so the queue flushes in the same turn.
+      if (typeof (result as Promise<void> | undefined)?.then !== 'function') return settle()
+      ;(result as Promise<void>).then(() => settle(), failed)
+    },
+    offer(data, event) {
+      for (const waiter of [...waiters]) if (waiter(data)) return
+      held.push([data, event])
+    },
+    held: () => held,
+    abort() {
+      if (!signal.aborted) controller.abort(new Error('Handshake abandoned: its socket closed first.'))
+    },
+  }
+}
