@@ -1,5 +1,7 @@
 // Checks the built package the way users meet it: the core entry must not pull in React,
-// every exported file must exist, and publint must find nothing wrong.
+// every exported file must exist, publint and attw must find nothing wrong, the React entry
+// starts with 'use client' and shares the core's types, and every README link ships.
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { publint } from 'publint'
@@ -23,6 +25,49 @@ for (const target of [
   'dist/banner.css',
 ]) {
   if (!statSync(target, { throwIfNoEntry: false })) problems.push(`${target} is missing from the build.`)
+}
+// Server Components hosts (Next.js) read the directive only as the file's first statement.
+for (const file of ['dist/index.js', 'dist/index.cjs']) {
+  if (!/^(['"])use client\1;?\s/.test(readFileSync(file, 'utf8'))) {
+    problems.push(`${file} does not start with 'use client'.`)
+  }
+}
+// One set of core types: the React entry imports them, so a connection from either entry fits both.
+for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
+  const text = readFileSync(file, 'utf8')
+  if (!text.includes("from 'react-lifeline/core'") || /class LifelineConnection\b/.test(text)) {
+    problems.push(`${file} must import the core's types from react-lifeline/core, not copy them.`)
+  }
+}
+// Types under every moduleResolution (node10, node16 from CJS and ESM, bundler). The stylesheet
+// is not a module, so attw has nothing to check there.
+const attw = spawnSync(
+  'npx',
+  [
+    '--no-install',
+    'attw',
+    '--pack',
+    '.',
+    '--exclude-entrypoints',
+    './banner.css',
+    '--format',
+    'table-flipped',
+  ],
+  { encoding: 'utf8' },
+)
+if (attw.status !== 0) problems.push(`attw (are the types wrong):\n${attw.stdout}${attw.stderr}`)
+// Links in the shipped Markdown must point at files in the tarball: the README is the npm page.
+const packed = JSON.parse(
+  execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }),
+)
+const shipped = new Set(packed[0].files.map((file) => file.path))
+for (const doc of [...shipped].filter((path) => path.endsWith('.md'))) {
+  const base = doc.includes('/') ? doc.slice(0, doc.lastIndexOf('/') + 1) : ''
+  for (const [, target] of readFileSync(doc, 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z]+:|^#/.test(target)) continue
+    const path = new URL(target.split('#')[0], `file:///${base}`).pathname.slice(1)
+    if (!shipped.has(path)) problems.push(`${doc} links to ${target}, which the package does not ship.`)
+  }
 }
 // Load the built entries as users do (the React entry imports the core through the package's
 // own name), so an import the core entry does not export fails here, not in an app.
@@ -53,4 +98,6 @@ if (problems.length > 0) {
   console.error(problems.join('\n'))
   process.exit(1)
 }
-console.log('dist checked: core has no React import, publint clean.')
+console.log(
+  `dist checked: core has no React import; publint and attw clean; 'use client' on the React entry; ${shipped.size} files packed, every Markdown link ships.`,
+)

@@ -3,7 +3,39 @@ import { isDevelopment, warnOnce } from './dev'
 import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
-const shared = new Map<string, LifelineConnection>()
+/** Everything the registry keeps. Held on `globalThis` so that every copy of this module shares it. */
+interface RegistryStore {
+  version: number
+  shared: Map<string, LifelineConnection>
+  signatures: WeakMap<LifelineConnection, string>
+  withOptions: WeakSet<LifelineConnection>
+  keys: WeakMap<object, string>
+}
+
+// A process that loads both the ESM and the CJS build (an ESM app with a CommonJS dependency
+// that requires the library, or Next.js bundling the two) has two copies of this module; one
+// registry for both keeps one socket per URL. Bump the version when the store's shape or the
+// connection's contract changes: a copy of another version then keeps its own registry.
+const REGISTRY_KEY = Symbol.for('react-lifeline.registry')
+const REGISTRY_VERSION = 1
+
+function openRegistry(): RegistryStore {
+  const host = globalThis as { [REGISTRY_KEY]?: RegistryStore }
+  const found = host[REGISTRY_KEY]
+  if (found?.version === REGISTRY_VERSION) return found
+  const store: RegistryStore = {
+    version: REGISTRY_VERSION,
+    shared: new Map(),
+    signatures: new WeakMap(),
+    withOptions: new WeakSet(),
+    keys: new WeakMap(),
+  }
+  if (found) warnOnce('two versions of react-lifeline are loaded; they do not share connections.')
+  else host[REGISTRY_KEY] = store
+  return store
+}
+
+const { shared, signatures: registeredSignatures, withOptions, keys } = openRegistry()
 
 /** The registry key: the same URL with other subprotocols is another server conversation. */
 function keyOf(url: string, options?: ConnectionOptions): string {
@@ -78,10 +110,6 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   })
   return connection
 }
-
-const registeredSignatures = new WeakMap<LifelineConnection, string>()
-const withOptions = new WeakSet<LifelineConnection>()
-const keys = new WeakMap<object, string>()
 
 /** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
 export function isShared(connection: object): boolean {
