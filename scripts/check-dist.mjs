@@ -2,7 +2,17 @@
 // every exported file must exist, publint and attw must find nothing wrong, the React entry
 // starts with 'use client' and shares the core's types, and every README link ships.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
@@ -56,6 +66,53 @@ const attw = spawnSync(
   { encoding: 'utf8' },
 )
 if (attw.status !== 0) problems.push(`attw (are the types wrong):\n${attw.stdout}${attw.stderr}`)
+// A consumer under each moduleResolution: a connection made by one entry must be the type the
+// other entry takes (one set of core declarations), and node10 must find react-lifeline/core.
+const consumer = mkdtempSync(join(tmpdir(), 'lifeline-types-'))
+try {
+  mkdirSync(join(consumer, 'node_modules'))
+  symlinkSync(process.cwd(), join(consumer, 'node_modules', 'react-lifeline'), 'dir')
+  const source = `import { createConnection, type LifelineConnection } from 'react-lifeline/core'
+import { type LifelineConnection as FromReactEntry, useWebSocket } from 'react-lifeline'
+const fromCore: LifelineConnection = createConnection('ws://127.0.0.1/x')
+const asReact: FromReactEntry = fromCore
+export const back: LifelineConnection = asReact
+export const result = () => useWebSocket(fromCore).connection?.getStats().messagesReceived
+`
+  writeFileSync(join(consumer, 'consumer.ts'), source)
+  writeFileSync(join(consumer, 'consumer.mts'), source)
+  const tsc = join(process.cwd(), 'node_modules', 'typescript', 'bin', 'tsc')
+  for (const [label, file, flags] of [
+    [
+      'node10',
+      'consumer.ts',
+      ['--module', 'commonjs', '--moduleResolution', 'node10', '--ignoreDeprecations', '5.0'],
+    ],
+    ['node16 (CJS)', 'consumer.ts', ['--module', 'node16', '--moduleResolution', 'node16']],
+    ['node16 (ESM)', 'consumer.mts', ['--module', 'node16', '--moduleResolution', 'node16']],
+    ['bundler', 'consumer.ts', ['--module', 'esnext', '--moduleResolution', 'bundler']],
+  ]) {
+    const checked = spawnSync(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--preserveSymlinks',
+        '--lib',
+        'es2022,dom',
+        ...flags,
+        file,
+      ],
+      { cwd: consumer, encoding: 'utf8' },
+    )
+    if (checked.status !== 0)
+      problems.push(`a ${label} consumer does not type-check:\n${checked.stdout}${checked.stderr}`)
+  }
+} finally {
+  rmSync(consumer, { recursive: true, force: true })
+}
 // Links in the shipped Markdown must point at files in the tarball: the README is the npm page.
 const packed = JSON.parse(
   execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }),
@@ -93,6 +150,16 @@ for (const [format, load] of [
       problems.push(`${format} ${entry} does not load: ${error.message}`)
     }
   }
+}
+// One registry per process: the ESM and the CJS build hand out the same connection for a URL.
+try {
+  const url = 'ws://127.0.0.1:9/check-dist'
+  const [esm, cjs] = [await import('react-lifeline/core'), require('react-lifeline/core')]
+  if (esm.getConnection(url) !== cjs.getConnection(url))
+    problems.push('the ESM and CJS builds keep separate registries.')
+  esm.resetConnections()
+} catch (error) {
+  problems.push(`registry check: ${error.message}`)
 }
 if (problems.length > 0) {
   console.error(problems.join('\n'))
