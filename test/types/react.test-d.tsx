@@ -22,7 +22,14 @@ describe('react-lifeline', () => {
       const { lastJsonMessage, sendJson } = useWebSocket<{ text: string }>(URL, { heartbeat: true })
       expectTypeOf(lastJsonMessage).toEqualTypeOf<{ text: string } | null>()
       expectTypeOf(sendJson).returns.toEqualTypeOf<SendResult>()
-      return <p onClick={() => sendJson({ type: 'like' })}>{lastJsonMessage?.text}</p>
+      return (
+        <p>
+          {lastJsonMessage?.text}{' '}
+          <button type="button" onClick={() => sendJson({ type: 'like' })}>
+            Like
+          </button>
+        </p>
+      )
     }
     function Status(): ReactElement {
       const { status } = useWebSocket(URL)
