@@ -84,14 +84,16 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  * Set on 2026-11-26 to the sizes then (full 17,036, useWebSocket 10,349, core 12,546) plus
  * the useWebSocket throughput fix (+332 and +250 bytes) plus ~1 %. useWebSocket raised by
  * 100 B, core by 100 B, when connection.ts and machine.ts were split into smaller modules
- * (socket, timers, environment, close-info, url checks).
+ * (socket, timers, environment, close-info, url checks). useWebSocket and core raised by 100 B
+ * for the registry on globalThis (one registry for the ESM and CJS builds, with a version check
+ * and its warning: +95 and +111 B).
  * Lower a ceiling when a change shrinks the entry; delete the line once the target is met
  * (the budget test fails until you do, so a met target is locked in).
  */
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
   full: 17_500,
-  useWebSocket: 10_800,
-  core: 12_800,
+  useWebSocket: 10_900,
+  core: 12_900,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */

@@ -3,39 +3,37 @@ import { isDevelopment, warnOnce } from './dev'
 import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
-/** Everything the registry keeps. Held on `globalThis` so that every copy of this module shares it. */
-interface RegistryStore {
-  version: number
-  shared: Map<string, LifelineConnection>
-  signatures: WeakMap<LifelineConnection, string>
-  withOptions: WeakSet<LifelineConnection>
-  keys: WeakMap<object, string>
-}
+/**
+ * Everything the registry keeps: [version, connections by key, option signatures, connections
+ * created with options, keys]. A tuple, because it is spelled out in every bundle.
+ */
+type RegistryStore = [
+  version: number,
+  shared: Map<string, LifelineConnection>,
+  signatures: WeakMap<LifelineConnection, string>,
+  withOptions: WeakSet<LifelineConnection>,
+  keys: WeakMap<object, string>,
+]
 
 // A process that loads both the ESM and the CJS build (an ESM app with a CommonJS dependency
-// that requires the library, or Next.js bundling the two) has two copies of this module; one
-// registry for both keeps one socket per URL. Bump the version when the store's shape or the
-// connection's contract changes: a copy of another version then keeps its own registry.
-const REGISTRY_KEY = Symbol.for('react-lifeline.registry')
+// that requires the library, or a server bundle that mixes both) has two copies of this module;
+// one registry on globalThis keeps one socket per URL for both. Bump the version when the
+// store's shape or the connection's contract changes: a copy of another version then keeps
+// its own registry rather than handing out connections it does not understand.
 const REGISTRY_VERSION = 1
 
 function openRegistry(): RegistryStore {
-  const host = globalThis as { [REGISTRY_KEY]?: RegistryStore }
-  const found = host[REGISTRY_KEY]
-  if (found?.version === REGISTRY_VERSION) return found
-  const store: RegistryStore = {
-    version: REGISTRY_VERSION,
-    shared: new Map(),
-    signatures: new WeakMap(),
-    withOptions: new WeakSet(),
-    keys: new WeakMap(),
-  }
-  if (found) warnOnce('two versions of react-lifeline are loaded; they do not share connections.')
-  else host[REGISTRY_KEY] = store
+  const host = globalThis as { [key: symbol]: RegistryStore | undefined }
+  const slot = Symbol.for('react-lifeline.registry')
+  const found = host[slot]
+  if (found?.[0] === REGISTRY_VERSION) return found
+  const store: RegistryStore = [REGISTRY_VERSION, new Map(), new WeakMap(), new WeakSet(), new WeakMap()]
+  if (found) warnOnce('another version of react-lifeline is loaded; the two do not share connections.')
+  else host[slot] = store
   return store
 }
 
-const { shared, signatures: registeredSignatures, withOptions, keys } = openRegistry()
+const [, shared, registeredSignatures, withOptions, keys] = openRegistry()
 
 /** The registry key: the same URL with other subprotocols is another server conversation. */
 function keyOf(url: string, options?: ConnectionOptions): string {

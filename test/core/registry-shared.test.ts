@@ -64,14 +64,14 @@ describe('one registry per process', () => {
   it('keeps a separate registry, with a warning, when another version holds the slot', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const current = host[REGISTRY_KEY]
-    host[REGISTRY_KEY] = { version: -1 }
+    host[REGISTRY_KEY] = [-1]
     try {
       const other = (await import(`${pathToFileURL(join(outDir, 'core.mjs')).href}?other`)) as Core
       expect(other.getConnection('ws://127.0.0.1:9/versions')).not.toBe(
         esm.getConnection('ws://127.0.0.1:9/versions'),
       )
-      expect(host[REGISTRY_KEY]).toEqual({ version: -1 })
-      expect(warn.mock.calls.flat().join(' ')).toMatch(/two versions of react-lifeline/)
+      expect(host[REGISTRY_KEY]).toEqual([-1])
+      expect(warn.mock.calls.flat().join(' ')).toMatch(/another version of react-lifeline/)
       other.resetConnections()
     } finally {
       host[REGISTRY_KEY] = current
