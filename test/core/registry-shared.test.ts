@@ -30,18 +30,21 @@ async function bundle(format: 'esm' | 'cjs', name: string): Promise<string> {
   return outfile
 }
 
+let saved: unknown
+
 beforeAll(async () => {
-  const saved = host[REGISTRY_KEY]
+  saved = host[REGISTRY_KEY]
   delete host[REGISTRY_KEY]
   esm = (await import(pathToFileURL(await bundle('esm', 'core.mjs')).href)) as Core
   cjs = createRequire(import.meta.url)(await bundle('cjs', 'core.cjs')) as Core
-  // Vitest's own copy (if another file loaded it in this worker) goes back afterwards.
-  afterAll(() => {
-    esm.resetConnections()
-    if (saved === undefined) delete host[REGISTRY_KEY]
-    else host[REGISTRY_KEY] = saved
-    rmSync(outDir, { recursive: true, force: true })
-  })
+})
+
+// Whatever held the slot before (another test file's copy in this worker) gets it back.
+afterAll(() => {
+  esm?.resetConnections()
+  if (saved === undefined) delete host[REGISTRY_KEY]
+  else host[REGISTRY_KEY] = saved
+  rmSync(outDir, { recursive: true, force: true })
 })
 
 describe('one registry per process', () => {
