@@ -8,7 +8,7 @@ const coreDir = resolve('src/core')
 // entries still shares one socket per URL.
 const coreAsPackage = {
   name: 'core-as-package',
-  setup(build: { onResolve: (options: { filter: RegExp }, callback: (args: any) => any) => void }) {
+  setup(build: EsbuildLike) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       if (args.importer.startsWith(coreDir)) return undefined
       const target = resolve(args.resolveDir, args.path)
@@ -18,6 +18,29 @@ const coreAsPackage = {
     })
   },
 }
+
+// use-sync-external-store/with-selector is bundled into the React entry so that its peer
+// dependency on react does not make npm install React for apps that use only the core. It is
+// CommonJS: its `require("react")` would become a `require` call that browsers cannot run in the
+// ESM build, so there it is pointed at a module that re-exports the app's React as ESM.
+const reactForBundledCommonJs = {
+  name: 'react-for-bundled-commonjs',
+  setup(build: EsbuildLike) {
+    build.onResolve({ filter: /^react(\/.*)?$/ }, (args) =>
+      args.path === 'react' && args.importer.includes('/node_modules/use-sync-external-store/')
+        ? { path: 'react', namespace: 'react-as-esm' }
+        : { path: args.path, external: true },
+    )
+    build.onLoad({ filter: /.*/, namespace: 'react-as-esm' }, () => ({
+      contents: "export * from 'react'",
+      resolveDir: '.',
+    }))
+  },
+}
+
+// Next.js and other React Server Components hosts need this directive as the first statement
+// of the React entry: its hooks and components run only on the client.
+const useClient = { js: "'use client';" }
 
 export default defineConfig([
   {
@@ -34,8 +57,15 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     target: 'es2020',
-    external: ['react', 'react-dom', 'use-sync-external-store', 'react-lifeline/core'],
-    esbuildPlugins: [coreAsPackage],
+    banner: useClient,
+    // The core's files (matched by resolved path, for the declaration bundle) stay outside the
+    // React entry's .d.ts; scripts/link-core-types.mjs points those imports at
+    // `react-lifeline/core`, so both entries share one set of types.
+    // React is external too: `react` and `react/*` are handed to the plugin below (tsup's own
+    // external handling would otherwise take them first).
+    external: ['react-dom', 'react-lifeline/core', /[\\/]src[\\/]core[\\/]/],
+    noExternal: ['use-sync-external-store', /^react(\/|$)/],
+    esbuildPlugins: [coreAsPackage, reactForBundledCommonJs],
     onSuccess: 'cp src/react/banner.css dist/banner.css',
   },
   {
@@ -49,3 +79,11 @@ export default defineConfig([
     esbuildPlugins: [coreAsPackage],
   },
 ])
+
+interface EsbuildLike {
+  onResolve(
+    options: { filter: RegExp; namespace?: string },
+    callback: (args: { path: string; importer: string; resolveDir: string }) => unknown,
+  ): void
+  onLoad(options: { filter: RegExp; namespace?: string }, callback: (args: { path: string }) => unknown): void
+}

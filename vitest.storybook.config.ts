@@ -27,6 +27,7 @@ export default defineProject({
       'react-dom/client',
       'use-sync-external-store/shim',
       'use-sync-external-store/shim/with-selector',
+      'use-sync-external-store/with-selector',
       'msw',
       'msw/browser',
     ],

@@ -86,16 +86,18 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  * Set on 2026-11-26 to the sizes then (full 17,036, useWebSocket 10,349, core 12,546) plus
  * the useWebSocket throughput fix (+332 and +250 bytes) plus ~1 %. useWebSocket raised by
  * 100 B, core by 100 B, when connection.ts and machine.ts were split into smaller modules
- * (socket, timers, environment, close-info, url checks).
+ * (socket, timers, environment, close-info, url checks). useWebSocket and core raised by 100 B
+ * for the registry on globalThis (one registry for the ESM and CJS builds, with a version check
+ * and its warning: +95 and +111 B).
  * Lower a ceiling when a change shrinks the entry; delete the line once the target is met
  * (the budget test fails until you do, so a met target is locked in).
  */
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
-  // Issue 12 (2026-11-29): +~930 B on every connection for the handshake option (session.ts and
-  // the handshake phase), +~1,200 B more in `full` for useMessages; measured 19,083 / 11,646 / 13,680.
-  full: 19_200,
-  useWebSocket: 11_750,
-  core: 13_800,
+  // Temporary ceilings while the 0.2 features land (issue 12's handshake and useMessages,
+  // issue 13's per-process registry); issue 14 replaces them with the real budgets.
+  full: 19_500,
+  useWebSocket: 12_000,
+  core: 14_000,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */

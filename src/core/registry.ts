@@ -3,7 +3,37 @@ import { isDevelopment, warnOnce } from './dev'
 import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
-const shared = new Map<string, LifelineConnection>()
+/**
+ * Everything the registry keeps: [version, connections by key, option signatures, connections
+ * created with options, keys]. A tuple, because it is spelled out in every bundle.
+ */
+type RegistryStore = [
+  version: number,
+  shared: Map<string, LifelineConnection>,
+  signatures: WeakMap<LifelineConnection, string>,
+  withOptions: WeakSet<LifelineConnection>,
+  keys: WeakMap<object, string>,
+]
+
+// A process that loads both the ESM and the CJS build (an ESM app with a CommonJS dependency
+// that requires the library, or a server bundle that mixes both) has two copies of this module;
+// one registry on globalThis keeps one socket per URL for both. Bump the version when the
+// store's shape or the connection's contract changes: a copy of another version then keeps
+// its own registry rather than handing out connections it does not understand.
+const REGISTRY_VERSION = 1
+
+function openRegistry(): RegistryStore {
+  const host = globalThis as { [key: symbol]: RegistryStore | undefined }
+  const slot = Symbol.for('react-lifeline.registry')
+  const found = host[slot]
+  if (found?.[0] === REGISTRY_VERSION) return found
+  const store: RegistryStore = [REGISTRY_VERSION, new Map(), new WeakMap(), new WeakSet(), new WeakMap()]
+  if (found) warnOnce('another version of react-lifeline is loaded; the two do not share connections.')
+  else host[slot] = store
+  return store
+}
+
+const [, shared, registeredSignatures, withOptions, keys] = openRegistry()
 
 /** The registry key: the same URL with other subprotocols is another server conversation. */
 function keyOf(url: string, options?: ConnectionOptions): string {
@@ -78,10 +108,6 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   })
   return connection
 }
-
-const registeredSignatures = new WeakMap<LifelineConnection, string>()
-const withOptions = new WeakSet<LifelineConnection>()
-const keys = new WeakMap<object, string>()
 
 /** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
 export function isShared(connection: object): boolean {

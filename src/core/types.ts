@@ -234,6 +234,7 @@ export interface ConnectionStats {
   closes: number
   /** Socket attempts started. */
   attempts: number
+  /** Every inbound message, the heartbeat's pongs included (pongs are not delivered to listeners). */
   messagesReceived: number
   messagesSent: number
   /** Messages given to `send` that were dropped (queue overflow or queue disabled). */

@@ -1,5 +1,5 @@
 import { useCallback, useDebugValue } from 'react'
-import { useSyncExternalStoreWithSelector } from 'use-sync-external-store/shim/with-selector'
+import { useSyncExternalStoreWithSelector } from 'use-sync-external-store/with-selector'
 import { IDLE_STATE } from '../core/idle-state'
 import type { ConnectionOptions, ConnectionState } from '../core/types'
 import { type ConnectionTarget, useTargetConnection } from './use-target-connection'
