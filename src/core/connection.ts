@@ -2,6 +2,7 @@ import { assertClientCloseCode, toCloseReason } from './close-codes'
 import { assertFunction, callSafely } from './dev'
 import { watchEnvironment } from './environment'
 import { isPongSafely, pingMessage } from './heartbeat'
+import { storedHistory, storeHistory } from './history-storage'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
@@ -33,7 +34,7 @@ export class LifelineConnection implements Connection {
   private socket: WebSocketLike | null = null
   private readonly timers = new Timers<TimerName>(() => this.resolved.clock)
   private queue: SendQueue | null
-  private history: readonly CloseInfo[] = []
+  private history: readonly CloseInfo[]
   private readonly stats: ConnectionStats = {
     opens: 0,
     closes: 0,
@@ -57,6 +58,7 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(this.resolved)
     this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
+    this.history = storedHistory(url, this.resolved)
   }
 
   /** The options in force, every default filled in. */
@@ -77,6 +79,7 @@ export class LifelineConnection implements Connection {
     const queued = this.queue?.drainAll() ?? []
     this.queue = SendQueue.of(resolved.queueMax)
     for (const message of queued) this.send(message)
+    if (this.history.length === 0) this.history = storedHistory(this.url, resolved)
     return true
   }
 
@@ -257,6 +260,7 @@ export class LifelineConnection implements Connection {
         this.stats.closes += 1
         const size = this.resolved.historySize
         this.history = size === 0 ? [] : [...this.history, effect.close].slice(-size)
+        storeHistory(this.url, this.resolved, this.history)
         for (const listener of [...this.closeListeners]) callSafely(() => listener(effect.close))
         return
       }

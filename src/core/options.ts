@@ -6,6 +6,7 @@ import type {
   Clock,
   CloseCodeInfo,
   ConnectionOptions,
+  HistoryStorage,
   NetworkSource,
   VisibilitySource,
   WebSocketConstructor,
@@ -22,6 +23,7 @@ export interface ResolvedOptions {
   lingerMs: number
   closeCodes: Record<number, Partial<CloseCodeInfo>> | undefined
   historySize: number
+  historyStorage: HistoryStorage | null
   WebSocket: WebSocketConstructor | undefined
   clock: Clock
   network: NetworkSource
@@ -78,6 +80,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     lingerMs: options.lingerMs ?? 1000,
     closeCodes: options.closeCodes,
     historySize: options.historySize ?? 20,
+    historyStorage: options.historyStorage || null,
     WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined),
     clock: options.clock ?? globalClock,
     network: options.network ?? browserNetwork,
@@ -87,6 +90,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkDuration('connectTimeout', resolved.connectTimeout, 1)
   checkDuration('lingerMs', resolved.lingerMs, 0)
   checkCount('historySize', resolved.historySize)
+  if (resolved.historyStorage) checkMethods('historyStorage', resolved.historyStorage, ['getItem', 'setItem'])
   checkMethods('clock', resolved.clock, ['now', 'setTimeout', 'clearTimeout'])
   checkMethods('network', resolved.network, ['isOnline', 'subscribe'])
   checkMethods('visibility', resolved.visibility, ['isVisible', 'subscribe'])
