@@ -2,7 +2,7 @@ import { assertClientCloseCode, toCloseReason } from './close-codes'
 import { assertFunction, callSafely } from './dev'
 import { watchEnvironment } from './environment'
 import { isPongSafely, pingMessage } from './heartbeat'
-import { storedHistory, storeHistory } from './history-storage'
+import { keepHistory } from './history-storage'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
@@ -58,7 +58,7 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(this.resolved)
     this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
-    this.history = storedHistory(url, this.resolved)
+    this.history = keepHistory(url, this.resolved)
   }
 
   /** The options in force, every default filled in. */
@@ -79,7 +79,7 @@ export class LifelineConnection implements Connection {
     const queued = this.queue?.drainAll() ?? []
     this.queue = SendQueue.of(resolved.queueMax)
     for (const message of queued) this.send(message)
-    if (this.history.length === 0) this.history = storedHistory(this.url, resolved)
+    if (this.history.length === 0) this.history = keepHistory(this.url, resolved)
     return true
   }
 
@@ -260,7 +260,7 @@ export class LifelineConnection implements Connection {
         this.stats.closes += 1
         const size = this.resolved.historySize
         this.history = size === 0 ? [] : [...this.history, effect.close].slice(-size)
-        storeHistory(this.url, this.resolved, this.history)
+        keepHistory(this.url, this.resolved, this.history)
         for (const listener of [...this.closeListeners]) callSafely(() => listener(effect.close))
         return
       }

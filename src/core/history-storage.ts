@@ -1,6 +1,6 @@
 import { warnOnce } from './dev'
 import type { ResolvedOptions } from './options'
-import { redactText, redactUrl } from './redact'
+import { redactUrl } from './redact'
 import type { CloseInfo, UrlSource } from './types'
 
 // Bumped when the stored shape changes; records of another version are dropped, not guessed at.
@@ -13,10 +13,10 @@ const VERSION = 1
  * by until it runs, so its history is kept under its subprotocols alone.
  */
 export function historyKey(url: UrlSource, protocols: string | string[] | undefined): string {
-  const where = typeof url === 'string' ? redactUrl(url) : '[function]'
-  return `react-lifeline:history:${where} ${[protocols ?? ''].flat().join(',')}`
+  return `react-lifeline:history:${typeof url === 'string' ? redactUrl(url) : '[function]'} ${[protocols ?? ''].flat()}`
 }
 
+// Only what the detectors compute with is checked: a record that passes cannot make NaN of a diagnosis.
 function isRecord(value: unknown): value is CloseInfo {
   const record = value as Partial<CloseInfo> | null
   return (
@@ -29,42 +29,31 @@ function isRecord(value: unknown): value is CloseInfo {
   )
 }
 
-// Storage is the user's or the browser's: full, disabled (Safari private mode throws), edited
-// by hand, or written by another version. None of that may break the connection.
-function failed(key: string): void {
-  warnOnce(`historyStorage could not read or write "${key}"; the disconnect history starts fresh.`)
-}
-
 /**
- * The history kept for this connection, newest `historySize` records; [] without
- * `historyStorage`, and [] with one warning when storage cannot be read or holds garbage.
+ * Without `history`, reads the history kept for this connection (newest `historySize`
+ * records); with it, writes it. Storage is the browser's or the user's: full, disabled
+ * (Safari private mode throws), edited by hand or written by another version. None of that
+ * may break the connection: the history starts fresh (or stays in memory only) and a
+ * development warning says so once. Closes are redacted before they reach the history.
  */
-export function storedHistory(url: UrlSource, options: ResolvedOptions): CloseInfo[] {
+export function keepHistory(
+  url: UrlSource,
+  options: ResolvedOptions,
+  history?: readonly CloseInfo[],
+): CloseInfo[] {
   const { historyStorage: storage, historySize, protocols } = options
   if (!storage || historySize === 0) return []
   const key = historyKey(url, protocols)
   try {
+    if (history) return storage.setItem(key, JSON.stringify({ v: VERSION, h: history })), []
     const text = storage.getItem(key)
     if (text === null) return []
     const saved = JSON.parse(text) as { v?: unknown; h?: unknown } | null
     if (saved?.v === VERSION && Array.isArray(saved.h) && saved.h.every(isRecord))
       return saved.h.slice(-historySize)
   } catch {
-    // Reported below, with everything else that cannot be read.
+    // Reported below with everything else that cannot be read or written.
   }
-  failed(key)
+  warnOnce(`historyStorage failed for ${key}; the history starts fresh.`)
   return []
-}
-
-/** Writes the history; a full or throwing storage leaves it in memory only. */
-export function storeHistory(url: UrlSource, options: ResolvedOptions, history: readonly CloseInfo[]): void {
-  const storage = options.historyStorage
-  if (!storage) return
-  const key = historyKey(url, options.protocols)
-  try {
-    const records = history.map((record) => ({ ...record, reason: redactText(record.reason) }))
-    storage.setItem(key, JSON.stringify({ v: VERSION, h: records }))
-  } catch {
-    failed(key)
-  }
 }

@@ -81,7 +81,7 @@ describe('historyStorage', () => {
     expect(page.connection.getHistory()).toHaveLength(2)
     expect(JSON.parse(storage.items.get(key)!).h).toHaveLength(2)
     expect(warn).toHaveBeenCalledOnce()
-    expect(warn.mock.calls[0]![0]).toMatch(/historyStorage could not read or write .*starts fresh/)
+    expect(warn.mock.calls[0]![0]).toMatch(/historyStorage failed for .*starts fresh/)
   })
 
   it('survives storage that throws on read and on write (quota, private mode), warning once', () => {
