@@ -36,6 +36,6 @@ export default defineConfig([
     target: 'es2020',
     external: ['react', 'react-dom', 'use-sync-external-store', 'react-lifeline/core'],
     esbuildPlugins: [coreAsPackage],
-    onSuccess: 'cp src/react/banner.css dist/banner.css',
+    onSuccess: 'cp src/react/banner.css dist/banner.css && cp src/react/inspector.css dist/inspector.css',
   },
 ])

@@ -21,6 +21,7 @@ for (const target of [
   'dist/core/index.js',
   'dist/core/index.cjs',
   'dist/banner.css',
+  'dist/inspector.css',
 ]) {
   if (!statSync(target, { throwIfNoEntry: false })) problems.push(`${target} is missing from the build.`)
 }
