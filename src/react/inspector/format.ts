@@ -1,9 +1,11 @@
 import type { CloseInfo } from '../../core/types'
 
-/** `0.4 s`, `12 s`: tenths below ten seconds, where they still matter. */
+/** `0.4 s`, `12 s`, `55 min`, `3.5 h`: tenths below ten seconds, where they still matter. */
 export function seconds(ms: number): string {
   const value = Math.max(0, ms) / 1000
-  return value < 10 ? `${value.toFixed(1)} s` : `${Math.round(value)} s`
+  if (value < 10) return `${value.toFixed(1)} s`
+  if (value < 600) return `${Math.round(value)} s`
+  return value < 7200 ? `${Math.round(value / 60)} min` : `${Number((value / 3600).toFixed(1))} h`
 }
 
 /** `45 s`, `12 min`, `3 h`: a span for axis labels and window names. */
