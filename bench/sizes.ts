@@ -84,14 +84,16 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  * Set on 2026-11-26 to the sizes then (full 17,036, useWebSocket 10,349, core 12,546) plus
  * the useWebSocket throughput fix (+332 and +250 bytes) plus ~1 %. useWebSocket raised by
  * 100 B, core by 100 B, when connection.ts and machine.ts were split into smaller modules
- * (socket, timers, environment, close-info, url checks).
+ * (socket, timers, environment, close-info, url checks). Raised on 2026-11-29 for issue 15:
+ * historyStorage on the connection path (+336 B useWebSocket), the scheduled detector and
+ * reportDisconnects (core +1,400 B), the restyled inspector (full +3,700 B), each plus ~1 %.
  * Lower a ceiling when a change shrinks the entry; delete the line once the target is met
  * (the budget test fails until you do, so a met target is locked in).
  */
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
-  full: 17_500,
-  useWebSocket: 10_800,
-  core: 12_800,
+  full: 21_500,
+  useWebSocket: 11_200,
+  core: 14_300,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */
