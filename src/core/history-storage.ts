@@ -45,7 +45,10 @@ export function keepHistory(
   if (!storage || historySize === 0) return []
   const key = historyKey(url, protocols)
   try {
-    if (history) return storage.setItem(key, JSON.stringify({ v: VERSION, h: history })), []
+    if (history) {
+      storage.setItem(key, JSON.stringify({ v: VERSION, h: history }))
+      return []
+    }
     const text = storage.getItem(key)
     if (text === null) return []
     const saved = JSON.parse(text) as { v?: unknown; h?: unknown } | null
