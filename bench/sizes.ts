@@ -103,6 +103,8 @@ export const DIAGNOSE_MARKER = 'proxy_read_timeout'
 export const NOT_IN_HOOK_ONLY = [
   /src\/core\/diagnose/,
   /ConnectionInspector/,
+  /src\/react\/inspector\//,
+  /report-disconnects/,
   /ConnectionBanner/,
   /disconnect-report/,
 ]

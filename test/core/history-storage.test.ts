@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { historyKey } from '../../src/core/history-storage'
+import { getConnection, resetConnections } from '../../src/core/registry'
 import type { HistoryStorage } from '../../src/core/types'
 import { fakeConnection } from '../support/fake-connection'
+import { FakeWebSocketConstructor } from '../support/fake-websocket'
 
 const URL = 'wss://example.test/feed?token=s3cret-token&room=7'
 const KEY = 'react-lifeline:history:wss://example.test/feed?token=[redacted]&room=7 '
@@ -100,6 +102,24 @@ describe('historyStorage', () => {
     page.socket().open()
     expect(page.connection.getState().status).toBe('open')
     expect(warn).toHaveBeenCalledOnce()
+  })
+
+  it('lets the shared registry compare options without reading storage', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    // Like localStorage, whose entries are its own enumerable properties (JSON.stringify shows them).
+    const entries: Record<string, string> = {}
+    const storage = Object.assign(entries, {
+      getItem: (key: string) => entries[key] ?? null,
+      setItem: (key: string, value: string) => {
+        entries[key] = value
+      },
+    })
+    const url = 'wss://example.test/shared'
+    const first = getConnection(url, { historyStorage: storage, WebSocket: FakeWebSocketConstructor })
+    entries.unrelated = 'changed meanwhile'
+    expect(getConnection(url, { historyStorage: storage, WebSocket: FakeWebSocketConstructor })).toBe(first)
+    expect(warn).not.toHaveBeenCalled()
+    resetConnections()
   })
 
   it('rejects a storage without getItem and setItem, naming the option', () => {
