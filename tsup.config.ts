@@ -66,7 +66,7 @@ export default defineConfig([
     external: ['react-dom', 'react-lifeline/core', /[\\/]src[\\/]core[\\/]/],
     noExternal: ['use-sync-external-store', /^react(\/|$)/],
     esbuildPlugins: [coreAsPackage, reactForBundledCommonJs],
-    onSuccess: 'cp src/react/banner.css dist/banner.css',
+    onSuccess: 'cp src/react/banner.css dist/banner.css && cp src/react/inspector.css dist/inspector.css',
   },
   {
     // react-lifeline/testing, for users' tests; apps never import it, so it costs them nothing.

@@ -35,6 +35,7 @@ for (const target of [
   'dist/testing/index.js',
   'dist/testing/index.cjs',
   'dist/banner.css',
+  'dist/inspector.css',
 ]) {
   if (!statSync(target, { throwIfNoEntry: false })) problems.push(`${target} is missing from the build.`)
 }

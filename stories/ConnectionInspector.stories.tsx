@@ -10,6 +10,7 @@ import {
 import type { Connection } from '../src/core'
 import { useStoryConnection } from './support/environment'
 import { MockSocketServer } from './support/mock-server'
+import '../src/react/inspector.css'
 
 type InspectorArgs = Omit<ConnectionInspectorProps, 'target'> & {
   target?: ConnectionInspectorProps['target']

@@ -7,6 +7,7 @@ import { createManualNetwork } from './support/environment'
 import { createFastClock } from './support/fast-clock'
 import { idleProxy } from './support/idle-proxy'
 import { abort, MockSocketServer } from './support/mock-server'
+import '../src/react/inspector.css'
 
 // One story per pattern `diagnose()` knows. Each scripts the mocked server (and, for the network,
 // the page's online state) so the pattern plays out by itself, within a few seconds, whether the

@@ -2,6 +2,7 @@ import { assertClientCloseCode, toCloseReason } from './close-codes'
 import { assertFunction, callSafely } from './dev'
 import { watchEnvironment } from './environment'
 import { isPongSafely, pingMessage } from './heartbeat'
+import { keepHistory } from './history-storage'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
@@ -34,7 +35,7 @@ export class LifelineConnection implements Connection {
   private socket: WebSocketLike | null = null
   private readonly timers = new Timers<TimerName>(() => this.resolved.clock)
   private queue: SendQueue | null
-  private history: readonly CloseInfo[] = []
+  private history: readonly CloseInfo[]
   private readonly stats: ConnectionStats = {
     opens: 0,
     closes: 0,
@@ -59,6 +60,7 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(this.resolved)
     this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
+    this.history = keepHistory(url, this.resolved)
   }
 
   /** The options in force, every default filled in. */
@@ -79,6 +81,7 @@ export class LifelineConnection implements Connection {
     const queued = this.queue?.drainAll() ?? []
     this.queue = SendQueue.of(resolved.queueMax)
     for (const message of queued) this.send(message)
+    if (this.history.length === 0) this.history = keepHistory(this.url, resolved)
     return true
   }
 
@@ -263,6 +266,7 @@ export class LifelineConnection implements Connection {
         this.stats.closes += 1
         const size = this.resolved.historySize
         this.history = size === 0 ? [] : [...this.history, effect.close].slice(-size)
+        keepHistory(this.url, this.resolved, this.history)
         for (const listener of [...this.closeListeners]) callSafely(() => listener(effect.close))
         return
       }

@@ -14,6 +14,12 @@ export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
 export { redactText, redactUrl } from './redact'
 export { getConnection, isShared, resetConnections } from './registry'
+export {
+  type GroupedDisconnectReport,
+  type ObservableConnection,
+  type ReportDisconnectsOptions,
+  reportDisconnects,
+} from './report-disconnects'
 export type {
   Clock,
   CloseCodeInfo,
@@ -27,6 +33,7 @@ export type {
   Diagnosis,
   Handshake,
   HeartbeatOptions,
+  HistoryStorage,
   NetworkSource,
   RetryOptions,
   SendResult,

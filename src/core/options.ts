@@ -7,6 +7,7 @@ import type {
   CloseCodeInfo,
   ConnectionOptions,
   Handshake,
+  HistoryStorage,
   NetworkSource,
   VisibilitySource,
   WebSocketConstructor,
@@ -23,6 +24,7 @@ export interface ResolvedOptions {
   lingerMs: number
   closeCodes: Record<number, Partial<CloseCodeInfo>> | undefined
   historySize: number
+  historyStorage: HistoryStorage | null
   WebSocket: WebSocketConstructor | undefined
   clock: Clock
   network: NetworkSource
@@ -80,6 +82,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     lingerMs: options.lingerMs ?? 1000,
     closeCodes: options.closeCodes,
     historySize: options.historySize ?? 20,
+    historyStorage: options.historyStorage || null,
     WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined),
     clock: options.clock ?? globalClock,
     network: options.network ?? browserNetwork,
@@ -90,6 +93,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkDuration('connectTimeout', resolved.connectTimeout, 1)
   checkDuration('lingerMs', resolved.lingerMs, 0)
   checkCount('historySize', resolved.historySize)
+  if (resolved.historyStorage) checkMethods('historyStorage', resolved.historyStorage, ['getItem', 'setItem'])
   checkMethods('clock', resolved.clock, ['now', 'setTimeout', 'clearTimeout'])
   checkMethods('network', resolved.network, ['isOnline', 'subscribe'])
   checkMethods('visibility', resolved.visibility, ['isVisible', 'subscribe'])

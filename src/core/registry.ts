@@ -52,6 +52,7 @@ function signature(options?: ConnectionOptions): string {
     network: _network,
     visibility: _visibility,
     random: _random,
+    historyStorage: _storage,
     ...rest
   } = options as ConnectionOptions & Record<string, unknown>
   for (const key of ['enabled', 'onMessage', 'filter']) delete (rest as Record<string, unknown>)[key]

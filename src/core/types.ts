@@ -154,6 +154,11 @@ export interface ConnectionOptions {
   closeCodes?: Record<number, Partial<CloseCodeInfo>>
   /** How many `CloseInfo` records `getHistory()` keeps [20]. */
   historySize?: number
+  /**
+   * Keeps the disconnect history across page loads (redacted, bounded by `historySize`), e.g.
+   * `localStorage`, so patterns that need hours or days show up in `diagnose` [false].
+   */
+  historyStorage?: HistoryStorage | false
   /** The constructor to use [`globalThis.WebSocket`]. */
   WebSocket?: WebSocketConstructor
   clock?: Clock
@@ -187,6 +192,12 @@ export interface Session {
   readonly lastClose: CloseInfo | null
   /** Aborted when this socket is abandoned (closed, timed out, replaced). */
   readonly signal: AbortSignal
+}
+
+/** Where `historyStorage` keeps the history: `localStorage`, `sessionStorage` or anything alike. */
+export interface HistoryStorage {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
 }
 
 export type SendResult = 'sent' | 'queued' | 'dropped'

@@ -1,6 +1,13 @@
 import { type ReactElement, useId, useMemo } from 'react'
 import { diagnose } from '../core/diagnose'
-import type { CloseInfo, Connection, ConnectionOptions, ConnectionState, Diagnosis } from '../core/types'
+import type { Connection, ConnectionOptions, ConnectionState } from '../core/types'
+import { CopyReport } from './inspector/CopyReport'
+import { DiagnosisList } from './inspector/DiagnosisList'
+import { Figures } from './inspector/Figures'
+import { HistoryList } from './inspector/HistoryList'
+import { inspectorReport } from './inspector/report'
+import { Timeline } from './inspector/Timeline'
+import { useLiveFigures } from './inspector/use-live-figures'
 import { type ConnectionTarget, useTargetConnection } from './use-target-connection'
 import { useConnectionState } from './useConnectionState'
 
@@ -14,32 +21,41 @@ export interface ConnectionInspectorProps {
   className?: string
   /** Options used only if the inspector is the first to ask for the shared connection of `target`. */
   options?: ConnectionOptions
+  /** Milliseconds the timeline shows [the smallest of 1 min, 5 min, 15 min, 1 h, 6 h, 24 h, 7 days that fits the history]. */
+  timelineMs?: number
 }
 
+type Settings = { retry?: { minUptime: number } | null; closeCodes?: ConnectionOptions['closeCodes'] }
+
 /**
- * A developer panel: status, attempt, next retry, latency, the disconnect history as a
- * timeline, and what `diagnose()` makes of it, with advice. Meant for development builds and
- * support pages; it is a separate export, so apps that do not render it do not ship it.
+ * A developer panel to keep open beside an app: live status and figures, a timeline of open
+ * periods and drops, what `diagnose()` makes of the history with advice, the history itself
+ * and a "Copy report" button. Styles come from the optional `react-lifeline/inspector.css`.
+ * A separate export: apps that do not render it do not ship it.
  */
 export function ConnectionInspector({
   target,
   title = 'Connection inspector',
   className,
   options,
+  timelineMs,
 }: ConnectionInspectorProps): ReactElement {
   const connection = useTargetConnection(target as ConnectionTarget, options)
   const state = useConnectionState(connection, selectAll)
+  const live = useLiveFigures(connection)
   // The history grows exactly when lastClose changes, so state drives the re-read.
   // biome-ignore lint/correctness/useExhaustiveDependencies: lastClose marks a new history record
   const history = useMemo(() => connection?.getHistory() ?? [], [connection, state.lastClose])
-  const settings = (
-    connection as { options?: { retry?: { minUptime: number } | null; closeCodes?: never } } | null
-  )?.options
-  const diagnoses = useMemo(
-    () => diagnose(history, { minUptime: settings?.retry?.minUptime, closeCodes: settings?.closeCodes }),
-    [history, settings],
+  const settings = (connection as { options?: Settings } | null)?.options
+  const diagnoseWith = useMemo(
+    () => ({ minUptime: settings?.retry?.minUptime, closeCodes: settings?.closeCodes }),
+    [settings],
   )
+  const diagnoses = useMemo(() => diagnose(history, diagnoseWith), [history, diagnoseWith])
   const headingId = useId()
+  const historyId = useId()
+  // Before the first reading, "now" is the newest thing the inspector knows of.
+  const now = Math.max(live.now, state.lastOpenAt ?? 0, history[history.length - 1]?.at ?? 0)
 
   return (
     <section
@@ -47,99 +63,35 @@ export function ConnectionInspector({
       aria-labelledby={headingId}
       data-status={state.status}
     >
-      <h2 id={headingId} className="lifeline-inspector__title">
-        {title}
-      </h2>
-      <Summary state={state} now={clockOf(connection).now()} />
+      <header className="lifeline-inspector__header">
+        <h2 id={headingId} className="lifeline-inspector__title">
+          {title}
+        </h2>
+        <span className="lifeline-inspector__status" data-status={state.status} aria-hidden="true">
+          {state.status}
+        </span>
+        {connection ? <CopyReport report={() => inspectorReport(connection, diagnoseWith)} /> : null}
+      </header>
+      <Figures state={state} live={{ ...live, now }} />
+      <h3 className="lifeline-inspector__heading">Timeline</h3>
+      <Timeline
+        history={history}
+        openSince={state.status === 'open' ? state.lastOpenAt : null}
+        now={now}
+        windowMs={timelineMs}
+      />
       <h3 className="lifeline-inspector__heading">Diagnosis</h3>
-      {diagnoses.length === 0 ? (
-        <p className="lifeline-inspector__empty">No pattern in {history.length} recorded disconnects.</p>
-      ) : (
-        <ul className="lifeline-inspector__diagnoses">
-          {diagnoses.map((diagnosis) => (
-            <DiagnosisItem key={diagnosis.id} diagnosis={diagnosis} />
-          ))}
-        </ul>
-      )}
-      <h3 className="lifeline-inspector__heading">Disconnects (newest first)</h3>
-      {history.length === 0 ? (
-        <p className="lifeline-inspector__empty">None yet.</p>
-      ) : (
-        <ol className="lifeline-inspector__history" reversed>
-          {history
-            .map((close, index) => (
-              // Rows hold no state, and two closes can share a clock time, so position is the key.
-              // biome-ignore lint/suspicious/noArrayIndexKey: stateless rows
-              <HistoryItem key={index} close={close} />
-            ))
-            .reverse()}
-        </ol>
-      )}
+      <DiagnosisList diagnoses={diagnoses} recorded={history.length} />
+      <h3 id={historyId} className="lifeline-inspector__heading">
+        Disconnects (newest first)
+      </h3>
+      {/* A long history scrolls inside the panel; focusable so the keyboard can scroll it too. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to scroll by keyboard */}
+      <section className="lifeline-inspector__scroll" aria-labelledby={historyId} tabIndex={0}>
+        <HistoryList history={history} />
+      </section>
     </section>
   )
-}
-
-function Summary({ state, now }: { state: ConnectionState; now: number }): ReactElement {
-  const rows: [string, string][] = [
-    ['Status', state.status],
-    ['Attempt', String(state.attempt)],
-    ['Next retry', state.nextRetryAt === null ? '—' : `in ${seconds(state.nextRetryAt - now)}`],
-    ['Latency', state.latency === null ? '—' : `${Math.round(state.latency)} ms`],
-    ['Queued', String(state.queued)],
-  ]
-  if (state.error) rows.push(['Error', state.error.message])
-  return (
-    <dl className="lifeline-inspector__summary">
-      {rows.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  )
-}
-
-function DiagnosisItem({ diagnosis }: { diagnosis: Diagnosis }): ReactElement {
-  return (
-    <li className="lifeline-inspector__diagnosis" data-severity={diagnosis.severity} data-id={diagnosis.id}>
-      <strong>
-        {diagnosis.severity}: {diagnosis.summary}
-      </strong>
-      <p>{diagnosis.advice}</p>
-      <small>
-        {diagnosis.id}, from {diagnosis.evidence.length} disconnect
-        {diagnosis.evidence.length === 1 ? '' : 's'}
-      </small>
-    </li>
-  )
-}
-
-function HistoryItem({ close }: { close: CloseInfo }): ReactElement {
-  const parts = [
-    `by ${close.initiator}`,
-    close.openForMs === null ? 'never opened' : `open for ${seconds(close.openForMs)}`,
-    close.idleForMs === null ? null : `idle for ${seconds(close.idleForMs)}`,
-  ].filter(Boolean)
-  return (
-    <li className="lifeline-inspector__close" data-code={close.code}>
-      <time dateTime={new Date(close.at).toISOString()}>{new Date(close.at).toLocaleTimeString()}</time>{' '}
-      <strong>
-        {close.code} {close.info.name}
-      </strong>
-      {close.reason ? ` "${close.reason}"` : ''} ({parts.join(', ')})
-    </li>
-  )
-}
-
-// nextRetryAt is in the connection's clock time.
-function clockOf(connection: Connection | null): { now(): number } {
-  return (connection as { options?: { clock?: { now(): number } } } | null)?.options?.clock ?? Date
-}
-
-function seconds(ms: number): string {
-  const value = Math.max(0, ms) / 1000
-  return value < 10 ? `${value.toFixed(1)} s` : `${Math.round(value)} s`
 }
 
 function selectAll(state: ConnectionState): ConnectionState {

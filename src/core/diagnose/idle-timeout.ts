@@ -6,10 +6,14 @@ type IdleClose = CloseInfo & { idleForMs: number }
 // Proxies drop idle connections without a close frame (1006); a few send 1001 or no status.
 const IDLE_CODES = new Set([1001, 1005, 1006])
 
-// Proxy idle timeouts are tens of seconds. Below this, matching idle times say more about the
-// stream's rhythm (every drop comes "just after a message") or about a server that drops young
-// connections (flapping) than about a timeout.
+// Proxy idle timeouts are usually tens of seconds. Below this, matching idle times say more
+// about the stream's rhythm (every drop comes "just after a message") than about a timeout,
+// unless the connections carried nothing at all (see isSilentLife).
 const MIN_IDLE_MS = 10_000
+
+// A server that drops what it just accepted does so within milliseconds; a timeout this short
+// is possible (a proxy set to 2 s) but below a second it is a refusal, which flapping explains.
+const MIN_SILENT_IDLE_MS = 1_000
 
 const MIN_CLOSES = 3
 
@@ -21,7 +25,9 @@ const MIN_SHARE = 1 / 3
 // in the browser from the last frame it received. Latency, a throttled background tab and the
 // proxy's timer granularity put the two a few percent apart, or a second or two on short periods.
 function tolerance(idleMs: number): number {
-  return Math.max(2_000, idleMs * 0.1)
+  // Short periods only count when the connections were silent for their whole life, where the
+  // proxy's timer is all there is: its drops land within a few percent of each other.
+  return idleMs >= MIN_IDLE_MS ? Math.max(2_000, idleMs * 0.1) : Math.max(100, idleMs * 0.05)
 }
 
 interface KnownTimeout {
@@ -67,13 +73,23 @@ function suggestedInterval(periodMs: number): number {
   return half >= 10_000 ? Math.floor(half / 5_000) * 5_000 : Math.max(1_000, Math.floor(half / 1_000) * 1_000)
 }
 
+// Not one inbound frame between open and close: nothing reset the proxy's idle timer, so a
+// near-constant lifetime is that timer, however short, and not a server that drops young sockets.
+function isSilentLife(record: CloseInfo & { idleForMs: number }): boolean {
+  return (
+    record.openForMs !== null &&
+    record.idleForMs >= MIN_SILENT_IDLE_MS &&
+    record.idleForMs >= record.openForMs
+  )
+}
+
 function isIdleClose(record: CloseInfo): record is IdleClose {
   return (
     IDLE_CODES.has(record.code) &&
     (record.initiator === 'server' || record.initiator === 'network') &&
     record.offline !== true &&
     record.idleForMs !== null &&
-    record.idleForMs >= MIN_IDLE_MS
+    (record.idleForMs >= MIN_IDLE_MS || isSilentLife(record as IdleClose))
   )
 }
 

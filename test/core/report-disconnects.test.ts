@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import {
+  type GroupedDisconnectReport,
+  type ObservableConnection,
+  reportDisconnects,
+} from '../../src/core/report-disconnects'
+import type { CloseInfo, ConnectionState } from '../../src/core/types'
+import { closeInfo, SECOND, shortLived } from '../support/close-info'
+
+const state: ConnectionState = {
+  status: 'reconnecting',
+  attempt: 1,
+  nextRetryAt: null,
+  lastClose: null,
+  lastOpenAt: null,
+  latency: null,
+  error: null,
+  queued: 0,
+}
+
+/** A connection that records closes as the real one does: history first, then listeners. */
+function fakeConnection(url = 'wss://example.test/feed?token=abc123') {
+  const history: CloseInfo[] = []
+  const listeners = new Set<(close: CloseInfo) => void>()
+  const connection: ObservableConnection & { close(record: CloseInfo): void; listeners: number } = {
+    url,
+    getHistory: () => history,
+    getState: () => state,
+    on(_event, listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    close(record) {
+      history.push(record)
+      if (history.length > 20) history.shift()
+      for (const listener of listeners) listener(record)
+    },
+    get listeners() {
+      return listeners.size
+    },
+  }
+  return connection
+}
+
+/** A server that accepts and drops every socket after 300 ms, once a second. */
+function flap(connection: ReturnType<typeof fakeConnection>, times: number, startAt = 0): void {
+  for (let index = 0; index < times; index++)
+    connection.close(shortLived(300, 1006, { at: startAt + index * SECOND }))
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('reportDisconnects', () => {
+  it('sends one report per disconnect, grouped by the diagnosis that explains it', () => {
+    const connection = fakeConnection()
+    const reports: GroupedDisconnectReport[] = []
+    reportDisconnects(connection, (report) => reports.push(report), { dedupeMs: 0 })
+    flap(connection, 4)
+    expect(reports.map((report) => report.group)).toEqual([
+      'close-1006',
+      'close-1006',
+      'flapping',
+      'flapping',
+    ])
+    expect(reports[2]!.fingerprint).toEqual(['react-lifeline', 'flapping'])
+    expect(reports[2]!.message).toBe('WebSocket closed: 1006 Abnormal Closure (flapping)')
+    expect(reports[3]!.close.at).toBe(3 * SECOND)
+    expect(reports[3]!.url).toBe('wss://example.test/feed?token=[redacted]')
+  })
+
+  it('sends a flapping server once per group and window, counting what it left out', () => {
+    const connection = fakeConnection()
+    const reports: GroupedDisconnectReport[] = []
+    reportDisconnects(connection, (report) => reports.push(report), { dedupeMs: 60_000 })
+    flap(connection, 1000)
+    expect(reports.map((report) => [report.group, report.skipped])).toEqual([
+      ['close-1006', 0],
+      ['flapping', 0],
+      // A minute of connection time later the group is sent again, with how many it stood for.
+      ...Array.from({ length: 16 }, () => ['flapping', 59]),
+    ])
+    expect(reports).toHaveLength(18)
+  })
+
+  it('samples by sampleRate', () => {
+    const connection = fakeConnection()
+    const sent: GroupedDisconnectReport[] = []
+    const draws = [0.9, 0.2, 0.6, 0.1]
+    reportDisconnects(connection, (report) => sent.push(report), {
+      sampleRate: 0.5,
+      dedupeMs: 0,
+      random: () => draws.shift() ?? 0,
+    })
+    for (let index = 0; index < 4; index++) connection.close(closeInfo(4000, { at: index * 10 * SECOND }))
+    expect(sent.map((report) => report.close.at)).toEqual([10 * SECOND, 30 * SECOND])
+    expect(sent.map((report) => report.skipped)).toEqual([1, 1])
+  })
+
+  it('reports a throwing sink through reportError and still sends the next report', () => {
+    const reportError = vi.fn()
+    vi.stubGlobal('reportError', reportError)
+    const connection = fakeConnection()
+    const failure = new Error('tracker down')
+    const sink = vi.fn().mockImplementationOnce(() => {
+      throw failure
+    })
+    reportDisconnects(connection, sink, { dedupeMs: 0 })
+    connection.close(closeInfo(1011, { at: 0 }))
+    connection.close(closeInfo(1011, { at: SECOND }))
+    expect(reportError).toHaveBeenCalledExactlyOnceWith(failure)
+    expect(sink).toHaveBeenCalledTimes(2)
+  })
+
+  it('stops when unsubscribed', () => {
+    const connection = fakeConnection()
+    const sink = vi.fn()
+    const stop = reportDisconnects(connection, sink)
+    stop()
+    connection.close(closeInfo(1006))
+    expect(sink).not.toHaveBeenCalled()
+    expect(connection.listeners).toBe(0)
+  })
+
+  it.each([
+    [{ sampleRate: 1.5 }, /sampleRate must be a number from 0 to 1.*got 1\.5/],
+    [{ sampleRate: -0.1 }, /sampleRate/],
+    [{ sampleRate: Number.NaN }, /sampleRate.*got NaN/],
+    [{ dedupeMs: -1 }, /dedupeMs must be a number of milliseconds >= 0, got -1/],
+  ])('throws a RangeError naming the option for %o', (options, message) => {
+    expect(() => reportDisconnects(fakeConnection(), () => {}, options)).toThrow(RangeError)
+    expect(() => reportDisconnects(fakeConnection(), () => {}, options)).toThrow(message)
+  })
+
+  it('throws a TypeError for a sink that is not a function', () => {
+    expect(() => reportDisconnects(fakeConnection(), 'sentry' as never)).toThrow(
+      /takes a sink function, got string/,
+    )
+  })
+})
