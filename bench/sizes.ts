@@ -86,12 +86,6 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  * Set on 2026-11-26 to the sizes then (full 17,036, useWebSocket 10,349, core 12,546) plus
  * the useWebSocket throughput fix (+332 and +250 bytes) plus ~1 %. useWebSocket raised by
  * 100 B, core by 100 B, when connection.ts and machine.ts were split into smaller modules
-  // Temporary ceilings while the 0.2 features land (issue 12's handshake and useMessages,
-  // issue 13's per-process registry, issue 15's history storage and inspector); issue 14
-  // replaces them with the real budgets.
-  full: 22_000,
-  useWebSocket: 12_500,
-  core: 15_000,
  * Lower a ceiling when a change shrinks the entry; delete the line once the target is met
  * (the budget test fails until you do, so a met target is locked in).
  */
