@@ -4,10 +4,19 @@ import { watchEnvironment } from './environment'
 import { isPongSafely, pingMessage } from './heartbeat'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
+import { Notifier } from './notifier'
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
 import { redactText, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
-import { assertOutgoing, closeQuietly, closeSocket, isOpen, warnIfInsecure } from './socket'
+import {
+  assertOutgoing,
+  closeQuietly,
+  closeSocket,
+  failureOf,
+  isOpen,
+  type SocketFailure,
+  warnIfInsecure,
+} from './socket'
 import { Timers } from './timers'
 import type {
   CloseInfo,
@@ -43,7 +52,7 @@ export class LifelineConnection implements Connection {
     messagesDropped: 0,
     messagesInvalid: 0,
   }
-  private readonly stateListeners = new Set<() => void>()
+  private readonly notifier: Notifier<ConnectionState>
   private readonly messageListeners = new Set<(data: unknown, event: MessageEvent) => void>()
   private readonly closeListeners = new Set<(close: CloseInfo) => void>()
   private readonly pending: MachineEvent[] = []
@@ -57,6 +66,7 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(this.resolved)
     this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
+    this.notifier = new Notifier(this.getState)
   }
 
   /** The options in force, every default filled in. */
@@ -84,8 +94,8 @@ export class LifelineConnection implements Connection {
 
   subscribe = (listener: () => void): (() => void) => {
     assertFunction('subscribe', listener)
-    this.stateListeners.add(listener)
-    return () => this.stateListeners.delete(listener)
+    this.notifier.listeners.add(listener)
+    return () => this.notifier.listeners.delete(listener)
   }
 
   onMessage(listener: (data: unknown, event: MessageEvent) => void): () => void {
@@ -108,19 +118,14 @@ export class LifelineConnection implements Connection {
     if (this.trySend(data)) return 'sent'
     if (!this.queue || this.queue.max === 0 || this.state.destroyed) {
       this.stats.messagesDropped += 1
-      this.dispatch({
-        type: 'error',
-        error: new Error('Message dropped: the connection is not open and queueing is off.'),
-      })
+      this.sendFailed(new Error('Message dropped: the connection is not open and queueing is off.'))
       return 'dropped'
     }
     const dropped = this.queue.push(data)
     this.stats.messagesDropped += dropped
-    const error =
-      dropped > 0
-        ? new Error(`Send queue full (max ${this.queue.max}): dropped the oldest queued message.`)
-        : undefined
-    this.dispatch({ type: 'queue-changed', queued: this.queue.size, error })
+    const full = `Send queue full (max ${this.queue.max}): dropped the oldest queued message.`
+    const error = dropped > 0 && this.isNewError(full) ? new Error(full) : undefined
+    this.dispatch({ type: 'queue-changed', queued: this.queue.size, error }, true)
     return 'queued'
   }
 
@@ -183,22 +188,37 @@ export class LifelineConnection implements Connection {
   destroy(): void {
     this.dispatch({ type: 'destroy' })
     this.stats.messagesDropped += this.queue?.clear() ?? 0
-    this.stateListeners.clear()
+    this.notifier.listeners.clear()
     this.messageListeners.clear()
     this.closeListeners.clear()
   }
 
   private rejectJson(why: string, cause?: unknown): SendResult {
-    this.dispatch({
-      type: 'error',
-      error: new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }),
-    })
+    this.sendFailed(new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }))
     return 'dropped'
+  }
+
+  /**
+   * Reports a failed send in `state.error`, announced with the batch of its tick. The same
+   * failure again keeps the same error, so a send loop while down changes the state once.
+   */
+  private sendFailed(error: Error): void {
+    if (this.isNewError(error.message)) this.dispatch({ type: 'error', error }, true)
+  }
+
+  private isNewError(message: string): boolean {
+    return this.state.view.error?.message !== message
   }
 
   private trySend(data: Outgoing): boolean {
     const socket = this.socket
-    if (this.state.phase !== 'open' || !socket || !isOpen(socket)) return false
+    if (this.state.phase !== 'open' || !socket) return false
+    if (!isOpen(socket)) {
+      // The server's close frame is in; its close event may be 30 s away (ws): say so now.
+      // Batched, so no listener runs inside send() and sends from one cannot jump the queue.
+      if (socket.readyState === 2) this.dispatch({ type: 'socket-closing', socket: this.state.socket }, true)
+      return false
+    }
     try {
       socket.send(data)
     } catch {
@@ -208,12 +228,14 @@ export class LifelineConnection implements Connection {
     return true
   }
 
-  /** Runs events one at a time, also those raised while effects run, then notifies once. */
-  private dispatch(event: MachineEvent): void {
+  /**
+   * Runs events one at a time, also those raised while effects run, then notifies once;
+   * `batched`: in a microtask, with the other changes of this tick (sends).
+   */
+  private dispatch(event: MachineEvent, batched = false): void {
     this.pending.push(event)
     if (this.dispatching) return
     this.dispatching = true
-    const before = this.state.view
     try {
       for (let next = this.pending.shift(); next; next = this.pending.shift()) {
         this.context.now = this.resolved.clock.now()
@@ -225,9 +247,8 @@ export class LifelineConnection implements Connection {
       this.dispatching = false
     }
     this.watchEnvironment()
-    if (this.state.view !== before) {
-      for (const listener of [...this.stateListeners]) callSafely(listener)
-    }
+    if (batched) this.notifier.later()
+    else this.notifier.now()
   }
 
   private run(effect: Effect): void {
@@ -292,7 +313,8 @@ export class LifelineConnection implements Connection {
         type: 'attempt-failed',
         socket: id,
         error: toSafeError(error),
-        fatal: typeof this.url === 'string',
+        // Only a malformed URL stays malformed; any other throw may not happen next time.
+        fatal: typeof this.url === 'string' && (error as Error)?.name === 'SyntaxError',
       })
     }
     this.socket = socket
@@ -302,7 +324,8 @@ export class LifelineConnection implements Connection {
       this.dispatch({ type: 'socket-open', socket: id })
     }
     socket.onmessage = (event: MessageEvent) => {
-      if (this.socket !== socket) return
+      // After close() the same read may still hold messages: the app asked for no more.
+      if (this.socket !== socket || this.state.phase === 'closing') return
       this.stats.messagesReceived += 1
       const heartbeat = this.resolved.heartbeat
       const pong = heartbeat !== null && isPongSafely(heartbeat.isPong, event.data)
@@ -310,6 +333,7 @@ export class LifelineConnection implements Connection {
       if (pong) return
       for (const listener of [...this.messageListeners]) callSafely(() => listener(event.data, event))
     }
+    let failure: SocketFailure | undefined
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return
       this.dispatch({
@@ -319,11 +343,14 @@ export class LifelineConnection implements Connection {
         // Servers sometimes echo the request URL, token included, in the reason.
         reason: typeof event.reason === 'string' ? redactText(event.reason) : '',
         wasClean: Boolean(event.wasClean),
+        ...failure,
       })
     }
-    // The close event that follows carries what we need; an error listener must exist
-    // anyway because Node implementations throw on unhandled 'error' events.
-    socket.onerror = () => {}
+    // Node implementations throw on unhandled 'error' events; ws also says why (an HTTP
+    // status, a missing subprotocol), which the close event that follows does not.
+    socket.onerror = (event: unknown) => {
+      failure ??= failureOf(event, protocols, typeof this.url === 'string')
+    }
   }
 
   private closeSocket(code: number, reason: string, detach: boolean, dead: boolean): void {

@@ -1,7 +1,8 @@
-import { DEFAULT_RETRY, type ResolvedRetry } from './backoff'
+import { DEFAULT_RETRY, type ResolvedRetry, safeRandom } from './backoff'
 import { type ResolvedHeartbeat, resolveHeartbeat } from './heartbeat'
 import type { MachineContext } from './machine-types'
 import { browserNetwork, browserVisibility } from './network'
+import { MAX_TIMER_MS } from './timers'
 import type {
   Clock,
   CloseCodeInfo,
@@ -50,8 +51,9 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   if (retry) checkRetry(retry)
   const heartbeat = resolveHeartbeat(options.heartbeat)
   if (heartbeat) {
-    checkDuration('heartbeat.interval', heartbeat.interval, 1)
-    checkDuration('heartbeat.timeout', heartbeat.timeout, 1)
+    // Past the timer limit a heartbeat would fire every millisecond; `heartbeat: false` is the way to turn it off.
+    checkDuration('heartbeat.interval', heartbeat.interval, 1, MAX_TIMER_MS)
+    checkDuration('heartbeat.timeout', heartbeat.timeout, 1, MAX_TIMER_MS)
     if (typeof heartbeat.isPong !== 'function') {
       throw new TypeError('react-lifeline: heartbeat.isPong must be a function (data) => boolean.')
     }
@@ -106,7 +108,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
 /** The settings the state machine reads, from the resolved options. */
 export function machineContextOf(options: ResolvedOptions): MachineContext {
   const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = options
-  return { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random }
+  return { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random: safeRandom(random) }
 }
 
 function checkRetry(retry: ResolvedRetry): void {
@@ -144,10 +146,11 @@ function checkRetry(retry: ResolvedRetry): void {
   }
 }
 
-function checkDuration(name: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+// Other durations above the timer limit are kept and waited out at the limit (about 24.8 days).
+function checkDuration(name: string, value: unknown, min: number, max = Number.POSITIVE_INFINITY): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(
-      `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}, got ${describe(value)}.`,
+      `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${describe(value)}.`,
     )
   }
 }
