@@ -52,6 +52,7 @@ export class LifelineConnection implements Connection {
     messagesDropped: 0,
     messagesInvalid: 0,
   }
+  private readonly stateListeners = new Set<() => void>()
   private readonly notifier: Notifier<ConnectionState>
   private readonly messageListeners = new Set<(data: unknown, event: MessageEvent) => void>()
   private readonly closeListeners = new Set<(close: CloseInfo) => void>()
@@ -66,7 +67,7 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(this.resolved)
     this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
-    this.notifier = new Notifier(this.getState)
+    this.notifier = new Notifier(this.getState, this.stateListeners)
   }
 
   /** The options in force, every default filled in. */
@@ -94,8 +95,8 @@ export class LifelineConnection implements Connection {
 
   subscribe = (listener: () => void): (() => void) => {
     assertFunction('subscribe', listener)
-    this.notifier.listeners.add(listener)
-    return () => this.notifier.listeners.delete(listener)
+    this.stateListeners.add(listener)
+    return () => this.stateListeners.delete(listener)
   }
 
   onMessage(listener: (data: unknown, event: MessageEvent) => void): () => void {
@@ -188,7 +189,7 @@ export class LifelineConnection implements Connection {
   destroy(): void {
     this.dispatch({ type: 'destroy' })
     this.stats.messagesDropped += this.queue?.clear() ?? 0
-    this.notifier.listeners.clear()
+    this.stateListeners.clear()
     this.messageListeners.clear()
     this.closeListeners.clear()
   }

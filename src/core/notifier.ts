@@ -6,13 +6,15 @@ import { callSafely, reportListenerError } from './dev'
  * in a round after the current one, and every listener then reads the final state.
  */
 export class Notifier<T> {
-  readonly listeners = new Set<() => void>()
   private notified: T
   private running = false
   private again = false
   private scheduled = false
 
-  constructor(private readonly read: () => T) {
+  constructor(
+    private readonly read: () => T,
+    private readonly listeners: ReadonlySet<() => void>,
+  ) {
     this.notified = read()
   }
 
