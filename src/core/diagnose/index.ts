@@ -5,6 +5,7 @@ import { heartbeat } from './heartbeat'
 import { idleTimeout } from './idle-timeout'
 import { network } from './network'
 import { policy } from './policy'
+import { refusedHandshake } from './refused-handshake'
 import { serverError } from './server-error'
 
 export type { Detector, DetectorContext } from './detector'
@@ -20,6 +21,7 @@ export const detectors: readonly Detector[] = [
   idleTimeout,
   heartbeat,
   network,
+  refusedHandshake,
   deploys,
   flapping,
 ]
