@@ -89,9 +89,11 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  * (the budget test fails until you do, so a met target is locked in).
  */
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
-  full: 17_500,
-  useWebSocket: 10_800,
-  core: 12_800,
+  // Issue 10 (hardening) raised them to its sizes plus ~100 B: full 18,487, useWebSocket 11,439,
+  // core 13,702 (createConnection alone 8,870 -> 9,569). The size pass must take that back.
+  full: 18_600,
+  useWebSocket: 11_550,
+  core: 13_800,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */
