@@ -96,6 +96,7 @@ async function herdAfter1013(label: string, retry: ConnectionOptions['retry'], c
   )
   for (const connection of connections) connection.connect()
   await server.waitForConnections(clients, { timeoutMs: 20_000 })
+  await Promise.all(connections.map((connection) => waitForState(connection, (s) => s.status === 'open')))
   // When each client is open again, seen from the client: the server's log would also count
   // any stray handshake.
   const shedAt = Date.now()
