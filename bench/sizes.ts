@@ -91,7 +91,7 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  */
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
   // Temporary ceilings while the 0.2 features land (issue 12's handshake and useMessages,
-  // issue 13's per-process registry, issue 15's history storage and inspector); issue 14
+  // issue 13's per-process registry, issue 15's history storage and inspector, issue 10's hardening); issue 14
   // replaces them with the real budgets.
   full: 22_000,
   useWebSocket: 12_500,

@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from './timers'
 import type { CloseInfo, RetryOptions } from './types'
 
 /** Retry options with every default filled in. */
@@ -21,7 +22,8 @@ export function retryByCloseCode(close: CloseInfo): boolean {
 /** The largest delay before attempt `attempt` (1, 2, ...): the exponential curve, capped. */
 export function backoffCap(attempt: number, retry: ResolvedRetry): number {
   const exponential = retry.initialDelay * retry.factor ** Math.max(0, attempt - 1)
-  return Math.min(retry.maxDelay, exponential)
+  // 0 * Infinity (initialDelay 0 after a thousand attempts) is NaN, which timers run at once.
+  return Math.min(retry.maxDelay, MAX_TIMER_MS, exponential) || 0
 }
 
 /**
@@ -43,7 +45,8 @@ export function backoffDelay(attempt: number, retry: ResolvedRetry, random: () =
 
 /**
  * 1013 (Try Again Later) is the server asking for room: waiting at least half the longest
- * delay keeps a fleet of clients from piling back onto an overloaded server.
+ * delay keeps a fleet of clients from piling back onto an overloaded server. The floor has
+ * its own jitter, up to maxDelay, or clients shed together would all return together.
  */
 export function retryDelayAfter(
   code: number,
@@ -52,5 +55,14 @@ export function retryDelayAfter(
   random: () => number,
 ): number {
   const delay = backoffDelay(attempt, retry, random)
-  return code === 1013 ? Math.max(delay, retry.maxDelay / 2) : delay
+  const floor = Math.min(retry.maxDelay, MAX_TIMER_MS) / 2
+  return code === 1013 ? Math.max(delay, floor + random() * floor) : delay
+}
+
+/** `random` as the user gave it, but a draw outside [0, 1) (NaN, 7, -1) counts as 0.5. */
+export function safeRandom(random: () => number): () => number {
+  return () => {
+    const draw = random()
+    return draw >= 0 && draw < 1 ? draw : 0.5
+  }
 }

@@ -10,19 +10,38 @@ import type { CloseInfo, CloseInitiator } from './types'
 export function closeInfoOf(
   state: MachineState,
   ctx: MachineContext,
-  close: { code: number; reason: string; wasClean: boolean; initiator: CloseInitiator },
+  close: {
+    code: number
+    reason: string
+    wasClean: boolean
+    initiator: CloseInitiator
+    httpStatus?: number
+    /** The default policy must not retry (a 401 on a fixed URL). */
+    fatal?: boolean
+  },
 ): CloseInfo {
+  const { code, httpStatus } = close
   const now = ctx.now
   const opened =
     state.phase === 'open' ||
     state.phase === 'handshake' ||
     (state.phase === 'closing' && state.openedAt !== null)
+  // Clamped: a clock set back (NTP, a user changing the time) must not give negative durations.
+  const openForMs = opened && state.openedAt !== null ? Math.max(0, now - state.openedAt) : null
+  const info = describeCloseCode(code, ctx.closeCodes)
   return {
-    ...close,
+    code,
+    reason: close.reason,
+    wasClean: close.wasClean,
+    initiator: close.initiator,
     at: now,
-    openForMs: opened && state.openedAt !== null ? now - state.openedAt : null,
-    idleForMs: opened && state.lastInboundAt !== null ? now - state.lastInboundAt : null,
-    info: describeCloseCode(close.code, ctx.closeCodes),
+    openForMs,
+    idleForMs:
+      openForMs !== null && state.lastInboundAt !== null
+        ? Math.min(openForMs, Math.max(0, now - state.lastInboundAt))
+        : null,
+    info: close.fatal ? { ...info, retry: false } : info,
     offline: !state.online,
+    ...(httpStatus && { httpStatus }),
   }
 }

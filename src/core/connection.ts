@@ -5,11 +5,20 @@ import { isPongSafely, pingMessage } from './heartbeat'
 import { keepHistory } from './history-storage'
 import { initialState, transition } from './machine'
 import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } from './machine-types'
+import { Notifier } from './notifier'
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
 import { redactText, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
 import { type HandshakeRun, openSession } from './session'
-import { assertOutgoing, closeQuietly, closeSocket, isOpen, warnIfInsecure } from './socket'
+import {
+  assertOutgoing,
+  closeQuietly,
+  closeSocket,
+  failureOf,
+  isOpen,
+  type SocketFailure,
+  warnIfInsecure,
+} from './socket'
 import { Timers } from './timers'
 import type {
   CloseInfo,
@@ -46,6 +55,7 @@ export class LifelineConnection implements Connection {
     messagesInvalid: 0,
   }
   private readonly stateListeners = new Set<() => void>()
+  private readonly notifier: Notifier<ConnectionState>
   private readonly messageListeners = new Set<(data: unknown, event: MessageEvent) => void>()
   private readonly closeListeners = new Set<(close: CloseInfo) => void>()
   private readonly pending: MachineEvent[] = []
@@ -61,6 +71,7 @@ export class LifelineConnection implements Connection {
     this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
     this.history = keepHistory(url, this.resolved)
+    this.notifier = new Notifier(this.getState, this.stateListeners)
   }
 
   /** The options in force, every default filled in. */
@@ -113,19 +124,14 @@ export class LifelineConnection implements Connection {
     if (this.trySend(data)) return 'sent'
     if (!this.queue || this.queue.max === 0 || this.state.destroyed) {
       this.stats.messagesDropped += 1
-      this.dispatch({
-        type: 'error',
-        error: new Error('Message dropped: the connection is not open and queueing is off.'),
-      })
+      this.sendFailed(new Error('Message dropped: the connection is not open and queueing is off.'))
       return 'dropped'
     }
     const dropped = this.queue.push(data)
     this.stats.messagesDropped += dropped
-    const error =
-      dropped > 0
-        ? new Error(`Send queue full (max ${this.queue.max}): dropped the oldest queued message.`)
-        : undefined
-    this.dispatch({ type: 'queue-changed', queued: this.queue.size, error })
+    const full = `Send queue full (max ${this.queue.max}): dropped the oldest queued message.`
+    const error = dropped > 0 && this.isNewError(full) ? new Error(full) : undefined
+    this.dispatch({ type: 'queue-changed', queued: this.queue.size, error }, true)
     return 'queued'
   }
 
@@ -194,18 +200,33 @@ export class LifelineConnection implements Connection {
   }
 
   private rejectJson(why: string, cause?: unknown): SendResult {
-    this.dispatch({
-      type: 'error',
-      error: new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }),
-    })
+    this.sendFailed(new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }))
     return 'dropped'
+  }
+
+  /**
+   * Reports a failed send in `state.error`, announced with the batch of its tick. The same
+   * failure again keeps the same error, so a send loop while down changes the state once.
+   */
+  private sendFailed(error: Error): void {
+    if (this.isNewError(error.message)) this.dispatch({ type: 'error', error }, true)
+  }
+
+  private isNewError(message: string): boolean {
+    return this.state.view.error?.message !== message
   }
 
   /** `early`: also during the handshake (its own sends and pings go ahead of the queue). */
   private trySend(data: Outgoing, early = false): boolean {
     const socket = this.socket
     const phase = this.state.phase
-    if ((phase !== 'open' && !(early && phase === 'handshake')) || !socket || !isOpen(socket)) return false
+    if ((phase !== 'open' && !(early && phase === 'handshake')) || !socket) return false
+    if (!isOpen(socket)) {
+      // The server's close frame is in; its close event may be 30 s away (ws): say so now.
+      // Batched, so no listener runs inside send() and sends from one cannot jump the queue.
+      if (socket.readyState === 2) this.dispatch({ type: 'socket-closing', socket: this.state.socket }, true)
+      return false
+    }
     try {
       socket.send(data)
     } catch {
@@ -215,12 +236,14 @@ export class LifelineConnection implements Connection {
     return true
   }
 
-  /** Runs events one at a time, also those raised while effects run, then notifies once. */
-  private dispatch(event: MachineEvent): void {
+  /**
+   * Runs events one at a time, also those raised while effects run, then notifies once;
+   * `batched`: in a microtask, with the other changes of this tick (sends).
+   */
+  private dispatch(event: MachineEvent, batched = false): void {
     this.pending.push(event)
     if (this.dispatching) return
     this.dispatching = true
-    const before = this.state.view
     try {
       for (let next = this.pending.shift(); next; next = this.pending.shift()) {
         this.context.now = this.resolved.clock.now()
@@ -232,9 +255,8 @@ export class LifelineConnection implements Connection {
       this.dispatching = false
     }
     this.watchEnvironment()
-    if (this.state.view !== before) {
-      for (const listener of [...this.stateListeners]) callSafely(listener)
-    }
+    if (batched) this.notifier.later()
+    else this.notifier.now()
   }
 
   private run(effect: Effect): void {
@@ -302,7 +324,8 @@ export class LifelineConnection implements Connection {
         type: 'attempt-failed',
         socket: id,
         error: toSafeError(error),
-        fatal: typeof this.url === 'string',
+        // Only a malformed URL stays malformed; any other throw may not happen next time.
+        fatal: typeof this.url === 'string' && (error as Error)?.name === 'SyntaxError',
       })
     }
     this.socket = socket
@@ -312,7 +335,8 @@ export class LifelineConnection implements Connection {
       this.dispatch({ type: 'socket-open', socket: id })
     }
     socket.onmessage = (event: MessageEvent) => {
-      if (this.socket !== socket) return
+      // After close() the same read may still hold messages: the app asked for no more.
+      if (this.socket !== socket || this.state.phase === 'closing') return
       this.stats.messagesReceived += 1
       const heartbeat = this.resolved.heartbeat
       const pong = heartbeat !== null && isPongSafely(heartbeat.isPong, event.data)
@@ -321,6 +345,7 @@ export class LifelineConnection implements Connection {
       if (this.handshakeRun) return this.handshakeRun.offer(event.data, event)
       this.deliver(event.data, event)
     }
+    let failure: SocketFailure | undefined
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return
       this.dispatch({
@@ -330,11 +355,14 @@ export class LifelineConnection implements Connection {
         // Servers sometimes echo the request URL, token included, in the reason.
         reason: typeof event.reason === 'string' ? redactText(event.reason) : '',
         wasClean: Boolean(event.wasClean),
+        ...failure,
       })
     }
-    // The close event that follows carries what we need; an error listener must exist
-    // anyway because Node implementations throw on unhandled 'error' events.
-    socket.onerror = () => {}
+    // Node implementations throw on unhandled 'error' events; ws also says why (an HTTP
+    // status, a missing subprotocol), which the close event that follows does not.
+    socket.onerror = (event: unknown) => {
+      failure ??= failureOf(event, protocols, typeof this.url === 'string')
+    }
   }
 
   private deliver(data: unknown, event: MessageEvent): void {

@@ -20,6 +20,8 @@ export interface MachineState {
   pingSentAt: number | null
   /** A ping is out and no frame has arrived since: the pong timer runs. */
   awaitingLife: boolean
+  /** The pong timer fired once and gave the socket one more macrotask to read what is waiting. */
+  pongYielded: boolean
   online: boolean
   holders: number
   destroyed: boolean
@@ -44,7 +46,22 @@ export type MachineEvent =
   | { type: 'handshake-done'; socket: number }
   | { type: 'handshake-failed'; socket: number; error: Error }
   | { type: 'socket-message'; socket: number; pong: boolean }
-  | { type: 'socket-close'; socket: number; code: number; reason: string; wasClean: boolean }
+  /** The server's close frame is in (readyState CLOSING); its close event may be 30 s away. */
+  | { type: 'socket-closing'; socket: number }
+  /**
+   * `error`: what the platform said went wrong (Node's ws: "Unexpected server response: 401");
+   * `httpStatus`: the refused upgrade's status; `fatal`: the default policy must not retry.
+   */
+  | {
+      type: 'socket-close'
+      socket: number
+      code: number
+      reason: string
+      wasClean: boolean
+      error?: Error
+      httpStatus?: number
+      fatal?: boolean
+    }
   | { type: 'queue-changed'; queued: number; error?: Error }
   | { type: 'error'; error: Error }
 

@@ -15,6 +15,7 @@ export function initialState(online: boolean): MachineState {
     lastInboundAt: null,
     pingSentAt: null,
     awaitingLife: false,
+    pongYielded: false,
     online,
     holders: 0,
     destroyed: false,
@@ -54,7 +55,8 @@ class Step {
     const s = this.s
     switch (event.type) {
       case 'connect':
-        if (s.phase === 'closing') this.leaveSocket()
+        // Also a socket the server is closing: its close event may be 30 s away.
+        if (this.status === 'closing') this.leaveSocket()
         if (s.phase !== 'none') return
         if (this.status === 'idle' || this.status === 'closed' || this.status === 'failed') {
           this.set({ attempt: 0, error: null })
@@ -140,15 +142,16 @@ class Step {
           this.leaveSocket()
           return this.set({ status: 'closed' })
         }
-        const close = this.closeInfo(
-          event.code,
-          event.reason,
-          event.wasClean,
-          s.online ? 'server' : 'network',
-        )
+        const close = closeInfoOf(s, this.ctx, { ...event, initiator: s.online ? 'server' : 'network' })
         this.leaveSocket()
+        if (event.error) this.set({ error: event.error })
         return this.afterLoss(close)
       }
+      case 'socket-closing':
+        if (event.socket !== s.socket || s.phase !== 'open' || this.status === 'closing') return
+        // No pings into a closing socket: its close event brings the code the policy needs.
+        this.stopSocketTimers()
+        return this.set({ status: 'closing' })
       case 'queue-changed':
         this.set({ queued: event.queued })
         if (event.error) this.set({ error: event.error })
@@ -235,7 +238,7 @@ class Step {
       this.start('ping', this.ctx.heartbeat.interval)
     }
     if (pong && s.pingSentAt !== null) {
-      this.set({ latency: this.ctx.now - s.pingSentAt })
+      this.set({ latency: Math.max(0, this.ctx.now - s.pingSentAt) })
       s.pingSentAt = null
     }
   }
@@ -259,6 +262,12 @@ class Step {
         return
       case 'pong': {
         if (!isLive(s) || !s.awaitingLife) return
+        // A timer that fires late (a blocked loop, a frozen page) runs before the socket's
+        // waiting data is read: give that one macrotask, so frozen time does not count.
+        if (!s.pongYielded) {
+          s.pongYielded = true
+          return this.start('pong', 0)
+        }
         // A half-open socket's close handshake would never finish: declare it dead now and
         // ignore whatever it says later.
         const close = this.closeInfo(1006, 'heartbeat timeout', false, 'heartbeat')
@@ -284,11 +293,12 @@ class Step {
   private pingNow(): void {
     const s = this.s
     const heartbeat = this.ctx.heartbeat
-    if (!heartbeat) return
+    if (!heartbeat || this.status === 'closing') return
     this.cancel('ping')
     this.effects.push({ type: 'send-ping' })
     s.pingSentAt = this.ctx.now
     s.awaitingLife = true
+    s.pongYielded = false
     this.start('pong', heartbeat.timeout)
   }
 

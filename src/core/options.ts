@@ -1,7 +1,8 @@
-import { DEFAULT_RETRY, type ResolvedRetry } from './backoff'
+import { DEFAULT_RETRY, type ResolvedRetry, safeRandom } from './backoff'
 import { type ResolvedHeartbeat, resolveHeartbeat } from './heartbeat'
 import type { MachineContext } from './machine-types'
 import { browserNetwork, browserVisibility } from './network'
+import { MAX_TIMER_MS } from './timers'
 import type {
   Clock,
   CloseCodeInfo,
@@ -54,8 +55,9 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   if (retry) checkRetry(retry)
   const heartbeat = resolveHeartbeat(options.heartbeat)
   if (heartbeat) {
-    checkDuration('heartbeat.interval', heartbeat.interval, 1)
-    checkDuration('heartbeat.timeout', heartbeat.timeout, 1)
+    // Past the timer limit a heartbeat would fire every millisecond; `heartbeat: false` is the way to turn it off.
+    checkDuration('heartbeat.interval', heartbeat.interval, 1, MAX_TIMER_MS)
+    checkDuration('heartbeat.timeout', heartbeat.timeout, 1, MAX_TIMER_MS)
     if (typeof heartbeat.isPong !== 'function') {
       throw new TypeError('react-lifeline: heartbeat.isPong must be a function (data) => boolean.')
     }
@@ -119,7 +121,16 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
 export function machineContextOf(options: ResolvedOptions): MachineContext {
   const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = options
   const handshake = options.handshake !== null
-  return { now: 0, retry, heartbeat, connectTimeout, lingerMs, closeCodes, random, handshake }
+  return {
+    now: 0,
+    retry,
+    heartbeat,
+    connectTimeout,
+    lingerMs,
+    closeCodes,
+    random: safeRandom(random),
+    handshake,
+  }
 }
 
 function checkRetry(retry: ResolvedRetry): void {
@@ -157,10 +168,11 @@ function checkRetry(retry: ResolvedRetry): void {
   }
 }
 
-function checkDuration(name: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+// Other durations above the timer limit are kept and waited out at the limit (about 24.8 days).
+function checkDuration(name: string, value: unknown, min: number, max = Number.POSITIVE_INFINITY): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(
-      `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}, got ${describe(value)}.`,
+      `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${describe(value)}.`,
     )
   }
 }

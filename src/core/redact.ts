@@ -30,9 +30,12 @@ export function redactUrl(url: string): string {
   )
 }
 
-/** Redacts every URL found inside free text (error messages, reasons). */
+/**
+ * Redacts every URL-like word inside free text (error messages, reasons): absolute or not,
+ * since `/api/ws-token?token=…` in a rejection message leaks the same secret.
+ */
 export function redactText(text: string): string {
-  return text.replace(/\b(wss?|https?):\/\/[^\s'"`<>]+/gi, (url) => redactUrl(url))
+  return text.replace(/[^\s'"`<>]*[?#@][^\s'"`<>]*/g, (url) => redactUrl(url))
 }
 
 /** An Error whose message is safe to show: URLs in it have their secrets redacted. */

@@ -1,5 +1,5 @@
 import { warnOnce } from './dev'
-import { redactUrl } from './redact'
+import { redactUrl, toSafeError } from './redact'
 import type { Outgoing } from './send-queue'
 import type { WebSocketLike } from './types'
 
@@ -68,5 +68,35 @@ export function closeQuietly(socket: WebSocketLike): void {
     socket.close(1000, '')
   } catch {
     // Already closed.
+  }
+}
+
+/** What an error event says about why a socket failed, for `state.error` and the retry policy. */
+export interface SocketFailure {
+  error: Error
+  httpStatus?: number
+  /** 401/403 on a fixed URL: the same credentials will be refused again. */
+  fatal: boolean
+}
+
+/**
+ * Reads ws's error (browsers give an Event with no message: nothing to keep). A URL function
+ * may bring a fresh token next time, so only a fixed URL gives up on 401/403.
+ */
+export function failureOf(
+  event: unknown,
+  protocols: string | string[] | undefined,
+  fixedUrl: boolean,
+): SocketFailure | undefined {
+  const { error, message } = (event ?? {}) as { error?: unknown; message?: unknown }
+  const text = error instanceof Error ? error.message : typeof message === 'string' ? message : ''
+  if (!text) return undefined
+  const httpStatus = Number(/server response: (\d{3})/.exec(text)?.[1]) || undefined
+  // "Server sent no subprotocol" says nothing of which one was asked for.
+  const asked = protocols && /subprotocol/i.test(text) ? ` (asked for ${String(protocols)})` : ''
+  return {
+    error: toSafeError(asked ? `${text}${asked}` : (error ?? text)),
+    httpStatus,
+    fatal: fixedUrl && (httpStatus === 401 || httpStatus === 403),
   }
 }

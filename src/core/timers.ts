@@ -1,5 +1,8 @@
 import type { Clock } from './types'
 
+/** The longest delay timers keep: Node and browsers fire anything longer after 1 ms. */
+export const MAX_TIMER_MS = 2147483647
+
 /** Named one-shot timers on the injected clock; starting a name again replaces its timer. */
 export class Timers<Name> {
   private readonly handles = new Map<Name, unknown>()
@@ -9,10 +12,13 @@ export class Timers<Name> {
 
   start(name: Name, ms: number, fire: () => void): void {
     this.cancel(name)
-    const handle = this.clock().setTimeout(() => {
-      this.handles.delete(name)
-      fire()
-    }, ms)
+    const handle = this.clock().setTimeout(
+      () => {
+        this.handles.delete(name)
+        fire()
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    )
     this.handles.set(name, handle)
   }
 

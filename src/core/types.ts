@@ -11,7 +11,7 @@ export type ConnectionStatus =
   | 'reconnecting'
   /** The network reports offline; attempts paused until it is back. */
   | 'offline'
-  /** `close()` called, handshake in progress. */
+  /** `close()` called, or the server's close frame arrived; handshake in progress. */
   | 'closing'
   /** Closed on purpose: `close()`, or a close the retry policy does not retry (such as 1000). */
   | 'closed'
@@ -54,6 +54,11 @@ export interface CloseInfo {
   info: CloseCodeInfo
   /** Whether the network source reported offline when the socket closed. */
   offline?: boolean
+  /**
+   * The HTTP status of a refused upgrade (401, 404, 503...), where the platform says it:
+   * Node's `ws` does; browsers hide it and report a plain 1006.
+   */
+  httpStatus?: number
 }
 
 /** A snapshot of a connection. The same object is returned until a field changes. */

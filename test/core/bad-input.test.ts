@@ -3,9 +3,10 @@ import { describeCloseCode, diagnose } from '../../src/core'
 import type { LifelineConnection } from '../../src/core/connection'
 import { createConnection } from '../../src/core/create-connection'
 import { getConnection, resetConnections } from '../../src/core/registry'
-import type { ConnectionOptions } from '../../src/core/types'
+import type { ConnectionOptions, WebSocketConstructor } from '../../src/core/types'
 import type { FakeClock } from '../support/fake-clock'
 import { fakeConnection } from '../support/fake-connection'
+import { FakeWebSocket } from '../support/fake-websocket'
 
 // Every public function and option given wrong types and values. Each row names the input and
 // the documented outcome; docs/bad-input.md is the same table in prose and must stay in sync
@@ -420,13 +421,15 @@ const sendRows: Row[] = [
   ),
   {
     input: 'send while the server close frame is in (readyState CLOSING, close event pending)',
-    outcome: "'queued', not lost: flushed on the next open",
-    check: () => {
+    outcome: "'queued', not lost: flushed on the next open; status 'closing' until the close event",
+    check: async () => {
       const { connection, socket, clock } = fakeConnection({ retry: { initialDelay: 10, jitter: 'none' } })
       connection.connect()
       socket().open()
       socket().readyState = 2
       expect(connection.send('late')).toBe('queued')
+      await settle()
+      expect(connection.getState().status).toBe('closing')
       socket().closeFromServer(1001)
       clock.advance(10)
       socket().open()
@@ -749,6 +752,242 @@ const functionRows: Row[] = [
   },
 ]
 
+/** A WebSocket constructor that throws `error` on its first call, then works. */
+function throwingOnce(error: Error) {
+  let thrown = false
+  return class extends FakeWebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      if (!thrown) {
+        thrown = true
+        throw error
+      }
+      super(url, protocols)
+    }
+  } as unknown as WebSocketConstructor
+}
+
+/** The error event Node's ws gives before the close event of a failed handshake. */
+function failHandshake(socket: FakeWebSocket, message: string): void {
+  const error = new Error(message)
+  socket.onerror?.({ type: 'error', error, message })
+  socket.closeFromServer(1006)
+}
+
+// The inputs of issue 10's hostile review: numbers past what timers keep, broken randomness,
+// clocks set back, refused upgrades, and listeners that call back into the connection.
+const limitRows: Row[] = [
+  refused(
+    'heartbeat.interval 2**31',
+    { heartbeat: { interval: 2 ** 31 } },
+    RangeError,
+    /heartbeat.interval must be .* and <= 2147483647, got 2147483648/,
+  ),
+  refused('heartbeat.timeout 2**31', { heartbeat: { timeout: 2 ** 31 } }, RangeError, /<= 2147483647/),
+  {
+    input: "retry { initialDelay: 2**31, maxDelay: 2**31, jitter: 'none' }",
+    outcome: 'accepted: the retry waits 2147483647 ms (the timer limit, 24.8 days) and nextRetryAt says so',
+    check: () => {
+      const { connection, socket, clock } = fakeConnection({
+        retry: { initialDelay: 2 ** 31, maxDelay: 2 ** 31, jitter: 'none' },
+      })
+      connection.connect()
+      socket().closeFromServer(1006)
+      expect(connection.getState().nextRetryAt! - clock.now()).toBe(2 ** 31 - 1)
+    },
+  },
+  {
+    input: 'lingerMs 2**31, connectTimeout 2**31, retry.minUptime 2**31',
+    outcome: 'accepted: each waits at the timer limit (24.8 days), never 1 ms',
+    check: () => {
+      const delays: number[] = []
+      const { connection, socket, clock } = fakeConnection({
+        lingerMs: 2 ** 31,
+        connectTimeout: 2 ** 31,
+        retry: { minUptime: 2 ** 31 },
+      })
+      const setTimeout = clock.setTimeout
+      clock.setTimeout = (callback, ms) => {
+        delays.push(ms)
+        return setTimeout(callback, ms)
+      }
+      const release = connection.retain()
+      clock.advance(1)
+      socket().open()
+      release()
+      clock.advance(1000)
+      expect(connection.getState().status).toBe('open')
+      expect(Math.max(...delays)).toBe(2 ** 31 - 1)
+    },
+  },
+  ...[Number.NaN, 7, -1].map(
+    (draw): Row => ({
+      input: `random returning ${draw}`,
+      outcome: 'the draw counts as 0.5 (the middle of the jitter window): no 0 ms hammering',
+      check: () => {
+        const { connection, socket, clock } = fakeConnection({ random: () => draw })
+        connection.connect()
+        socket().closeFromServer(1006)
+        expect(connection.getState().nextRetryAt! - clock.now()).toBe(500)
+      },
+    }),
+  ),
+  {
+    input: 'clock.now() set back an hour while a socket is open',
+    outcome: 'openForMs, idleForMs and latency are 0, never negative',
+    check: () => {
+      let setBack = 0
+      const { connection, socket, clock } = fakeConnection({ heartbeat: { interval: 100, timeout: 50 } })
+      const now = clock.now
+      clock.now = () => now() - setBack
+      connection.connect()
+      socket().open()
+      clock.advance(100)
+      setBack = 3_600_000
+      socket().receive('{"type":"pong"}')
+      socket().closeFromServer(1001)
+      expect(connection.getState().latency).toBe(0)
+      expect(connection.getState().lastClose).toMatchObject({ openForMs: 0, idleForMs: 0 })
+    },
+  },
+  {
+    input: 'WebSocket constructor throwing a TypeError once, fixed URL',
+    outcome: "a failed attempt: 'reconnecting', the error in state, then opens",
+    check: () => {
+      const { connection, clock } = fakeConnection({
+        WebSocket: throwingOnce(new TypeError('no more sockets')),
+        retry: { initialDelay: 10, jitter: 'none' },
+      })
+      connection.connect()
+      expect(connection.getState()).toMatchObject({
+        status: 'reconnecting',
+        error: { message: 'no more sockets' },
+      })
+      clock.advance(10)
+      FakeWebSocket.last.open()
+      expect(connection.getState().status).toBe('open')
+    },
+  },
+  {
+    input: 'WebSocket constructor throwing a SyntaxError, fixed URL',
+    outcome: "'failed': the same URL would be refused again",
+    check: () => {
+      const { connection } = fakeConnection({ WebSocket: throwingOnce(new SyntaxError('bad')) })
+      connection.connect()
+      expect(connection.getState().status).toBe('failed')
+    },
+  },
+  {
+    input: 'upgrade refused with HTTP 401 or 403, fixed URL (ws: "Unexpected server response: 401")',
+    outcome: "'failed', that text in state.error, lastClose { code: 1006, httpStatus: 401 }",
+    check: () => {
+      const { connection, socket } = fakeConnection()
+      connection.connect()
+      failHandshake(socket(), 'Unexpected server response: 401')
+      expect(connection.getState()).toMatchObject({
+        status: 'failed',
+        error: { message: 'Unexpected server response: 401' },
+        lastClose: { code: 1006, httpStatus: 401 },
+      })
+    },
+  },
+  {
+    input: 'upgrade refused with HTTP 401 or 403, URL function',
+    outcome: "'reconnecting' with the normal backoff: the next call may bring a fresh token",
+    check: () => {
+      const { connection, socket } = fakeConnection({}, () => URL_OK)
+      connection.connect()
+      failHandshake(socket(), 'Unexpected server response: 403')
+      expect(connection.getState()).toMatchObject({ status: 'reconnecting', lastClose: { httpStatus: 403 } })
+    },
+  },
+  {
+    input: 'upgrade refused with HTTP 404 or 5xx',
+    outcome: "'reconnecting' with the normal backoff; httpStatus in lastClose for shouldRetry",
+    check: () => {
+      const { connection, socket } = fakeConnection()
+      connection.connect()
+      failHandshake(socket(), 'Unexpected server response: 503')
+      expect(connection.getState()).toMatchObject({ status: 'reconnecting', lastClose: { httpStatus: 503 } })
+    },
+  },
+  {
+    input: "server selects no subprotocol (ws: 'Server sent no subprotocol')",
+    outcome: "state.error names what was asked for: 'Server sent no subprotocol (asked for chat.v2)'",
+    check: () => {
+      const { connection, socket } = fakeConnection({ protocols: 'chat.v2' })
+      connection.connect()
+      failHandshake(socket(), 'Server sent no subprotocol')
+      expect(connection.getState().error?.message).toBe('Server sent no subprotocol (asked for chat.v2)')
+    },
+  },
+  {
+    input: "url function rejecting with 'GET /api/ws-token?token=abc failed'",
+    outcome: "state.error: 'The url function rejected: GET /api/ws-token?token=[redacted] failed'",
+    check: async () => {
+      const { connection } = fakeConnection({}, () =>
+        Promise.reject(new Error('GET /api/ws-token?token=abc failed')),
+      )
+      connection.connect()
+      await settle()
+      expect(connection.getState().error?.message).toBe(
+        'The url function rejected: GET /api/ws-token?token=[redacted] failed',
+      )
+    },
+  },
+  {
+    input: "a subscribe listener that send()s on every call while 'connecting'",
+    outcome:
+      'never re-entered: one send per notification until the queue is full, the overflow reported once, then quiet',
+    check: async () => {
+      const { connection } = fakeConnection({ queue: { max: 5 } })
+      let depth = 0
+      let deepest = 0
+      connection.subscribe(() => {
+        deepest = Math.max(deepest, ++depth)
+        if (connection.getState().status === 'connecting') connection.send('hello')
+        depth--
+      })
+      connection.connect()
+      await settle()
+      expect(deepest).toBe(1)
+      expect(connection.getState().queued).toBe(5)
+      expect(connection.getStats().messagesDropped).toBe(2)
+    },
+  },
+  {
+    input: 'a subscribe listener that changes the state on every call (connect/close ping-pong)',
+    outcome: "stopped after 100 rounds, reported: 'state listeners kept changing the state'",
+    check: () => {
+      const { connection } = fakeConnection()
+      connection.subscribe(() => {
+        if (connection.getState().status === 'connecting') connection.close()
+        else connection.connect()
+      })
+      connection.connect()
+      expect(consoleError).toHaveBeenCalledWith(
+        expect.objectContaining({ message: expect.stringMatching(/kept changing the state/) }),
+      )
+    },
+  },
+  {
+    input: 'close() inside an onMessage listener, more messages in the same read',
+    outcome: 'the message in hand reaches every listener; nothing after it is delivered',
+    check: () => {
+      const { connection, socket } = fakeConnection()
+      const received: unknown[] = []
+      connection.onMessage((data) => {
+        received.push(data)
+        connection.close()
+      })
+      connection.connect()
+      socket().open()
+      socket().receive('a')
+      socket().receive('b')
+      expect(received).toEqual(['a'])
+    },
+  },
+]
+
 const TABLES: [string, Row[]][] = [
   ['URLs', urlRows],
   ['options', optionRows],
@@ -757,6 +996,7 @@ const TABLES: [string, Row[]][] = [
   ['received messages', receiveRows],
   ['throwing user callbacks', callbackRows],
   ['other public functions', functionRows],
+  ['limits, refusals and re-entrant listeners', limitRows],
 ]
 
 for (const [name, rows] of TABLES) {

@@ -26,7 +26,9 @@ describe('handshake', () => {
     await settle()
     expect(connection.getState().status).toBe('open')
     expect(socket().sent).toEqual(['{"type":"auth","token":"t"}', 'queued line', 'sent during the handshake'])
-    expect(statuses).toEqual(['idle', 'connecting', 'open'])
+    // The queued-while-idle notification is batched to the end of the tick (issue 10), so the
+    // first status a listener sees is already 'connecting'.
+    expect(statuses).toEqual(['connecting', 'open'])
   })
 
   it('runs again after a reconnect, with the attempt and the last close', async () => {

@@ -124,12 +124,13 @@ describe('retry with backoff', () => {
     expect(connection.getState().status).toBe('reconnecting')
   })
 
-  it('waits at least maxDelay / 2 after 1013 Try Again Later', () => {
+  it('waits at least maxDelay / 2 after 1013 Try Again Later, jittered up to maxDelay', () => {
     const { connection, socket, clock } = fakeConnection({ retry: { initialDelay: 100, maxDelay: 10000 } })
     connection.connect()
     socket().open()
     socket().closeFromServer(1013, 'busy')
-    expect(connection.getState().nextRetryAt! - clock.now()).toBe(5000)
+    // random() is 0.5 here: the middle of [maxDelay / 2, maxDelay].
+    expect(connection.getState().nextRetryAt! - clock.now()).toBe(7500)
   })
 
   it('honours closeCodes for application codes', () => {

@@ -56,7 +56,9 @@ const ALLOWED: Record<ConnectionStatus, readonly ConnectionStatus[]> = {
 /** The only steps that may move the status to these targets. */
 const CAUSES: Partial<Record<ConnectionStatus, readonly Action['type'][]>> = {
   open: ['open'],
-  closing: ['close'],
+  // close(), or the server's close frame, noticed by the next send or heartbeat ping (pings
+  // also go out when the network or the page's visibility changes).
+  closing: ['close', 'send', 'advance', 'nextTimer', 'network', 'visibility'],
   // Lingering out is a timer.
   idle: ['advance', 'nextTimer'],
 }
@@ -73,6 +75,8 @@ type Action =
   | { type: 'serverClose'; socket: SocketRef; code: number; reason: string }
   | { type: 'drop'; socket: SocketRef }
   | { type: 'advance'; ms: number }
+  /** The wall clock is set back (NTP, a user); timers keep their course. */
+  | { type: 'clockBack'; ms: number }
   | { type: 'nextTimer' }
   | { type: 'settle' }
   | { type: 'network'; online: boolean }
@@ -96,9 +100,17 @@ interface Config {
   historySize: number
   randoms: number[]
   online: boolean
-  /** A subscriber that calls back into the connection from its notification. */
-  reentrant: 'none' | 'send-on-open' | 'reconnect-on-closed'
+  /**
+   * A subscriber that calls back into the connection from its notification; `send-while-down`
+   * sends on every notification while not open (the listener of issue 10 that overflowed the stack).
+   */
+  reentrant: 'none' | 'send-on-open' | 'reconnect-on-closed' | 'send-while-down'
 }
+
+/** The longest delay timers keep; longer ones fire after 1 ms in Node and browsers. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+/** Durations past the timer limit, which the connection must wait out at the limit, never at once. */
+const HUGE = fc.integer({ min: MAX_TIMER_MS - 10, max: 2 ** 40 })
 
 const socketRef = fc.oneof({ weight: 5, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: fc.nat(30) })
 const serverCode = fc.oneof(
@@ -129,19 +141,39 @@ const configArb: fc.Arbitrary<Config> = fc.record({
           minUptime: fc.integer({ min: 0, max: 10000 }),
           policy: fc.constantFrom('default' as const, 'always' as const, 'throws' as const),
         })
+        .chain((retry) =>
+          fc
+            .oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: HUGE })
+            .map((huge) => ({ ...retry, initialDelay: retry.initialDelay + huge })),
+        )
         .map(({ extraDelay, ...retry }) => ({ ...retry, maxDelay: retry.initialDelay + extraDelay })),
     },
   ),
   queue: fc.oneof(fc.constant(false as const), fc.record({ max: fc.integer({ min: 0, max: 5 }) })),
-  lingerMs: fc.integer({ min: 0, max: 3000 }),
-  connectTimeout: fc.integer({ min: 100, max: 10000 }),
+  lingerMs: fc.oneof(
+    { weight: 9, arbitrary: fc.integer({ min: 0, max: 3000 }) },
+    { weight: 1, arbitrary: HUGE },
+  ),
+  connectTimeout: fc.oneof(
+    { weight: 9, arbitrary: fc.integer({ min: 100, max: 10000 }) },
+    { weight: 1, arbitrary: HUGE },
+  ),
   historySize: fc.integer({ min: 0, max: 5 }),
-  randoms: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
-    minLength: 1,
-    maxLength: 6,
-  }),
+  // Now and then a broken source of randomness: NaN, 7, -1 must not hammer or stall.
+  randoms: fc.array(
+    fc.oneof(
+      { weight: 9, arbitrary: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constantFrom(Number.NaN, 7, -1, 1) },
+    ),
+    { minLength: 1, maxLength: 6 },
+  ),
   online: fc.boolean(),
-  reentrant: fc.constantFrom('none' as const, 'send-on-open' as const, 'reconnect-on-closed' as const),
+  reentrant: fc.constantFrom(
+    'none' as const,
+    'send-on-open' as const,
+    'reconnect-on-closed' as const,
+    'send-while-down' as const,
+  ),
 })
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
@@ -170,6 +202,13 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 4, arbitrary: fc.constant({ type: 'nextTimer' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('clockBack' as const),
+      ms: fc.integer({ min: 1, max: 3_600_000 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.constant({ type: 'settle' as const }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('network' as const), online: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('visibility' as const), visible: fc.boolean() }) },
@@ -211,19 +250,24 @@ const TIMERS_PER_STEP = 3000
 class TimerLog implements Clock {
   readonly due = new Map<unknown, number>()
   budget = TIMERS_PER_STEP
+  /** How far the wall clock was set back: `now()` moves, timers do not. */
+  setBackBy = 0
+  /** Delays real timers would not keep (NaN, negative, past the limit: they fire at once). */
+  readonly badDelays: number[] = []
 
   constructor(readonly fake: FakeClock) {}
 
-  now = (): number => this.fake.now()
+  now = (): number => this.fake.now() - this.setBackBy
 
   setTimeout = (callback: () => void, ms: number): unknown => {
+    if (!(ms >= 0 && ms <= MAX_TIMER_MS)) this.badDelays.push(ms)
     const handle = this.fake.setTimeout(() => {
       this.due.delete(handle)
       this.budget -= 1
       if (this.budget < 0) throw new TimerStorm(`more than ${TIMERS_PER_STEP} timers fired in one step`)
       callback()
     }, ms)
-    this.due.set(handle, this.fake.now() + Math.max(0, ms))
+    this.due.set(handle, this.now() + Math.max(0, ms))
     return handle
   }
 
@@ -271,13 +315,23 @@ class World {
   private readonly opened = new Set<FakeWebSocket>()
   /** Sockets whose close frame arrived and whose close event has not been delivered yet. */
   private readonly closingByServer = new Set<FakeWebSocket>()
+  /** Inside a listener: another listener call now would be a re-entrant notification. */
+  private notifying = false
+  /** The reentrant subscriber called reconnect() in this step. */
+  private listenerReconnected = false
   /** A reentrant subscriber acted in this step (it acts once per step). */
   private reentered = false
   private reenteredStatus: ConnectionStatus = 'idle'
   /** When the current socket last showed life (opened or sent something). */
   private lastInboundAt = 0
   /** Set by a step in which the server closed the socket in use. */
-  private lostSocket: { code: number; attempt: number; status: ConnectionStatus } | null = null
+  private lostSocket: {
+    code: number
+    attempt: number
+    status: ConnectionStatus
+    /** close() was called: the close ends in `closed`, whatever the code. */
+    closedByUs: boolean
+  } | null = null
 
   constructor(readonly config: Config) {
     FakeWebSocket.reset()
@@ -317,9 +371,9 @@ class World {
       historySize: config.historySize,
     })
     this.seen = this.connection.getState()
-    this.connection.subscribe(() => this.onNotify())
+    this.connection.subscribe(this.guarded(() => this.onNotify()))
     this.connection.onMessage((data) => this.deliveredMessages.push(String(data)))
-    if (config.reentrant !== 'none') this.connection.subscribe(() => this.reenter())
+    if (config.reentrant !== 'none') this.connection.subscribe(this.guarded(() => this.reenter()))
   }
 
   private makeUrl(): string | (() => string | Promise<string>) {
@@ -364,6 +418,24 @@ class World {
     return this.connection.options.retry
   }
 
+  /** A state listener that records a notification arriving while one is still running. */
+  private guarded(listener: () => void): () => void {
+    return () => {
+      if (this.notifying) this.violations.push('a listener was called while a listener was still running')
+      this.notifying = true
+      try {
+        listener()
+      } finally {
+        this.notifying = false
+      }
+    }
+  }
+
+  /** Whether a notification is still to come: `queued` changes are announced in a microtask. */
+  private notificationDue(): boolean {
+    return !this.destroyed && this.connection.getState() !== this.seen
+  }
+
   /** Runs inside the connection's notification: checks each observed change as it happens. */
   private onNotify(): void {
     const before = this.seen
@@ -393,8 +465,10 @@ class World {
       // Fractional retry delays make the fake clock's times floats: allow for rounding.
       const stable =
         after.status === 'open' && after.lastOpenAt !== null && now - after.lastOpenAt >= minUptime - 1e-6
-      const restart = action === 'connect' || action === 'reconnect'
-      if (!stable && !restart && after.status !== 'idle') {
+      // A listener's reconnect() reaches the listeners in the round after its own.
+      const restart = action === 'connect' || action === 'reconnect' || this.listenerReconnected
+      // Once the wall clock was set back, uptime is counted by the timer, not by the clock.
+      if (!stable && !restart && after.status !== 'idle' && this.clock.setBackBy === 0) {
         this.violations.push(
           `attempt reset ${before.attempt} -> 0 in ${after.status} during ${action} (open for ${after.lastOpenAt === null ? '-' : now - after.lastOpenAt} ms, minUptime ${minUptime})`,
         )
@@ -406,9 +480,10 @@ class World {
       const cap = backoffCap(after.attempt, retry)
       const epsilon = 1e-6
       const after1013 = after.lastClose !== before.lastClose && after.lastClose?.code === 1013
-      const floor = after1013 ? retry.maxDelay / 2 : 0
+      // After 1013 the floor is drawn in [maxDelay / 2, maxDelay], the timer limit permitting.
+      const floor = after1013 ? Math.min(retry.maxDelay, MAX_TIMER_MS) / 2 : 0
       const low = Math.max(floor, retry.jitter === 'full' ? 0 : retry.jitter === 'equal' ? cap / 2 : cap)
-      const high = Math.max(floor, cap)
+      const high = Math.max(2 * floor, cap)
       if (delay < low - epsilon || delay > high + epsilon) {
         this.violations.push(
           `retry delay ${delay} outside [${low}, ${high}] for attempt ${after.attempt} (${retry.jitter}${after1013 ? ', 1013' : ''})`,
@@ -427,14 +502,27 @@ class World {
     const before = this.connection.getState()
     this.lostSocket = null
     this.reentered = false
+    this.listenerReconnected = false
     if (action.type === 'settle') {
-      return settle().finally(() => {
-        this.current = null
-      })
+      return settle()
+        .then(async () => {
+          // A listener that sends from a notification gets its next one a microtask later.
+          for (let tick = 0; tick < 100 && this.notificationDue(); tick++) await Promise.resolve()
+        })
+        .finally(() => {
+          this.current = null
+        })
     }
+    // Sends announce their changes in a microtask. Those are run here, before the step ends,
+    // so no other promise (an async URL function) moves behind the checker's back.
+    const microtasks: (() => void)[] = []
+    const queueMicrotask = globalThis.queueMicrotask
+    globalThis.queueMicrotask = (task) => microtasks.push(task)
     try {
       this.performNow(action)
+      for (let task = microtasks.shift(); task; task = microtasks.shift()) task()
     } finally {
+      globalThis.queueMicrotask = queueMicrotask
       this.current = null
     }
     this.postconditions(action, before)
@@ -444,6 +532,10 @@ class World {
   private reenter(): void {
     const outer = this.current
     const status = this.connection.getState().status
+    if (this.config.reentrant === 'send-while-down') {
+      if (!this.destroyed && status !== 'open') this.sendMessage(false)
+      return
+    }
     const entered = status !== this.reenteredStatus
     this.reenteredStatus = status
     if (!entered || this.reentered || outer === null || this.destroyed) return
@@ -458,12 +550,8 @@ class World {
       outer.type !== 'destroy'
     ) {
       this.reentered = true
-      this.current = { type: 'reconnect' }
-      try {
-        this.connection.reconnect()
-      } finally {
-        this.current = outer
-      }
+      this.listenerReconnected = true
+      this.connection.reconnect()
     }
   }
 
@@ -497,7 +585,9 @@ class World {
         const status = connection.getState().status
         const current = socket === this.sockets[this.sockets.length - 1]
         const isPong = action.pong && this.config.heartbeat !== undefined
-        const expected = current && (status === 'open' || status === 'closing') && !isPong ? 1 : 0
+        // Nothing after close(); the server's close frame ends what it sends, so either is fine there.
+        const serverClosing = status === 'closing' && socket.closeCalls.length === 0
+        const expected = current && (status === 'open' || serverClosing) && !isPong ? 1 : 0
         const count = this.deliveredMessages.length
         if (current) this.lastInboundAt = this.clock.now()
         socket.receive(data)
@@ -519,11 +609,17 @@ class World {
         const newest = socket === this.sockets[this.sockets.length - 1]
         // The socket in use, or the one the connection is closing on purpose (it awaits this close).
         const inUse = newest && (socket.closeCalls.length === 0 || state.status === 'closing')
-        if (inUse && !this.destroyed) this.lostSocket = { code, attempt: state.attempt, status: state.status }
+        if (inUse && !this.destroyed) {
+          const closedByUs = state.status === 'closing' && socket.closeCalls.length > 0
+          this.lostSocket = { code, attempt: state.attempt, status: state.status, closedByUs }
+        }
         return socket.closeFromServer(code, action.type === 'drop' ? '' : action.reason, code !== 1006)
       }
       case 'advance':
         return this.clock.fake.advance(action.ms)
+      case 'clockBack':
+        this.clock.setBackBy += action.ms
+        return
       case 'nextTimer':
         this.clock.fake.next()
         return
@@ -625,7 +721,7 @@ class World {
     const { code } = lost
     const retry = this.config.retry === false ? null : this.config.retry
     let expected: ConnectionStatus
-    if (lost.status === 'closing') expected = 'closed'
+    if (lost.closedByUs) expected = 'closed'
     else {
       const tableSaysRetry = !NO_RETRY.includes(code)
       const wantsRetry = retry !== null && (retry.policy === 'always' || tableSaysRetry)
@@ -688,10 +784,12 @@ class World {
     if (state.status === 'open' && (!newest || !live.includes(newest) || newest.readyState === 0)) {
       fail('status open without an open socket')
     }
-    if (
-      state.status === 'closing' &&
-      (!newest || newest.closeCalls.length === 0 || newest.readyState === 3)
-    ) {
+    // Closing: close() was called on the socket, or the server's close frame is in.
+    const closingSocket =
+      newest !== undefined &&
+      newest.readyState !== 3 &&
+      (newest.closeCalls.length > 0 || (newest.readyState === 2 && this.closingByServer.has(newest)))
+    if (state.status === 'closing' && !closingSocket) {
       fail('status closing without a closing socket')
     }
     const busy = state.status === 'open' || state.status === 'closing' || attemptRunning
@@ -714,12 +812,17 @@ class World {
       if (state.status !== 'reconnecting') fail(`nextRetryAt set while ${state.status}`)
       if (attemptRunning) fail('nextRetryAt set while an attempt is in progress')
       const at = state.nextRetryAt as number
-      const maxDelay = retry?.maxDelay ?? 0
-      if (at < now || at > now + maxDelay) fail(`nextRetryAt ${at - now} ms away, max ${maxDelay}`)
+      const maxDelay = Math.min(retry?.maxDelay ?? 0, MAX_TIMER_MS)
+      const setBack = this.clock.setBackBy > 0
+      if ((at < now || at > now + maxDelay) && !setBack)
+        fail(`nextRetryAt ${at - now} ms away, max ${maxDelay}`)
       if (![...this.clock.due.values()].includes(at)) fail('nextRetryAt set but no timer is due then')
       if (!this.network.online) fail('a retry is scheduled while the network reports offline')
     }
 
+    // Timers: never beyond what real timers keep (they would fire after 1 ms), nor NaN or negative.
+    const bad = this.clock.badDelays.splice(0)
+    if (bad.length > 0) fail(`timer delays real timers cannot keep: ${bad.join(', ')}`)
     // Timers: none after destroy or once idle; one of each kind at most; linger only once stopped.
     if (pending !== this.clock.due.size) fail('timer bookkeeping out of step')
     if (this.destroyed && pending > 0) fail(`${pending} timer(s) after destroy()`)
@@ -783,7 +886,8 @@ class World {
       fail('lastClose is not the last history record')
     }
     for (const record of history) {
-      if (record.at > now) fail('a close recorded in the future')
+      if (record.at > now && this.clock.setBackBy === 0) fail('a close recorded in the future')
+      // Durations never go negative, not even when the wall clock was set back.
       if (record.openForMs !== null && record.openForMs < 0) fail('negative openForMs')
       if (record.idleForMs !== null && (record.idleForMs < 0 || record.idleForMs > (record.openForMs ?? 0))) {
         fail(`idleForMs ${record.idleForMs} with openForMs ${record.openForMs}`)

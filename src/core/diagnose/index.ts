@@ -5,6 +5,7 @@ import { heartbeat } from './heartbeat'
 import { idleTimeout } from './idle-timeout'
 import { network } from './network'
 import { policy } from './policy'
+import { refusedHandshake } from './refused-handshake'
 import { scheduled } from './scheduled'
 import { serverError } from './server-error'
 
@@ -22,6 +23,7 @@ export const detectors: readonly Detector[] = [
   idleTimeout,
   heartbeat,
   network,
+  refusedHandshake,
   deploys,
   flapping,
   scheduled,

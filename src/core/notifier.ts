@@ -1,0 +1,59 @@
+import { callSafely, reportListenerError } from './dev'
+
+/**
+ * Tells state listeners about new snapshots, one round at a time. A listener that changes the
+ * state (a `send()` or `connect()` from inside it) is never re-entered: the change is delivered
+ * in a round after the current one, and every listener then reads the final state.
+ */
+export class Notifier<T> {
+  private notified: T
+  private running = false
+  private again = false
+  private scheduled = false
+
+  constructor(
+    private readonly read: () => T,
+    private readonly listeners: ReadonlySet<() => void>,
+  ) {
+    this.notified = read()
+  }
+
+  /** Delivers the current snapshot now, or after the round in progress. */
+  now(): void {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = true
+    try {
+      for (let round = 0; this.read() !== this.notified; round++) {
+        if (round === 100) {
+          // Listeners that change the state on every call would otherwise never stop.
+          this.notified = this.read()
+          reportListenerError(new Error('react-lifeline: state listeners kept changing the state'))
+          return
+        }
+        this.again = false
+        this.notified = this.read()
+        for (const listener of [...this.listeners]) callSafely(listener)
+        if (!this.again) break
+      }
+    } finally {
+      this.running = false
+    }
+    if (this.read() !== this.notified) this.later()
+  }
+
+  /**
+   * Delivers in a microtask, once for every change made until then: a loop of 10,000 sends
+   * costs one notification, while `getState()` is already up to date after each.
+   */
+  later(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    queueMicrotask(() => {
+      this.scheduled = false
+      this.now()
+    })
+  }
+}
