@@ -7,6 +7,7 @@ import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } fr
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
 import { redactText, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
+import { attachShare } from './share-driver'
 import { assertOutgoing, closeQuietly, closeSocket, isOpen, warnIfInsecure } from './socket'
 import { Timers } from './timers'
 import type {
@@ -57,6 +58,7 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(this.resolved)
     this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
+    if (this.resolved.share === 'origin') attachShare(this)
   }
 
   /** The options in force, every default filled in. */
@@ -76,6 +78,7 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(resolved)
     const queued = this.queue?.drainAll() ?? []
     this.queue = SendQueue.of(resolved.queueMax)
+    if (resolved.share === 'origin') attachShare(this)
     for (const message of queued) this.send(message)
     return true
   }

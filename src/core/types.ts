@@ -155,6 +155,11 @@ export interface ConnectionOptions {
   visibility?: VisibilitySource
   /** Source of randomness for jitter [Math.random]. */
   random?: () => number
+  /**
+   * `'origin'`: every tab of this origin using the same key shares one socket ['tab'].
+   * Needs `import 'react-lifeline/share'` once in the app; without it the connection stays per tab.
+   */
+  share?: 'tab' | 'origin'
 }
 
 export type SendResult = 'sent' | 'queued' | 'dropped'
