@@ -38,6 +38,7 @@ for (const [format, load] of [
       ['useWebSocket', 'useConnectionState', 'ConnectionBanner', 'ConnectionInspector', 'getConnection'],
     ],
     ['react-lifeline/core', ['createConnection', 'getConnection', 'describeCloseCode', 'diagnose']],
+    ['react-lifeline/share', ['installShare', 'shareInfoOf']],
   ]) {
     try {
       const loaded = await load(entry)
