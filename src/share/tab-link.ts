@@ -39,6 +39,9 @@ export interface ShareInfo {
 
 const links = new WeakMap<object, TabLink>()
 
+/** How long a new holder waits for a silent (crashed) holder's last words before taking over. */
+export const HANDOVER_GRACE_MS = 250
+
 /** The sharing state of `connection`, or null when it does not share across tabs. */
 export function shareInfoOf(connection: object): ShareInfo | null {
   const link = links.get(connection)
@@ -98,6 +101,8 @@ class TabLink {
   private readonly localReleases: (() => void)[] = []
   private lingerTimer: unknown = null
   private startTimer: unknown = null
+  private graceTimer: unknown = null
+  private pendingGrant: (() => void) | null = null
   private remoteVisible = false
   private ownVisibility: VisibilitySource | null = null
   private readonly visibilityCallbacks = new Set<() => void>()
@@ -261,14 +266,14 @@ class TabLink {
     this.refresh()
     this.environment.locks
       .request(this.name, { signal: request.signal }, () =>
-        request.signal.aborted ? Promise.resolve() : new Promise<void>((release) => this.takeOver(release)),
+        request.signal.aborted ? Promise.resolve() : new Promise<void>((release) => this.onGranted(release)),
       )
       // Rejected with AbortError when this tab stops waiting: nothing to do.
       .catch(() => {})
   }
 
   /** Stops taking part: hands what is unsent to the next holder and lets the lock go. */
-  private leave(): void {
+  private leave(pageGoing = false): void {
     this.cancelTimer('lingerTimer')
     this.cancelTimer('startTimer')
     if (this.isHolder) {
@@ -279,8 +284,14 @@ class TabLink {
       this.localStarted = false
       const release = this.releaseLock!
       this.releaseLock = null
+      // The page is going: its socket closes before the next holder opens one, so the server
+      // never sees two for one user (the browser would only drop it later, as 1001).
+      if (pageGoing) this.local.close(1000, 'tab closed')
       release()
     }
+    this.cancelTimer('graceTimer')
+    this.pendingGrant?.()
+    this.pendingGrant = null
     this.lockRequest?.abort()
     this.lockRequest = null
     this.stopVisibility?.()
@@ -312,6 +323,27 @@ class TabLink {
       this.lingerTimer = null
       if (this.holders === 0) this.leave()
     }, lingerMs)
+  }
+
+  /**
+   * The lock is ours. The last holder's goodbye (its last acks, then what it had not written)
+   * may still be on its way, since the lock and the channel are separate paths: taking over
+   * before it arrives would write again what it had written. So wait for it; a holder that
+   * crashed says nothing, and after a short grace the sends it never acknowledged go again.
+   */
+  private onGranted(release: () => void): void {
+    if (this.connection.destroyed || !this.lockRequest) return release()
+    if (!this.holderId) return this.takeOver(release)
+    this.pendingGrant = release
+    this.graceTimer = this.connection.options.clock.setTimeout(() => this.finishGrant(), HANDOVER_GRACE_MS)
+  }
+
+  private finishGrant(): void {
+    const release = this.pendingGrant
+    if (!release) return
+    this.cancelTimer('graceTimer')
+    this.pendingGrant = null
+    this.takeOver(release)
   }
 
   /** The lock is ours: this tab becomes the holder and opens the socket. */
@@ -441,9 +473,9 @@ class TabLink {
   }
 
   private onPageHide(): void {
-    // The page is going; the browser releases the lock with it. What is still unsent goes to
-    // the next holder with this message.
-    if (this.isHolder) this.post({ t: 'leave', carry: this.relay!.list() })
+    // Hands what is unsent to the next holder and lets the lock go at once rather than when
+    // the browser tears the page down.
+    this.leave(true)
   }
 
   // --- the channel ------------------------------------------------------------------------
@@ -513,6 +545,7 @@ class TabLink {
     if (from !== this.holderId) return
     this.carried = carry
     this.holderId = null
+    if (this.pendingGrant) return this.finishGrant()
     // Someone in line takes over within moments (keeping a scheduled retry); a tab that is not
     // in line is idle.
     const last = this.mirrored
@@ -578,7 +611,7 @@ class TabLink {
     for (const listener of [...this.closeListeners]) safely(() => listener(close))
   }
 
-  private cancelTimer(name: 'lingerTimer' | 'startTimer'): void {
+  private cancelTimer(name: 'lingerTimer' | 'startTimer' | 'graceTimer'): void {
     if (this[name] === null) return
     this.connection.options.clock.clearTimeout(this[name])
     this[name] = null

@@ -3,7 +3,7 @@ import { createConnection, type LifelineConnection } from '../../src/core/index'
 import { setShareDriver } from '../../src/core/share-driver'
 import { shareNameOf } from '../../src/share/channel-name'
 import { installShare } from '../../src/share/index'
-import { attachTabLink, shareInfoOf } from '../../src/share/tab-link'
+import { attachTabLink, HANDOVER_GRACE_MS, shareInfoOf } from '../../src/share/tab-link'
 import { FakeClock } from '../support/fake-clock'
 import { FakeBrowser, type FakeTab, settle } from '../support/fake-tabs'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket'
@@ -170,6 +170,9 @@ describe('share: origin across tabs (fake locks and channels)', () => {
     await settle()
     kill(holder, 'crash')
     await settle()
+    // A crashed holder says goodbye to no one: the follower waits a short grace, then takes over.
+    expect(liveSockets()).toHaveLength(0)
+    await advance(HANDOVER_GRACE_MS)
     expect(shareInfoOf(follower.connection)?.role).toBe('holder')
     expect(liveSockets()).toHaveLength(1)
     liveSockets()[0]!.open()

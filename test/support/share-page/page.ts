@@ -8,6 +8,16 @@ const url = new URL(location.href).searchParams.get('ws') ?? ''
 const connection = createConnection(url, { share: 'origin', queue: { max: 1000 }, heartbeat: true })
 const received: string[] = []
 connection.onMessage((data) => received.push(String(data)))
+// When this tab first held an open socket itself (after a hand-over, for the benchmark).
+let holderOpenAt: number | null = null
+connection.subscribe(() => {
+  if (
+    holderOpenAt === null &&
+    connection.getState().status === 'open' &&
+    shareInfoOf(connection)?.role === 'holder'
+  )
+    holderOpenAt = Date.now()
+})
 
 const api = {
   start(): void {
@@ -25,6 +35,9 @@ const api = {
   },
   role(): string {
     return shareInfoOf(connection)?.role ?? 'none'
+  },
+  holderOpenAt(): number | null {
+    return holderOpenAt
   },
   received(): string[] {
     return received
