@@ -18,3 +18,9 @@ function lane(text: string, seed: number): string {
   }
   return (hash >>> 0).toString(16).padStart(8, '0')
 }
+
+/** A fresh id for one tab's connection object: the protocol's `from` and `to`. */
+export function memberId(): string {
+  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
+  return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+}

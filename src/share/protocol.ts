@@ -107,3 +107,10 @@ function isSeq(value: unknown): value is number {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null
 }
+
+/** A message event for listeners in a follower tab, like the one the holder's socket fired. */
+export function messageEvent(data: unknown): MessageEvent {
+  return typeof MessageEvent === 'function'
+    ? new MessageEvent('message', { data })
+    : ({ type: 'message', data } as MessageEvent)
+}

@@ -2,12 +2,11 @@ import {
   type CloseInfo,
   type ConnectionState,
   IDLE_STATE,
-  isClientCloseCode,
   type LifelineConnection,
   type SendResult,
-  type VisibilitySource,
 } from '../core/index'
-import { shareNameOf } from './channel-name'
+import { memberId, shareNameOf } from './channel-name'
+import { type LinkPort, type LocalConnection, overrideConnection } from './connection-overrides'
 import type { ChannelLike, ShareEnvironment } from './environment'
 import { Outbox } from './outbox'
 import {
@@ -15,12 +14,16 @@ import {
   type Entry,
   fromWireState,
   isOutgoing,
+  messageEvent,
   type Outgoing,
   parseShareMessage,
   type ShareMessage,
   toWireState,
 } from './protocol'
 import { Relay } from './relay'
+import { SharedVisibility } from './shared-visibility'
+import { TabListeners } from './tab-listeners'
+import { sameOr, withQueued } from './tab-view'
 import { optionsSignature, warnOnce } from './warn'
 
 /** What a tab is to the shared socket of one key. */
@@ -69,32 +72,27 @@ export function attachTabLink(connection: LifelineConnection, environment: Share
   links.set(connection, new TabLink(connection, environment))
 }
 
-type Listener<A extends unknown[]> = (...args: A) => void
-
-class TabLink {
+class TabLink implements LinkPort {
   private readonly id = memberId()
   private readonly name: string
-  private readonly local: Pick<
-    LifelineConnection,
-    'getState' | 'send' | 'connect' | 'reconnect' | 'close' | 'retain' | 'destroy'
-  >
-  private readonly stateListeners = new Set<() => void>()
-  private readonly messageListeners = new Set<Listener<[unknown, MessageEvent]>>()
-  private readonly closeListeners = new Set<Listener<[CloseInfo]>>()
+  private readonly local: LocalConnection
+  readonly listeners = new TabListeners()
   private readonly outbox: Outbox
   private readonly written = new Map<string, number>()
   private readonly signature: string
+  private readonly visibility: SharedVisibility
   private channel: ChannelLike | null = null
   private stopPageHide: (() => void) | null = null
   private stopVisibility: (() => void) | null = null
   private lockRequest: AbortController | null = null
   private releaseLock: (() => void) | null = null
+  private pendingGrant: (() => void) | null = null
   private relay: Relay | null = null
   private holderId: string | null = null
   private mirrored: ConnectionState | null = null
   private carried: Entry[] = []
-  private history: CloseInfo[] = []
-  private view: ConnectionState = IDLE_STATE
+  private closes: CloseInfo[] = []
+  private shown: ConnectionState = IDLE_STATE
   private holderView: { from: ConnectionState; queued: number; view: ConnectionState } | null = null
   private holders = 0
   private localStarted = false
@@ -102,10 +100,6 @@ class TabLink {
   private lingerTimer: unknown = null
   private startTimer: unknown = null
   private graceTimer: unknown = null
-  private pendingGrant: (() => void) | null = null
-  private remoteVisible = false
-  private ownVisibility: VisibilitySource | null = null
-  private readonly visibilityCallbacks = new Set<() => void>()
   private ignored = 0
 
   constructor(
@@ -116,65 +110,20 @@ class TabLink {
     this.name = shareNameOf(connection.url as string, options.protocols)
     this.outbox = new Outbox(this.id, options.queueMax ?? Number.POSITIVE_INFINITY)
     this.signature = optionsSignature(options)
-    const c = connection as unknown as Record<string, unknown>
-    const bind = <K extends keyof LifelineConnection>(key: K) =>
-      (connection[key] as (...args: unknown[]) => unknown).bind(connection)
-    this.local = {
-      getState: connection.getState,
-      send: bind('send') as LifelineConnection['send'],
-      connect: bind('connect') as LifelineConnection['connect'],
-      reconnect: bind('reconnect') as LifelineConnection['reconnect'],
-      close: bind('close') as LifelineConnection['close'],
-      retain: bind('retain') as LifelineConnection['retain'],
-      destroy: bind('destroy') as LifelineConnection['destroy'],
-    }
-    // The local connection reports to this link only; the app's listeners live here.
+    // The local connection reports to this link only; the app's listeners live in `listeners`.
     connection.subscribe(() => this.onLocalState())
     connection.onMessage((data, event) => this.onLocalMessage(data, event))
     connection.on('close', (close) => this.onLocalClose(close))
-    this.shareVisibility()
+    this.visibility = new SharedVisibility(options)
+    this.local = overrideConnection(connection, this)
+  }
 
-    const original = { subscribe: connection.subscribe, onMessage: connection.onMessage.bind(connection) }
-    c.getState = () => this.view
-    c.subscribe = (listener: () => void) => {
-      original.subscribe(listener)() // checks the listener the same way
-      this.listen()
-      this.stateListeners.add(listener)
-      return () => {
-        this.stateListeners.delete(listener)
-        this.closeIfUnused()
-      }
-    }
-    c.onMessage = (listener: Listener<[unknown, MessageEvent]>) => {
-      original.onMessage(listener)()
-      this.listen()
-      this.messageListeners.add(listener)
-      return () => {
-        this.messageListeners.delete(listener)
-        this.closeIfUnused()
-      }
-    }
-    const on = connection.on.bind(connection)
-    c.on = (event: 'close', listener: Listener<[CloseInfo]>) => {
-      on(event, listener)()
-      this.listen()
-      this.closeListeners.add(listener)
-      return () => {
-        this.closeListeners.delete(listener)
-        this.closeIfUnused()
-      }
-    }
-    c.send = (data: Outgoing) => this.send(data)
-    c.connect = () => this.call('connect')
-    c.reconnect = () => this.call('reconnect')
-    c.close = (code = 1000, reason = '') => {
-      // The local check throws the library's RangeError for codes a client may not send.
-      if (!isClientCloseCode(code)) this.local.close(code, reason)
-      this.call('close', code, String(reason))
-    }
-    c.retain = () => this.retain()
-    c.getHistory = () => this.history
-    c.destroy = () => this.destroy()
+  view(): ConnectionState {
+    return this.shown
+  }
+
+  history(): readonly CloseInfo[] {
+    return this.closes
   }
 
   info(): ShareInfo {
@@ -188,7 +137,7 @@ class TabLink {
 
   // --- what the app calls -------------------------------------------------------------
 
-  private send(data: Outgoing): SendResult {
+  send(data: Outgoing): SendResult {
     if (!isOutgoing(data) || this.connection.destroyed) return this.local.send(data)
     this.listen()
     const queueOff = this.connection.options.queueMax === null
@@ -198,7 +147,7 @@ class TabLink {
       this.take(this.outbox.stamp(data))
       return 'queued'
     }
-    const open = this.view.status === 'open'
+    const open = this.shown.status === 'open'
     if (queueOff && !open) return this.local.send(data)
     if (this.isHolder) {
       this.take(this.outbox.stamp(data))
@@ -210,14 +159,14 @@ class TabLink {
     return open ? 'sent' : 'queued'
   }
 
-  private call(call: Call, code?: number, reason?: string): void {
+  call(call: Call, code?: number, reason?: string): void {
     if (this.connection.destroyed) return
     if (call !== 'close') this.join()
     if (this.isHolder) return this.onCall(call, code, reason)
     if (this.holderId) this.post({ t: 'call', to: this.holderId, call, code, reason })
   }
 
-  private retain(): () => void {
+  retain(): () => void {
     this.holders += 1
     this.cancelTimer('lingerTimer')
     this.join()
@@ -233,21 +182,19 @@ class TabLink {
     }
   }
 
-  private destroy(): void {
+  destroy(): void {
     this.leave()
     this.closeChannel()
     this.local.destroy()
-    this.view = this.local.getState()
-    this.notify()
-    this.stateListeners.clear()
-    this.messageListeners.clear()
-    this.closeListeners.clear()
+    this.shown = this.local.getState()
+    this.listeners.notify()
+    this.listeners.clear()
   }
 
   // --- taking part ----------------------------------------------------------------------
 
   /** Opens the channel (once) and asks the holder, if there is one, for its state. */
-  private listen(): void {
+  listen(): void {
     if (this.channel || this.connection.destroyed) return
     const channel = this.environment.openChannel(this.name)
     channel.onmessage = (event) => this.receive(event.data)
@@ -297,13 +244,12 @@ class TabLink {
     this.stopVisibility?.()
     this.stopVisibility = null
     this.refresh()
-    this.closeIfUnused()
+    this.unlisten()
   }
 
   /** A connection nobody in this tab uses or watches stops listening (it may be dropped). */
-  private closeIfUnused(): void {
-    const watched = this.stateListeners.size + this.messageListeners.size + this.closeListeners.size
-    if (!this.lockRequest && watched === 0) this.closeChannel()
+  unlisten(): void {
+    if (!this.lockRequest && this.listeners.size === 0) this.closeChannel()
   }
 
   private closeChannel(): void {
@@ -360,9 +306,9 @@ class TabLink {
     // Backoff still applies: a socket that was waiting to retry is retried when it was due,
     // and one that gave up or was closed on purpose stays so until someone asks again.
     if (before && (before.status === 'failed' || before.status === 'closed')) {
-      this.view = before
+      this.shown = before
     } else if (before?.nextRetryAt != null && before.nextRetryAt > clock.now()) {
-      this.view = before
+      this.shown = before
       this.startTimer = clock.setTimeout(() => this.startLocal(), before.nextRetryAt - clock.now())
     } else {
       this.startLocal()
@@ -403,10 +349,10 @@ class TabLink {
   }
 
   private onCall(call: Call, code?: number, reason?: string): void {
-    if (call === 'visible') return this.pingOnVisible()
+    if (call === 'visible') return this.visibility.visibleElsewhere()
     if (call === 'close' && !this.localStarted) {
       this.cancelTimer('startTimer')
-      this.view = { ...this.view, status: 'closed', nextRetryAt: null }
+      this.shown = { ...this.shown, status: 'closed', nextRetryAt: null }
       return this.refresh()
     }
     this.startLocal()
@@ -439,37 +385,13 @@ class TabLink {
     if (entry.from !== this.id) this.post({ t: 'ack', to: entry.from, seq: entry.seq })
   }
 
-  /** Lets the local connection see another tab's visibility, so it pings when a user looks. */
-  private shareVisibility(): void {
-    const options = this.connection.options
-    const own = options.visibility
-    options.visibility = {
-      isVisible: () => this.remoteVisible || own.isVisible(),
-      subscribe: (callback) => {
-        const stop = own.subscribe(callback)
-        this.visibilityCallbacks.add(callback)
-        return () => {
-          stop()
-          this.visibilityCallbacks.delete(callback)
-        }
-      },
-    }
-    this.ownVisibility = own
-  }
-
   /** While in line, a follower that becomes visible asks the holder to check the socket. */
   private watchVisibility(): void {
-    const own = this.ownVisibility!
+    const own = this.visibility.own
     this.stopVisibility = own.subscribe(() => {
       if (own.isVisible() && !this.isHolder && this.holderId)
         this.post({ t: 'call', to: this.holderId, call: 'visible' })
     })
-  }
-
-  private pingOnVisible(): void {
-    this.remoteVisible = true
-    for (const callback of [...this.visibilityCallbacks]) callback()
-    this.remoteVisible = false
   }
 
   private onPageHide(): void {
@@ -527,7 +449,7 @@ class TabLink {
         this.post({ t: 'send', to: message.from, seq: entry.seq, data: entry.data })
     }
     this.mirrored = fromWireState(message.state)
-    if (message.history) this.history = message.history.slice(-this.connection.options.historySize)
+    if (message.history) this.closes = message.history.slice(-this.connection.options.historySize)
     if (message.options !== undefined && message.options !== this.signature) {
       warnOnce(
         `share: 'origin': this tab's options for ${this.name} differ from those of the tab that holds the socket; the holder's options apply.`,
@@ -560,9 +482,9 @@ class TabLink {
 
   private postState(full: boolean): void {
     if (!this.isHolder) return
-    const state = toWireState(this.view)
+    const state = toWireState(this.shown)
     this.post(
-      full ? { t: 'state', state, history: this.history, options: this.signature } : { t: 'state', state },
+      full ? { t: 'state', state, history: this.closes, options: this.signature } : { t: 'state', state },
     )
   }
 
@@ -571,15 +493,15 @@ class TabLink {
   /** Recomputes the state this tab shows and tells listeners (and followers) if it changed. */
   private refresh(): void {
     const next = this.computeView()
-    if (next === this.view) return
-    this.view = next
+    if (next === this.shown) return
+    this.shown = next
     this.postState(false)
-    this.notify()
+    this.listeners.notify()
   }
 
   private computeView(): ConnectionState {
     if (this.isHolder) {
-      if (!this.localStarted) return withQueued(this.view, this.relay!.size)
+      if (!this.localStarted) return withQueued(this.shown, this.relay!.size)
       const from = this.local.getState()
       const queued = from.queued + this.relay!.size
       const memo = this.holderView
@@ -591,24 +513,20 @@ class TabLink {
     if (this.mirrored && this.holderId) return this.mirrored
     if (this.mirrored) return withQueued(this.mirrored, this.outbox.size)
     if (this.lockRequest)
-      return sameOr(this.view, { ...IDLE_STATE, status: 'connecting', queued: this.outbox.size })
+      return sameOr(this.shown, { ...IDLE_STATE, status: 'connecting', queued: this.outbox.size })
     return this.outbox.size === 0
       ? IDLE_STATE
-      : sameOr(this.view, { ...IDLE_STATE, queued: this.outbox.size })
-  }
-
-  private notify(): void {
-    for (const listener of [...this.stateListeners]) safely(listener)
+      : sameOr(this.shown, { ...IDLE_STATE, queued: this.outbox.size })
   }
 
   private deliver(data: unknown, event: MessageEvent): void {
-    for (const listener of [...this.messageListeners]) safely(() => listener(data, event))
+    this.listeners.deliver(data, event)
   }
 
   private record(close: CloseInfo): void {
     const size = this.connection.options.historySize
-    this.history = size === 0 ? [] : [...this.history, close].slice(-size)
-    for (const listener of [...this.closeListeners]) safely(() => listener(close))
+    this.closes = size === 0 ? [] : [...this.closes, close].slice(-size)
+    this.listeners.closed(close)
   }
 
   private cancelTimer(name: 'lingerTimer' | 'startTimer' | 'graceTimer'): void {
@@ -616,34 +534,4 @@ class TabLink {
     this.connection.options.clock.clearTimeout(this[name])
     this[name] = null
   }
-}
-
-function withQueued(state: ConnectionState, queued: number): ConnectionState {
-  return state.queued === queued ? state : { ...state, queued }
-}
-
-function sameOr(current: ConnectionState, next: ConnectionState): ConnectionState {
-  const keys = Object.keys(next) as (keyof ConnectionState)[]
-  return keys.every((key) => Object.is(current[key], next[key])) ? current : next
-}
-
-function messageEvent(data: unknown): MessageEvent {
-  return typeof MessageEvent === 'function'
-    ? new MessageEvent('message', { data })
-    : ({ type: 'message', data } as MessageEvent)
-}
-
-function safely(callback: () => void): void {
-  try {
-    callback()
-  } catch (error) {
-    const report = (globalThis as { reportError?: (error: unknown) => void }).reportError
-    if (typeof report === 'function') report(error)
-    else console.error(error)
-  }
-}
-
-function memberId(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
-  return crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
 }
