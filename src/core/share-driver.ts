@@ -17,5 +17,5 @@ export function setShareDriver(next: ShareDriver | undefined): void {
 /** Called for every connection created with `share: 'origin'`. */
 export function attachShare(connection: LifelineConnection): void {
   if (driver) driver(connection)
-  else warnOnce(`share: 'origin' needs import 'react-lifeline/share' once in the app; using 'tab'.`)
+  else warnOnce(`share: 'origin' needs import 'react-lifeline/share' once; using 'tab'.`)
 }

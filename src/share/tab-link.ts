@@ -1,46 +1,12 @@
-import {
-  type CloseInfo,
-  type ConnectionState,
-  IDLE_STATE,
-  type LifelineConnection,
-  type SendResult,
-} from '../core/index'
-import { memberId, shareNameOf } from './channel-name'
-import { type LinkPort, type LocalConnection, overrideConnection } from './connection-overrides'
-import type { ChannelLike, ShareEnvironment } from './environment'
-import { Outbox } from './outbox'
-import {
-  type Call,
-  type Entry,
-  fromWireState,
-  isOutgoing,
-  messageEvent,
-  type Outgoing,
-  parseShareMessage,
-  type ShareMessage,
-  toWireState,
-} from './protocol'
+import type { CloseInfo, LifelineConnection, SendResult } from '../core/index'
+import type { ShareEnvironment } from './environment'
+import { type Call, type Entry, isOutgoing, type Outgoing } from './protocol'
 import { Relay } from './relay'
-import { SharedVisibility } from './shared-visibility'
-import { TabListeners } from './tab-listeners'
-import { sameOr, withQueued } from './tab-view'
-import { optionsSignature, warnOnce } from './warn'
+import { type ShareInfo, TabMirror } from './tab-mirror'
 
-/** What a tab is to the shared socket of one key. */
-export type ShareRole = 'off' | 'follower' | 'holder'
+export type { ShareInfo, ShareRole } from './tab-mirror'
 
-/** How one connection takes part in sharing, for tests, devtools and the story. */
-export interface ShareInfo {
-  role: ShareRole
-  /** This tab's member id (one per connection object). */
-  id: string
-  /** The lock and channel name (a hash of the key, never the URL). */
-  name: string
-  /** Channel messages that were malformed or not ours, ignored. */
-  ignoredMessages: number
-}
-
-const links = new WeakMap<object, TabLink>()
+const links = new WeakMap<object, TabMirror>()
 
 /** How long a new holder waits for a silent (crashed) holder's last words before taking over. */
 export const HANDOVER_GRACE_MS = 250
@@ -72,71 +38,7 @@ export function attachTabLink(connection: LifelineConnection, environment: Share
   links.set(connection, new TabLink(connection, environment))
 }
 
-class TabLink implements LinkPort {
-  private readonly id = memberId()
-  private readonly name: string
-  private readonly local: LocalConnection
-  readonly listeners = new TabListeners()
-  private readonly outbox: Outbox
-  private readonly written = new Map<string, number>()
-  private readonly signature: string
-  private readonly visibility: SharedVisibility
-  private channel: ChannelLike | null = null
-  private stopPageHide: (() => void) | null = null
-  private stopVisibility: (() => void) | null = null
-  private lockRequest: AbortController | null = null
-  private releaseLock: (() => void) | null = null
-  private pendingGrant: (() => void) | null = null
-  private relay: Relay | null = null
-  private holderId: string | null = null
-  private mirrored: ConnectionState | null = null
-  private carried: Entry[] = []
-  private closes: CloseInfo[] = []
-  private shown: ConnectionState = IDLE_STATE
-  private holderView: { from: ConnectionState; queued: number; view: ConnectionState } | null = null
-  private holders = 0
-  private localStarted = false
-  private readonly localReleases: (() => void)[] = []
-  private lingerTimer: unknown = null
-  private startTimer: unknown = null
-  private graceTimer: unknown = null
-  private ignored = 0
-
-  constructor(
-    private readonly connection: LifelineConnection,
-    private readonly environment: ShareEnvironment,
-  ) {
-    const options = connection.options
-    this.name = shareNameOf(connection.url as string, options.protocols)
-    this.outbox = new Outbox(this.id, options.queueMax ?? Number.POSITIVE_INFINITY)
-    this.signature = optionsSignature(options)
-    // The local connection reports to this link only; the app's listeners live in `listeners`.
-    connection.subscribe(() => this.onLocalState())
-    connection.onMessage((data, event) => this.onLocalMessage(data, event))
-    connection.on('close', (close) => this.onLocalClose(close))
-    this.visibility = new SharedVisibility(options)
-    this.local = overrideConnection(connection, this)
-  }
-
-  view(): ConnectionState {
-    return this.shown
-  }
-
-  history(): readonly CloseInfo[] {
-    return this.closes
-  }
-
-  info(): ShareInfo {
-    const role: ShareRole = this.releaseLock ? 'holder' : this.lockRequest ? 'follower' : 'off'
-    return { role, id: this.id, name: this.name, ignoredMessages: this.ignored }
-  }
-
-  private get isHolder(): boolean {
-    return this.releaseLock !== null
-  }
-
-  // --- what the app calls -------------------------------------------------------------
-
+class TabLink extends TabMirror {
   send(data: Outgoing): SendResult {
     if (!isOutgoing(data) || this.connection.destroyed) return this.local.send(data)
     this.listen()
@@ -193,17 +95,6 @@ class TabLink implements LinkPort {
 
   // --- taking part ----------------------------------------------------------------------
 
-  /** Opens the channel (once) and asks the holder, if there is one, for its state. */
-  listen(): void {
-    if (this.channel || this.connection.destroyed) return
-    const channel = this.environment.openChannel(this.name)
-    channel.onmessage = (event) => this.receive(event.data)
-    this.channel = channel
-    this.stopPageHide = this.environment.onPageHide(() => this.onPageHide())
-    this.post({ t: 'hello' })
-  }
-
-  /** Queues for the lock: this tab uses the connection and may hold the socket. */
   private join(): void {
     if (this.lockRequest || this.connection.destroyed) return
     this.listen()
@@ -248,20 +139,6 @@ class TabLink implements LinkPort {
   }
 
   /** A connection nobody in this tab uses or watches stops listening (it may be dropped). */
-  unlisten(): void {
-    if (!this.lockRequest && this.listeners.size === 0) this.closeChannel()
-  }
-
-  private closeChannel(): void {
-    this.stopPageHide?.()
-    this.stopPageHide = null
-    this.channel?.close()
-    this.channel = null
-    this.holderId = null
-    this.mirrored = null
-    this.refresh()
-  }
-
   private linger(): void {
     this.cancelTimer('lingerTimer')
     const { clock, lingerMs } = this.connection.options
@@ -284,7 +161,7 @@ class TabLink implements LinkPort {
     this.graceTimer = this.connection.options.clock.setTimeout(() => this.finishGrant(), HANDOVER_GRACE_MS)
   }
 
-  private finishGrant(): void {
+  protected finishGrant(): void {
     const release = this.pendingGrant
     if (!release) return
     this.cancelTimer('graceTimer')
@@ -328,7 +205,7 @@ class TabLink implements LinkPort {
 
   // --- the holder -----------------------------------------------------------------------
 
-  private onLocalState(): void {
+  protected onLocalState(): void {
     if (!this.isHolder || !this.localStarted) return
     const status = this.local.getState().status
     if (status === 'idle') return this.leave()
@@ -336,19 +213,19 @@ class TabLink implements LinkPort {
     this.refresh()
   }
 
-  private onLocalMessage(data: unknown, event: MessageEvent): void {
+  protected onLocalMessage(data: unknown, event: MessageEvent): void {
     if (!this.isHolder) return
     this.post({ t: 'message', data })
     this.deliver(data, event)
   }
 
-  private onLocalClose(close: CloseInfo): void {
+  protected onLocalClose(close: CloseInfo): void {
     if (!this.isHolder) return
     this.post({ t: 'close', close })
     this.record(close)
   }
 
-  private onCall(call: Call, code?: number, reason?: string): void {
+  protected onCall(call: Call, code?: number, reason?: string): void {
     if (call === 'visible') return this.visibility.visibleElsewhere()
     if (call === 'close' && !this.localStarted) {
       this.cancelTimer('startTimer')
@@ -360,7 +237,7 @@ class TabLink implements LinkPort {
     else this.local[call]()
   }
 
-  private take(entry: Entry): void {
+  protected take(entry: Entry): void {
     const relay = this.relay!
     const { fresh, dropped } = relay.take(entry)
     for (const lost of dropped) this.ack(lost)
@@ -394,144 +271,9 @@ class TabLink implements LinkPort {
     })
   }
 
-  private onPageHide(): void {
+  protected onPageHide(): void {
     // Hands what is unsent to the next holder and lets the lock go at once rather than when
     // the browser tears the page down.
     this.leave(true)
-  }
-
-  // --- the channel ------------------------------------------------------------------------
-
-  private receive(raw: unknown): void {
-    const message = parseShareMessage(raw)
-    if (!message) {
-      this.ignored += 1
-      return
-    }
-    if (message.from === this.id) return
-    switch (message.t) {
-      case 'hello':
-        if (this.isHolder) this.postState(true)
-        return
-      case 'state':
-        return this.onState(message)
-      case 'message':
-        if (message.from === this.holderId && !this.isHolder)
-          this.deliver(message.data, messageEvent(message.data))
-        return
-      case 'close':
-        if (message.from === this.holderId && !this.isHolder) this.record(message.close)
-        return
-      case 'send':
-        if (this.isHolder && message.to === this.id)
-          this.take({ from: message.from, seq: message.seq, data: message.data })
-        return
-      case 'ack':
-        if (message.seq > (this.written.get(message.to) ?? 0)) this.written.set(message.to, message.seq)
-        if (message.to === this.id) this.outbox.ack(message.seq)
-        if (message.to === this.id && !this.isHolder) this.refresh()
-        return
-      case 'call':
-        if (this.isHolder && message.to === this.id) this.onCall(message.call, message.code, message.reason)
-        return
-      case 'leave':
-        return this.onLeave(message.from, message.carry)
-    }
-  }
-
-  private onState(message: Extract<ShareMessage, { t: 'state' }>): void {
-    if (this.isHolder) return
-    if (message.from !== this.holderId) {
-      // A new holder: what it has not acknowledged goes to it again, in order.
-      this.holderId = message.from
-      this.carried = []
-      for (const entry of this.outbox.list())
-        this.post({ t: 'send', to: message.from, seq: entry.seq, data: entry.data })
-    }
-    this.mirrored = fromWireState(message.state)
-    if (message.history) this.closes = message.history.slice(-this.connection.options.historySize)
-    if (message.options !== undefined && message.options !== this.signature) {
-      warnOnce(
-        `share: 'origin': this tab's options for ${this.name} differ from those of the tab that holds the socket; the holder's options apply.`,
-      )
-    }
-    this.refresh()
-  }
-
-  private onLeave(from: string, carry: Entry[]): void {
-    if (this.isHolder) {
-      // It left before this tab's take-over was seen there: adopt what it carried.
-      for (const entry of carry) this.take(entry)
-      return
-    }
-    if (from !== this.holderId) return
-    this.carried = carry
-    this.holderId = null
-    if (this.pendingGrant) return this.finishGrant()
-    // Someone in line takes over within moments (keeping a scheduled retry); a tab that is not
-    // in line is idle.
-    const last = this.mirrored
-    this.mirrored =
-      !this.lockRequest || !last ? null : last.status === 'open' ? { ...last, status: 'connecting' } : last
-    this.refresh()
-  }
-
-  private post(message: Record<string, unknown> & { t: ShareMessage['t'] }): void {
-    this.channel?.postMessage({ rl: 1, from: this.id, ...message })
-  }
-
-  private postState(full: boolean): void {
-    if (!this.isHolder) return
-    const state = toWireState(this.shown)
-    this.post(
-      full ? { t: 'state', state, history: this.closes, options: this.signature } : { t: 'state', state },
-    )
-  }
-
-  // --- what this tab shows ----------------------------------------------------------------
-
-  /** Recomputes the state this tab shows and tells listeners (and followers) if it changed. */
-  private refresh(): void {
-    const next = this.computeView()
-    if (next === this.shown) return
-    this.shown = next
-    this.postState(false)
-    this.listeners.notify()
-  }
-
-  private computeView(): ConnectionState {
-    if (this.isHolder) {
-      if (!this.localStarted) return withQueued(this.shown, this.relay!.size)
-      const from = this.local.getState()
-      const queued = from.queued + this.relay!.size
-      const memo = this.holderView
-      if (memo && memo.from === from && memo.queued === queued) return memo.view
-      const view = withQueued(from, queued)
-      this.holderView = { from, queued, view }
-      return view
-    }
-    if (this.mirrored && this.holderId) return this.mirrored
-    if (this.mirrored) return withQueued(this.mirrored, this.outbox.size)
-    if (this.lockRequest)
-      return sameOr(this.shown, { ...IDLE_STATE, status: 'connecting', queued: this.outbox.size })
-    return this.outbox.size === 0
-      ? IDLE_STATE
-      : sameOr(this.shown, { ...IDLE_STATE, queued: this.outbox.size })
-  }
-
-  private deliver(data: unknown, event: MessageEvent): void {
-    this.listeners.deliver(data, event)
-  }
-
-  private record(close: CloseInfo): void {
-    const size = this.connection.options.historySize
-    this.closes = size === 0 ? [] : [...this.closes, close].slice(-size)
-    this.listeners.closed(close)
-  }
-
-  private cancelTimer(name: 'lingerTimer' | 'startTimer' | 'graceTimer'): void {
-    if (this[name] === null) return
-    this.connection.options.clock.clearTimeout(this[name])
-    this[name] = null
   }
 }
