@@ -7,7 +7,7 @@ import type { Effect, MachineContext, MachineEvent, MachineState, TimerName } fr
 import { machineContextOf, type ResolvedOptions, resolveOptions } from './options'
 import { redactText, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
-import { attachShare } from './share-driver'
+import { attachShare, type ShareDriver } from './share-driver'
 import { assertOutgoing, closeQuietly, closeSocket, isOpen, warnIfInsecure } from './socket'
 import { Timers } from './timers'
 import type {
@@ -27,6 +27,8 @@ import { assertUrlSource, resolveUrlSource } from './url'
  * timers and the listeners and carries out what the machine asks for.
  */
 export class LifelineConnection implements Connection {
+  /** Set by `import 'react-lifeline/share'`: makes `share: 'origin'` share across tabs. */
+  declare static shareDriver?: ShareDriver
   readonly url: UrlSource
   private resolved: ResolvedOptions
   private state: MachineState
@@ -58,7 +60,7 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(this.resolved)
     this.queue = SendQueue.of(this.resolved.queueMax)
     this.state = initialState(this.resolved.network.isOnline())
-    if (this.resolved.share === 'origin') attachShare(this)
+    attachShare(this, options)
   }
 
   /** The options in force, every default filled in. */
@@ -78,7 +80,6 @@ export class LifelineConnection implements Connection {
     this.context = machineContextOf(resolved)
     const queued = this.queue?.drainAll() ?? []
     this.queue = SendQueue.of(resolved.queueMax)
-    if (resolved.share === 'origin') attachShare(this)
     for (const message of queued) this.send(message)
     return true
   }

@@ -14,7 +14,7 @@ export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
 export { redactText, redactUrl } from './redact'
 export { getConnection, isShared, resetConnections } from './registry'
-export { type ShareDriver, setShareDriver } from './share-driver'
+export type { ShareDriver } from './share-driver'
 export type {
   Clock,
   CloseCodeInfo,

@@ -27,7 +27,6 @@ export interface ResolvedOptions {
   network: NetworkSource
   visibility: VisibilitySource
   random: () => number
-  share: 'tab' | 'origin'
 }
 
 const globalClock: Clock = {
@@ -84,10 +83,6 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     network: options.network ?? browserNetwork,
     visibility: options.visibility ?? browserVisibility,
     random: options.random ?? Math.random,
-    share: options.share ?? 'tab',
-  }
-  if (resolved.share !== 'tab' && resolved.share !== 'origin') {
-    throw new TypeError(`react-lifeline: share must be 'tab' or 'origin', got ${describe(resolved.share)}.`)
   }
   checkDuration('connectTimeout', resolved.connectTimeout, 1)
   checkDuration('lingerMs', resolved.lingerMs, 0)

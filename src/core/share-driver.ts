@@ -1,21 +1,28 @@
-import type { LifelineConnection } from './connection'
+import { LifelineConnection } from './connection'
 import { warnOnce } from './dev'
 
 /**
  * Turns one tab's connection into its view of a socket shared by every tab of the origin.
- * Only `react-lifeline/share` installs one, so apps that never share pay a few bytes here.
+ * Only `react-lifeline/share` installs one (as `LifelineConnection.shareDriver`), so apps that
+ * never share pay a few bytes here.
  */
 export type ShareDriver = (connection: LifelineConnection) => void
 
-let driver: ShareDriver | undefined
-
-/** Installs the cross-tab driver; `import 'react-lifeline/share'` calls it once. */
-export function setShareDriver(next: ShareDriver | undefined): void {
-  driver = next
-}
-
-/** Called for every connection created with `share: 'origin'`. */
-export function attachShare(connection: LifelineConnection): void {
-  if (driver) driver(connection)
-  else warnOnce(`share: 'origin' needs import 'react-lifeline/share' once; using 'tab'.`)
+/**
+ * Checks the `share` option and hands connections that ask for `'origin'` to the driver. Kept
+ * here rather than in the options so that all of sharing costs the core one small function.
+ */
+export function attachShare(connection: LifelineConnection, options?: { share?: unknown }): void {
+  const share = options?.share
+  if (share === 'origin') {
+    const driver = LifelineConnection.shareDriver
+    driver?.(connection)
+    // Written out so that production bundles drop the text.
+    try {
+      if (process.env.NODE_ENV !== 'production' && !driver)
+        warnOnce("share: 'origin' needs import 'react-lifeline/share'; using 'tab'.")
+    } catch {}
+  } else if (share !== undefined && share !== 'tab') {
+    throw new TypeError("react-lifeline: share must be 'tab' or 'origin'.")
+  }
 }

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createConnection, type LifelineConnection } from '../../src/core/index'
-import { setShareDriver } from '../../src/core/share-driver'
+import { createConnection, getConnection, LifelineConnection, resetConnections } from '../../src/core/index'
 import { shareNameOf } from '../../src/share/channel-name'
 import { installShare } from '../../src/share/index'
 import { attachTabLink, HANDOVER_GRACE_MS, shareInfoOf } from '../../src/share/tab-link'
@@ -297,7 +296,7 @@ describe('share: origin across tabs (fake locks and channels)', () => {
 describe('share: origin, bad input', () => {
   it('rejects any other share value with a TypeError naming the option and the allowed values', () => {
     expect(() => createConnection(URL, { share: 'yes' as never })).toThrow(
-      new TypeError(`react-lifeline: share must be 'tab' or 'origin', got "yes".`),
+      new TypeError(`react-lifeline: share must be 'tab' or 'origin'.`),
     )
   })
 
@@ -347,10 +346,10 @@ describe('share: origin, bad input', () => {
 })
 
 describe('the share driver', () => {
-  afterEach(() => setShareDriver(undefined))
+  afterEach(() => (LifelineConnection.shareDriver = undefined))
 
   it("without the import, share: 'origin' stays per tab and says which import to add", () => {
-    setShareDriver(undefined)
+    LifelineConnection.shareDriver = undefined
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const c = createConnection('wss://a.example/', { share: 'origin', WebSocket: FakeWebSocketConstructor })
     expect(shareInfoOf(c)).toBeNull()
@@ -374,5 +373,21 @@ describe('the share driver', () => {
     expect(shareInfoOf(c)).toBeNull()
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('lacks'))
     warn.mockRestore()
+  })
+})
+
+describe('share: origin through the registry', () => {
+  afterEach(() => {
+    LifelineConnection.shareDriver = undefined
+    resetConnections()
+  })
+
+  it('getConnection shares too, also when a watcher made the connection before the options came', () => {
+    installShare(browser.openTab().environment)
+    const watched = getConnection('wss://d.example/')
+    expect(shareInfoOf(watched)).toBeNull()
+    const used = getConnection('wss://d.example/', { share: 'origin', WebSocket: FakeWebSocketConstructor })
+    expect(used).toBe(watched)
+    expect(shareInfoOf(used)?.role).toBe('off')
   })
 })
