@@ -52,7 +52,8 @@ export default defineConfig([
     target: 'es2020',
   },
   {
-    entry: { index: 'src/index.ts' },
+    // `share/index` is its own entry so apps that never share across tabs do not pay for it.
+    entry: { index: 'src/index.ts', 'share/index': 'src/share/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

@@ -144,6 +144,7 @@ for (const [format, load] of [
     ],
     ['react-lifeline/core', ['createConnection', 'getConnection', 'describeCloseCode', 'diagnose']],
     ['react-lifeline/testing', ['createMockServer']],
+    ['react-lifeline/share', ['installShare', 'shareInfoOf']],
   ]) {
     try {
       const loaded = await load(entry)

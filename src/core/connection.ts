@@ -10,6 +10,7 @@ import { machineContextOf, type ResolvedOptions, resolveOptions } from './option
 import { redactText, toSafeError } from './redact'
 import { type Outgoing, SendQueue } from './send-queue'
 import { type HandshakeRun, openSession } from './session'
+import { attachShare, type ShareDriver } from './share-driver'
 import {
   assertOutgoing,
   closeQuietly,
@@ -37,6 +38,8 @@ import { assertUrlSource, resolveUrlSource } from './url'
  * timers and the listeners and carries out what the machine asks for.
  */
 export class LifelineConnection implements Connection {
+  /** Set by `import 'react-lifeline/share'`: makes `share: 'origin'` share across tabs. */
+  declare static shareDriver?: ShareDriver
   readonly url: UrlSource
   private resolved: ResolvedOptions
   private state: MachineState
@@ -72,6 +75,7 @@ export class LifelineConnection implements Connection {
     this.state = initialState(this.resolved.network.isOnline())
     this.history = keepHistory(url, this.resolved)
     this.notifier = new Notifier(this.getState, this.stateListeners)
+    attachShare(this, options)
   }
 
   /** The options in force, every default filled in. */

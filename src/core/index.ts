@@ -20,6 +20,7 @@ export {
   type ReportDisconnectsOptions,
   reportDisconnects,
 } from './report-disconnects'
+export type { ShareDriver } from './share-driver'
 export type {
   Clock,
   CloseCodeInfo,

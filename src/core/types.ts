@@ -176,6 +176,11 @@ export interface ConnectionOptions {
    * auth, subscriptions. A throw or rejection closes that socket and counts as a failed attempt.
    */
   handshake?: Handshake
+  /**
+   * `'origin'`: every tab of this origin using the same key shares one socket ['tab'].
+   * Needs `import 'react-lifeline/share'` once in the app; without it the connection stays per tab.
+   */
+  share?: 'tab' | 'origin'
 }
 
 /** The `handshake` option: what runs on every open, before anything queued is sent. */
