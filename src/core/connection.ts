@@ -29,6 +29,7 @@ import type {
   ConnectionStats,
   SendResult,
   UrlSource,
+  WebSocketConstructor,
   WebSocketLike,
 } from './types'
 import { assertUrlSource, resolveUrlSource } from './url'
@@ -310,7 +311,10 @@ export class LifelineConnection implements Connection {
   }
 
   private openSocket(id: number, url: string): void {
-    const { WebSocket: Socket, protocols, binaryType } = this.options
+    const { protocols, binaryType } = this.options
+    // The global is read per attempt, so one installed later (a test's mock server, a polyfill)
+    // is used by connections created before it.
+    const Socket = this.options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined)
     if (!Socket) {
       const error = new Error(
         'No WebSocket implementation: this environment has no global WebSocket; pass one with the WebSocket option (for example from the "ws" package).',

@@ -85,7 +85,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     closeCodes: options.closeCodes,
     historySize: options.historySize ?? 20,
     historyStorage: options.historyStorage || null,
-    WebSocket: options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined),
+    WebSocket: options.WebSocket,
     clock: options.clock ?? globalClock,
     network: options.network ?? browserNetwork,
     visibility: options.visibility ?? browserVisibility,

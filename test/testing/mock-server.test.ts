@@ -211,8 +211,11 @@ describe('with the library under fake timers', () => {
     expect(connection.getState().status).toBe('open')
     expect(server.connections).toBe(2)
 
+    // Ping at 1000 ms, no reply by 1500 ms, and one last macrotask (1 ms) for a late reply.
     server.goSilent()
     await vi.advanceTimersByTimeAsync(1500)
+    expect(connection.getState().status).toBe('open')
+    await vi.advanceTimersByTimeAsync(1)
     expect(connection.getState().status).toBe('reconnecting')
     connection.destroy()
   })
