@@ -13,10 +13,12 @@ function keyOf(url: string, options?: ConnectionOptions): string {
 }
 
 // Functions (clock, WebSocket, callbacks) are compared by identity-free shape only: an inline
-// arrow differs on every render and must not cause a warning.
+// arrow differs on every render and must not cause a warning. Protocols are left out: the key
+// already compares them, and 'v2' and ['v2'] are the same request.
 function signature(options?: ConnectionOptions): string {
   if (!options) return '{}'
   const {
+    protocols: _protocols,
     WebSocket: _socket,
     clock: _clock,
     network: _network,
