@@ -19,6 +19,33 @@ describe('getConnection', () => {
     )
   })
 
+  it("treats 'v2' and ['v2'] as the same protocols, without an options warning", () => {
+    const warn = vi.spyOn(console, 'warn')
+    const first = getConnection('ws://h/same', { protocols: 'v2', heartbeat: true })
+    expect(getConnection('ws://h/same', { protocols: ['v2'], heartbeat: true })).toBe(first)
+    expect(warn).not.toHaveBeenCalled()
+  })
+
+  it('never shares a connection between different protocols, and each socket asks for its own', () => {
+    FakeWebSocket.reset()
+    const WebSocket = FakeWebSocketConstructor
+    const requests: [string, string | string[] | undefined][] = [
+      ['ws://h/p', undefined],
+      ['ws://h/p', 'v1'],
+      ['ws://h/p', 'v2'],
+      ['ws://h/p', ['v1', 'v2']],
+      ['ws://h/p', ['v2', 'v1']],
+      // The URL and the protocols must not run together in the key.
+      ['ws://h/pv1', undefined],
+    ]
+    const connections = requests.map(([url, protocols]) =>
+      getConnection(url, protocols === undefined ? { WebSocket } : { WebSocket, protocols }),
+    )
+    expect(new Set(connections).size).toBe(requests.length)
+    for (const connection of connections) connection.connect()
+    expect(FakeWebSocket.instances.map((socket) => [socket.url, socket.protocols])).toEqual(requests)
+  })
+
   it('warns in development when a later call brings different socket options', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     getConnection('ws://h/warn', { heartbeat: true })
