@@ -11,5 +11,7 @@ export default defineConfig({
     // bundle-size builds with esbuild and checks bytes, not behaviour; no mutant can fail it usefully.
     exclude: ['test/core/bundle-size.test.ts', '**/node_modules/**'],
     setupFiles: ['test/support/console-clean.ts'],
+    // Fewer property-test cases per mutant: each still explores hundreds of random event orders.
+    env: { FC_RUNS: '100' },
   },
 })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { isJsonPong, pingMessage, resolveHeartbeat } from '../../src/core/heartbeat'
 import { fakeConnection } from '../support/fake-connection'
 
@@ -110,6 +110,16 @@ describe('heartbeat: true', () => {
 })
 
 describe('isJsonPong', () => {
+  it('runs on every message, so it parses only text that mentions pong', () => {
+    const parse = vi.spyOn(JSON, 'parse')
+    expect(isJsonPong('{"type":"chat","text":"hello"}')).toBe(false)
+    expect(isJsonPong('x'.repeat(10_000))).toBe(false)
+    expect(parse).not.toHaveBeenCalled()
+    expect(isJsonPong(PONG)).toBe(true)
+    expect(parse).toHaveBeenCalledOnce()
+    parse.mockRestore()
+  })
+
   it('is true only for JSON text whose type is "pong"', () => {
     expect(isJsonPong(PONG)).toBe(true)
     expect(isJsonPong('{"type":"pong","at":1}')).toBe(true)
