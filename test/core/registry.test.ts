@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { getConnection, resetConnections } from '../../src/core/registry'
+import { createConnection } from '../../src/core/create-connection'
+import { getConnection, isShared, resetConnections } from '../../src/core/registry'
 import { FakeClock } from '../support/fake-clock'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket'
 
 afterEach(() => {
   resetConnections()
   vi.restoreAllMocks()
+  vi.unstubAllEnvs()
 })
 
 describe('getConnection', () => {
@@ -106,5 +108,76 @@ describe('getConnection option order', () => {
     getConnection('ws://h/order-started', { heartbeat: true, WebSocket: FakeWebSocketConstructor })
     expect(first.options.heartbeat).toBeNull()
     expect(warn).toHaveBeenCalledOnce()
+  })
+})
+
+describe('getConnection bookkeeping', () => {
+  it('isShared tells a registry connection from a private one, and a lingered-out one', () => {
+    FakeWebSocket.reset()
+    const clock = new FakeClock()
+    const shared = getConnection('ws://h/shared', {
+      WebSocket: FakeWebSocketConstructor,
+      clock,
+      lingerMs: 10,
+    })
+    expect(isShared(shared)).toBe(true)
+    expect(isShared(createConnection('ws://h/shared'))).toBe(false)
+    expect(isShared({})).toBe(false)
+    const release = shared.retain()
+    FakeWebSocket.last.open()
+    release()
+    clock.advance(10)
+    expect(isShared(shared)).toBe(false)
+  })
+
+  it('keeps a connection shared while it has not started, and while it reconnects', () => {
+    FakeWebSocket.reset()
+    const clock = new FakeClock()
+    const options = { WebSocket: FakeWebSocketConstructor, clock, retry: { jitter: 'none' as const } }
+    const first = getConnection('ws://h/kept', options)
+    first.connect()
+    FakeWebSocket.last.open()
+    FakeWebSocket.last.closeFromServer(1006)
+    expect(first.getState().status).toBe('reconnecting')
+    expect(getConnection('ws://h/kept', options)).toBe(first)
+    clock.next()
+    FakeWebSocket.last.open()
+    expect(getConnection('ws://h/kept', options)).toBe(first)
+    expect(isShared(first)).toBe(true)
+  })
+
+  it('resetConnections destroys every shared connection and forgets them', () => {
+    const a = getConnection('ws://h/r1', { WebSocket: FakeWebSocketConstructor })
+    const b = getConnection('ws://h/r2', { WebSocket: FakeWebSocketConstructor })
+    a.connect()
+    resetConnections()
+    expect([a.destroyed, b.destroyed]).toEqual([true, true])
+    expect(getConnection('ws://h/r1')).not.toBe(a)
+  })
+
+  it('compares functions by shape: new inline callbacks on every render do not warn', () => {
+    const warn = vi.spyOn(console, 'warn')
+    const make = () => ({ heartbeat: { isPong: () => true, message: () => 'ping' }, random: () => 0.5 })
+    getConnection('ws://h/shape', make())
+    getConnection('ws://h/shape', make())
+    expect(warn).not.toHaveBeenCalled()
+  })
+
+  it('does not warn about differing options in production', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const warn = vi.spyOn(console, 'warn')
+    getConnection('ws://h/prod', { heartbeat: true })
+    getConnection('ws://h/prod', { heartbeat: false })
+    expect(warn).not.toHaveBeenCalled()
+  })
+
+  it('names the redacted URL in the warning, once per message', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    getConnection('ws://h/once?token=secret', { heartbeat: true })
+    getConnection('ws://h/once?token=secret', { heartbeat: false })
+    getConnection('ws://h/once?token=secret', { heartbeat: false })
+    expect(warn).toHaveBeenCalledOnce()
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/^react-lifeline: getConnection\("ws:\/\/h\/once\?token=/)
+    expect(String(warn.mock.calls[0]?.[0])).not.toContain('secret')
   })
 })
