@@ -13,12 +13,13 @@ export function closeInfoOf(
   close: { code: number; reason: string; wasClean: boolean; initiator: CloseInitiator },
 ): CloseInfo {
   const now = ctx.now
-  const opened = state.phase === 'open' || (state.phase === 'closing' && state.openedAt !== null)
+  // Both stamps are set when the socket opens and cleared when the machine leaves it, so they
+  // are non-null exactly while an opened socket is open or closing.
   return {
     ...close,
     at: now,
-    openForMs: opened && state.openedAt !== null ? now - state.openedAt : null,
-    idleForMs: opened && state.lastInboundAt !== null ? now - state.lastInboundAt : null,
+    openForMs: state.openedAt === null ? null : now - state.openedAt,
+    idleForMs: state.lastInboundAt === null ? null : now - state.lastInboundAt,
     info: describeCloseCode(close.code, ctx.closeCodes),
     offline: !state.online,
   }
