@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createConnection } from '../../src/core/create-connection'
 import { getConnection, isShared, resetConnections } from '../../src/core/registry'
+import { expectConsole } from '../support/console-clean'
 import { FakeClock } from '../support/fake-clock'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket'
 
@@ -48,6 +49,32 @@ describe('getConnection', () => {
     expect(FakeWebSocket.instances.map((socket) => [socket.url, socket.protocols])).toEqual(requests)
   })
 
+  it('keeps protocol lists apart from look-alike strings', () => {
+    const none = getConnection('ws://h/look')
+    expect(getConnection('ws://h/look', { protocols: 'undefined' })).not.toBe(none)
+    expect(getConnection('ws://h/look', { protocols: ['v1', 'v2'] })).not.toBe(
+      getConnection('ws://h/look', { protocols: 'v1v2' }),
+    )
+  })
+
+  it('ignores the hook-only options and compares callbacks by presence', () => {
+    const warn = vi.spyOn(console, 'warn')
+    getConnection('ws://h/hook', { heartbeat: true, enabled: true } as never)
+    getConnection('ws://h/hook', { heartbeat: true, enabled: false, filter: () => true } as never)
+    expect(warn).not.toHaveBeenCalled()
+    // A callback given once and not again is a difference worth the warning.
+    expectConsole('warn', /getConnection\("ws:\/\/h\/fn"\) was called with options that differ/)
+    getConnection('ws://h/fn', { retry: { shouldRetry: () => true } })
+    getConnection('ws://h/fn', { retry: {} })
+  })
+
+  it('lets the first caller with options configure a connection several watchers created', () => {
+    const watcher = getConnection('ws://h/watchers')
+    expect(getConnection('ws://h/watchers')).toBe(watcher)
+    getConnection('ws://h/watchers', { heartbeat: true, WebSocket: FakeWebSocketConstructor })
+    expect(watcher.options.heartbeat).not.toBeNull()
+  })
+
   it('warns in development when a later call brings different socket options', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     getConnection('ws://h/warn', { heartbeat: true })
@@ -73,6 +100,19 @@ describe('getConnection', () => {
     clock.advance(10)
     expect(first.getState().status).toBe('idle')
     expect(getConnection('ws://h/linger', options)).not.toBe(first)
+  })
+
+  it('forgets a connection destroyed after it was closed', () => {
+    FakeWebSocket.reset()
+    const first = getConnection('ws://h/closed-destroy', { WebSocket: FakeWebSocketConstructor })
+    first.connect()
+    FakeWebSocket.last.open()
+    first.close()
+    FakeWebSocket.last.closeFromServer(1000)
+    expect(first.getState().status).toBe('closed')
+    first.destroy()
+    expect(isShared(first)).toBe(false)
+    expect(getConnection('ws://h/closed-destroy')).not.toBe(first)
   })
 
   it('forgets a destroyed connection', () => {
