@@ -7,6 +7,10 @@
 // when a comment would also switch off mutants that tests do kill on the same line:
 // - registry.ts signature(): the 'fn' marker for functions may be any string ("" too); only
 //   that a function is present matters to the comparison.
+// - close-codes.ts toCloseReason(): `<= MAX_REASON_BYTES` as `<`, or the early return never
+//   taken: it is a fast path; the character loop after it returns the same string.
+// - heartbeat.ts isJsonPong(): `(typeof parsed === 'object' || parsed !== null) && ...`: a
+//   primitive's .type is undefined and null's throws into the catch, so the answer is false.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
