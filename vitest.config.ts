@@ -1,6 +1,9 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
+/** Fails a test on any console.warn or console.error it did not announce (see the file). */
+const consoleClean = 'test/support/console-clean.ts'
+
 // One project per environment so each suite runs where its code runs: core in plain Node,
 // real-socket tests in Node; the React binding and Storybook bring their own project files
 // (vitest.*.config.ts) so each area owns its settings.
@@ -18,6 +21,7 @@ export default defineConfig({
           name: 'core',
           environment: 'node',
           include: ['test/core/**/*.test.ts'],
+          setupFiles: [consoleClean],
         },
       },
       {
@@ -25,6 +29,7 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['test/integration/**/*.test.ts'],
+          setupFiles: [consoleClean],
           testTimeout: 20000,
         },
       },

@@ -2,6 +2,8 @@ import { defineProject } from 'vitest/config'
 
 const include = ['test/react/**/*.test.{ts,tsx}']
 const cleanup = 'test/react/setup/cleanup.ts'
+// Fails a test on any console.warn or console.error it did not announce.
+const consoleClean = 'test/support/console-clean.ts'
 
 /** The React binding against React 19 (the installed `react`). */
 export default defineProject({
@@ -9,7 +11,7 @@ export default defineProject({
     name: 'react',
     environment: 'jsdom',
     include,
-    setupFiles: [cleanup],
+    setupFiles: [consoleClean, cleanup],
     env: { LIFELINE_EXPECT_REACT: '19' },
   },
 })
@@ -31,7 +33,7 @@ export const react18Project = defineProject({
     name: 'react18',
     environment: 'jsdom',
     include,
-    setupFiles: ['test/react/setup/react18.ts', cleanup],
+    setupFiles: ['test/react/setup/react18.ts', consoleClean, cleanup],
     env: { LIFELINE_EXPECT_REACT: '18' },
   },
 })

@@ -278,8 +278,14 @@ export const SomeoneElseWrites: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement)
     await canvas.findByText('You · open')
-    await userEvent.click(canvas.getByRole('button', { name: 'Grace writes' }))
     const list = canvas.getByRole('list', { name: 'Messages' })
-    await within(list).findByText('Anyone around?')
+    const before = within(list).getAllByRole('listitem').length
+    await userEvent.click(canvas.getByRole('button', { name: 'Grace writes' }))
+    // Grace's message arrives through the socket: one new line, hers, last, and nothing pending.
+    const line = (await within(list).findByText('Anyone around?')).closest('li')
+    expect(line).toHaveTextContent('Grace: Anyone around?')
+    expect(within(list).getAllByRole('listitem')).toHaveLength(before + 1)
+    expect(within(list).getAllByRole('listitem').at(-1)).toBe(line)
+    expect(line).not.toHaveTextContent(/queued|sending/)
   },
 }

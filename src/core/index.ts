@@ -2,6 +2,8 @@ export { backoffCap, backoffDelay, DEFAULT_RETRY } from './backoff'
 export { describeCloseCode, isClientCloseCode } from './close-codes'
 export { LifelineConnection } from './connection'
 export { createConnection } from './create-connection'
+/** @internal For the React entry, so both entries report a throwing callback the same way. */
+export { reportListenerError } from './dev'
 export { type DiagnoseOptions, diagnose } from './diagnose'
 export {
   createDisconnectReport,

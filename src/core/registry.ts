@@ -43,10 +43,11 @@ function keyOf(url: string, options?: ConnectionOptions): string {
 }
 
 // Functions (clock, WebSocket, callbacks) are compared by identity-free shape only: an inline
-// arrow differs on every render and must not cause a warning.
-function signature(options?: ConnectionOptions): string {
-  if (!options) return '{}'
+// arrow differs on every render and must not cause a warning. Protocols are left out: the key
+// already compares them, and 'v2' and ['v2'] are the same request.
+function signature(options: ConnectionOptions): string {
   const {
+    protocols: _protocols,
     WebSocket: _socket,
     clock: _clock,
     network: _network,
@@ -73,7 +74,9 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   }
   const key = keyOf(url, options)
   const existing = shared.get(key)
-  if (existing) {
+  // A destroyed connection is skipped here too: destroying one that was already closed changes
+  // no state, so the listener below never hears of it.
+  if (existing && !existing.destroyed) {
     if (!options) return existing
     // Created by a caller that only watches (no options) and never started: the first caller
     // that brings options is the one whose options should count.
@@ -103,7 +106,8 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
     if (status !== 'idle') started = true
     // Lingered out (idle again after running) or destroyed: let a later call start afresh.
     if ((started && status === 'idle') || connection.destroyed) {
-      if (shared.get(key) === connection) shared.delete(key)
+      // Only this connection's own entry can be here: it leaves the map through this listener only.
+      shared.delete(key)
       stop()
     }
   })
@@ -112,8 +116,9 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
 
 /** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
 export function isShared(connection: object): boolean {
-  const key = keys.get(connection)
-  return key !== undefined && shared.get(key) === connection
+  // A connection that was never shared has no key, and nothing is stored under undefined.
+  const current = shared.get(keys.get(connection) as string)
+  return current === connection && !current.destroyed
 }
 
 /** Destroys every shared connection; for tests and hot reloading. */

@@ -1,9 +1,6 @@
 /**
  * Hands an exception from an app callback (onMessage, filter) to the host's error reporting,
- * so one throwing component cannot stop the message reaching the others.
+ * so one throwing component cannot stop the message reaching the others. The core's own
+ * reporter, so both entries report the same way (and the built React entry carries no copy).
  */
-export function reportError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError
-  if (typeof report === 'function') report(error)
-  else console.error(error)
-}
+export { reportListenerError as reportError } from '../core/index'

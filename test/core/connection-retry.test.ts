@@ -204,12 +204,20 @@ describe('retry with backoff', () => {
   })
 
   it('connect() after failing starts over from attempt 0', () => {
-    const { connection, socket } = fakeConnection()
+    const { connection, socket, clock } = fakeConnection({ retry: { maxAttempts: 2, jitter: 'none' } })
     connection.connect()
-    socket().closeFromServer(1008, 'denied')
-    expect(connection.getState().status).toBe('failed')
+    // Three drops: attempts 1 and 2 are retries, the third gives up with the attempt count at 2.
+    for (let drop = 0; drop < 3; drop++) {
+      socket().closeFromServer(1006)
+      clock.next()
+    }
+    expect(connection.getState()).toMatchObject({ status: 'failed', attempt: 2 })
+    expect(connection.getState().error?.message).toMatch(/Gave up after 2/)
     connection.connect()
+    // 'connecting', not 'reconnecting': a fresh start, with the old error gone.
     expect(connection.getState()).toMatchObject({ status: 'connecting', attempt: 0, error: null })
+    socket().closeFromServer(1006)
+    expect(connection.getState()).toMatchObject({ status: 'reconnecting', attempt: 1 })
   })
 
   it('reconnect() drops the open socket and connects again now', () => {

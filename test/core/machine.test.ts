@@ -43,16 +43,37 @@ describe('transition', () => {
       { type: 'url-resolved', socket: 1, url: 'ws://h' },
       { type: 'socket-open', socket: 1 },
     ])
-    const again = run([{ type: 'reconnect' }], open)
-    for (const event of [
-      { type: 'socket-open', socket: 1 },
-      { type: 'socket-message', socket: 1, pong: false },
-      { type: 'socket-close', socket: 1, code: 1006, reason: '', wasClean: false },
-    ] as MachineEvent[]) {
-      const next = transition(again, event, ctx)
-      expect(next.state.view).toBe(again.view)
-      expect(next.effects).toEqual([])
+    // After reconnect() a new socket is the current one; each event of socket 1 arrives while
+    // the new socket is in the very phase where the same event from it would count, so only
+    // the socket id can tell them apart.
+    const resolving = run([{ type: 'reconnect' }], open)
+    const current = resolving.socket
+    expect(current).not.toBe(1)
+    expect(resolving.phase).toBe('resolving')
+    const connecting = run([{ type: 'url-resolved', socket: current, url: 'ws://h' }], resolving)
+    const reopened = run([{ type: 'socket-open', socket: current }], connecting)
+    const stale: [MachineState, MachineEvent][] = [
+      [resolving, { type: 'url-resolved', socket: 1, url: 'ws://old' }],
+      [resolving, { type: 'attempt-failed', socket: 1, error: new Error('old'), fatal: true }],
+      [connecting, { type: 'attempt-failed', socket: 1, error: new Error('old'), fatal: true }],
+      [connecting, { type: 'socket-open', socket: 1 }],
+      [connecting, { type: 'socket-close', socket: 1, code: 1008, reason: '', wasClean: true }],
+      [reopened, { type: 'socket-message', socket: 1, pong: true }],
+      [reopened, { type: 'socket-close', socket: 1, code: 1008, reason: '', wasClean: true }],
+    ]
+    for (const [state, event] of stale) {
+      const next = transition(state, event, { ...ctx, now: 5000 })
+      expect(next.state.view, event.type).toBe(state.view)
+      expect(next.state.phase, event.type).toBe(state.phase)
+      expect(next.state.lastInboundAt, event.type).toBe(state.lastInboundAt)
+      expect(next.effects, event.type).toEqual([])
     }
+    // The same events from the current socket do count, so the checks above pass for the id alone.
+    expect(transition(connecting, { type: 'socket-open', socket: current }, ctx).state.view.status).toBe(
+      'open',
+    )
+    const closed = { type: 'socket-close', socket: current, code: 1008, reason: '', wasClean: true } as const
+    expect(transition(reopened, closed, ctx).state.view.status).toBe('failed')
   })
 
   it('returns the same view object when nothing public changed', () => {

@@ -2,9 +2,10 @@ import { render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createConnection } from '../../src/core/index'
+import { countingClock } from '../support/counting-clock'
 import { FakeClock } from '../support/fake-clock'
 import { FakeWebSocket } from '../support/fake-websocket'
-import { App, banner, countingClock, expectNoAxeViolations, openThenDrop, text } from './banner-helpers'
+import { App, banner, expectNoAxeViolations, openThenDrop, text } from './banner-helpers'
 import { fakeConnection, fakeOptions, lastSocket, step } from './helpers'
 
 afterEach(() => {
@@ -59,18 +60,18 @@ describe('ConnectionBanner states', () => {
     const bannerClock = countingClock(clock)
     render(<App connection={connection} clock={bannerClock} />)
     step(() => lastSocket().open())
-    expect(bannerClock.pending()).toBe(0)
+    expect(bannerClock.pending).toBe(0)
 
     step(() => lastSocket().closeFromServer(1006))
     // Hidden for now: the only timer is the one that will show it.
     expect(text()).toBeNull()
-    expect(bannerClock.pending()).toBe(1)
+    expect(bannerClock.pending).toBe(1)
 
     step(() => clock.advance(1000))
     expect(text()).toBe('Reconnecting in 4s, attempt 1')
     expect(document.querySelector('.lifeline-banner__detail')?.textContent).toBe('Code 1006')
     expect(screen.getByRole('button', { name: 'Retry now' })).toBeTruthy()
-    expect(bannerClock.pending()).toBe(1)
+    expect(bannerClock.pending).toBe(1)
 
     for (const seconds of [3, 2, 1]) {
       step(() => clock.advance(1000))
@@ -94,7 +95,7 @@ describe('ConnectionBanner states', () => {
     expect(text()).toBe('Reconnected')
     step(() => clock.advance(2000))
     expect(text()).toBeNull()
-    expect(bannerClock.pending()).toBe(0)
+    expect(bannerClock.pending).toBe(0)
   })
 
   test('gives screen readers one announcement per attempt, not one per countdown second', () => {

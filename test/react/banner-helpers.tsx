@@ -1,8 +1,7 @@
 import axe from 'axe-core'
 import { expect } from 'vitest'
-import type { Clock, Connection } from '../../src/core/types'
+import type { Connection } from '../../src/core/types'
 import { ConnectionBanner, type ConnectionBannerProps, useWebSocket } from '../../src/react/index'
-import type { FakeClock } from '../support/fake-clock'
 import { lastSocket, step } from './helpers'
 
 /** The banner beside a component that holds the connection, as in an app. */
@@ -28,27 +27,6 @@ export function banner(): HTMLElement {
 
 export function text(): string | null {
   return document.querySelector('.lifeline-banner__text')?.textContent ?? null
-}
-
-/** A clock over `clock` that knows which timers the banner itself has pending. */
-export function countingClock(clock: FakeClock): Clock & { pending: () => number } {
-  const own = new Set<unknown>()
-  return {
-    now: clock.now,
-    setTimeout(callback, ms) {
-      const handle = clock.setTimeout(() => {
-        own.delete(handle)
-        callback()
-      }, ms)
-      own.add(handle)
-      return handle
-    },
-    clearTimeout(handle) {
-      own.delete(handle)
-      clock.clearTimeout(handle)
-    },
-    pending: () => own.size,
-  }
 }
 
 export async function expectNoAxeViolations(): Promise<void> {

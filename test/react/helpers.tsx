@@ -1,30 +1,24 @@
 import { act } from '@testing-library/react'
-import { createConnection } from '../../src/core/index'
 import type { ConnectionOptions } from '../../src/core/types'
 import { FakeClock } from '../support/fake-clock'
-import { FakeNetwork, FakeVisibility } from '../support/fake-network'
-import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket'
+import {
+  fakeConnection as sharedFakeConnection,
+  fakeOptions as sharedFakeOptions,
+} from '../support/fake-connection'
+import { FakeNetwork } from '../support/fake-network'
+import { FakeWebSocket } from '../support/fake-websocket'
 
-/** Options for a connection that talks to FakeWebSocket and runs on a FakeClock. */
+// Round retry delays (no jitter, 1 s, 2 s, ...) so the banner's countdown text is predictable.
+const RETRY = { jitter: 'none', initialDelay: 1000, maxDelay: 30000 } as const
+
+/** The shared fake options (test/support) with the round retry delays these tests read back. */
 export function fakeOptions(clock = new FakeClock(), network = new FakeNetwork()): ConnectionOptions {
-  return {
-    WebSocket: FakeWebSocketConstructor,
-    clock,
-    network,
-    visibility: new FakeVisibility(),
-    retry: { jitter: 'none', initialDelay: 1000, maxDelay: 30000 },
-  }
+  return { ...sharedFakeOptions(clock, network), retry: RETRY }
 }
 
-/** A connection of its own on fake sockets and time, with the fakes to drive it. */
+/** The shared fake connection (test/support) with the round retry delays these tests read back. */
 export function fakeConnection(options: ConnectionOptions = {}) {
-  const clock = new FakeClock()
-  const network = new FakeNetwork()
-  const connection = createConnection('ws://lifeline.test/socket', {
-    ...fakeOptions(clock, network),
-    ...options,
-  })
-  return { connection, clock, network }
+  return sharedFakeConnection({ retry: RETRY, ...options }, 'ws://lifeline.test/socket')
 }
 
 /** The socket the connection opened last. */

@@ -1,14 +1,27 @@
 import type { Clock } from '../../src/core/types'
 
-/** Real timers, counted: what is scheduled and not yet fired or cleared. */
-export function countingClock(): Clock & { readonly pending: number; readonly scheduled: number } {
-  const live = new Set<ReturnType<typeof setTimeout>>()
+/** The platform's timers and time. */
+const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+/**
+ * `base` (real timers by default, or a FakeClock), counted: `pending` is what was scheduled
+ * through this clock and has neither fired nor been cleared, so a test can see who leaks timers.
+ */
+export function countingClock(base: Clock = REAL_CLOCK): Clock & {
+  readonly pending: number
+  readonly scheduled: number
+} {
+  const live = new Set<unknown>()
   let scheduled = 0
   return {
-    now: () => Date.now(),
+    now: () => base.now(),
     setTimeout(callback, ms) {
       scheduled += 1
-      const handle = setTimeout(() => {
+      const handle = base.setTimeout(() => {
         live.delete(handle)
         callback()
       }, ms)
@@ -16,8 +29,8 @@ export function countingClock(): Clock & { readonly pending: number; readonly sc
       return handle
     },
     clearTimeout(handle) {
-      live.delete(handle as ReturnType<typeof setTimeout>)
-      clearTimeout(handle as ReturnType<typeof setTimeout>)
+      live.delete(handle)
+      base.clearTimeout(handle)
     },
     get pending() {
       return live.size

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest'
+import { diagnose } from '../../src/core/diagnose'
+import { fakeConnection } from '../support/fake-connection'
+
+// Calls made at the "wrong" moment, and timed-out closes: what the user sees in the state, the
+// history and on the socket, for the corners a reordered condition would silently change.
+
+function openConnection(options = {}) {
+  const setup = fakeConnection(options)
+  setup.connection.connect()
+  setup.socket().open()
+  return setup
+}
+
+describe('connect(), reconnect() and close() at every moment', () => {
+  it('connect() while open keeps the socket: no close, no new socket, nothing recorded', () => {
+    const { connection, socket, sockets, statuses } = openConnection()
+    const state = connection.getState()
+    connection.connect()
+    expect(sockets()).toHaveLength(1)
+    expect(socket().closeCalls).toEqual([])
+    expect(connection.getState()).toBe(state)
+    expect(connection.getHistory()).toEqual([])
+    expect(statuses).toEqual(['connecting', 'open'])
+  })
+
+  it('connect() while connecting waits for the socket already on its way', () => {
+    const { connection, socket, sockets } = fakeConnection()
+    connection.connect()
+    connection.connect()
+    expect(sockets()).toHaveLength(1)
+    expect(socket().closeCalls).toEqual([])
+    socket().open()
+    expect(connection.getState().status).toBe('open')
+  })
+
+  it('reconnect() while connecting starts again without recording a close that never happened', () => {
+    const { connection, sockets, statuses } = fakeConnection()
+    connection.connect()
+    const first = sockets()[0]
+    connection.reconnect()
+    expect(sockets()).toHaveLength(2)
+    expect(first?.closeCalls).toEqual([{ code: 1000, reason: 'reconnect' }])
+    expect(connection.getHistory()).toEqual([])
+    expect(connection.getState()).toMatchObject({ status: 'connecting', attempt: 0, lastClose: null })
+    expect(statuses).toEqual(['connecting'])
+  })
+
+  it('reconnect() while waiting to retry connects now, from attempt 0, without a fake close', () => {
+    const { connection, socket, sockets } = fakeConnection()
+    connection.connect()
+    socket().open()
+    socket().closeFromServer(1011)
+    expect(connection.getState()).toMatchObject({ status: 'reconnecting', attempt: 1 })
+    connection.reconnect()
+    expect(sockets()).toHaveLength(2)
+    expect(connection.getState()).toMatchObject({ status: 'connecting', attempt: 0, nextRetryAt: null })
+    expect(connection.getHistory().map((close) => close.code)).toEqual([1011])
+  })
+
+  it('reconnect() while open records one client close with its reason and opens a new socket', () => {
+    const { connection, socket, clock } = openConnection()
+    clock.advance(2500)
+    connection.reconnect()
+    expect(connection.getHistory()).toEqual([
+      expect.objectContaining({
+        code: 1000,
+        reason: 'reconnect() called',
+        wasClean: true,
+        initiator: 'client',
+        openForMs: 2500,
+      }),
+    ])
+    socket().open()
+    expect(connection.getState()).toMatchObject({ status: 'open', attempt: 0 })
+  })
+
+  it('close() twice sends one close frame and records one close', () => {
+    const { connection, socket, clock } = openConnection()
+    connection.close(4000, 'first')
+    connection.close(4001, 'second')
+    expect(socket().closeCalls).toEqual([{ code: 4000, reason: 'first' }])
+    expect(connection.getState().status).toBe('closing')
+    socket().closeFromServer(4000, 'first')
+    const calls = socket().closeCalls.length
+    connection.close(4002, 'third')
+    expect(socket().closeCalls).toHaveLength(calls)
+    expect(socket().closeCalls).not.toContainEqual({ code: 4002, reason: 'third' })
+    expect(connection.getHistory()).toEqual([
+      expect.objectContaining({ code: 4000, reason: 'first', initiator: 'client' }),
+    ])
+    expect(connection.getState().status).toBe('closed')
+    expect(clock.pending).toBe(0)
+  })
+
+  it('close() while connecting closes that socket and ends closed, recording no open time', () => {
+    const { connection, socket, sockets, clock } = fakeConnection()
+    connection.connect()
+    connection.close(4000, 'never mind')
+    expect(socket().closeCalls).toEqual([{ code: 4000, reason: 'never mind' }])
+    expect(connection.getState().status).toBe('closing')
+    socket().closeFromServer(1006, '', false)
+    expect(connection.getState()).toMatchObject({ status: 'closed', nextRetryAt: null })
+    expect(connection.getHistory()).toEqual([
+      expect.objectContaining({ code: 1006, initiator: 'client', openForMs: null, idleForMs: null }),
+    ])
+    clock.advance(120_000)
+    expect(sockets()).toHaveLength(1)
+  })
+
+  it('close() before anything started is closed at once and opens nothing', () => {
+    const { connection, sockets } = fakeConnection()
+    connection.close()
+    expect(connection.getState()).toMatchObject({ status: 'closed', nextRetryAt: null })
+    expect(sockets()).toHaveLength(0)
+    expect(connection.getHistory()).toEqual([])
+  })
+
+  it('a close handshake that never finishes is recorded as such, then the connection is closed', () => {
+    const { connection, socket, clock } = openConnection({ connectTimeout: 1000 })
+    clock.advance(400)
+    connection.close(4000, 'bye')
+    clock.advance(999)
+    expect(connection.getState().status).toBe('closing')
+    clock.advance(1)
+    expect(connection.getState().status).toBe('closed')
+    expect(connection.getState().lastClose).toMatchObject({
+      code: 1006,
+      reason: 'close handshake timed out',
+      wasClean: false,
+      initiator: 'client',
+      openForMs: 1400,
+    })
+    // The late close event of that socket changes nothing.
+    const state = connection.getState()
+    socket().closeFromServer(4000, 'bye')
+    expect(connection.getState()).toBe(state)
+    expect(connection.getHistory()).toHaveLength(1)
+  })
+})
+
+describe('timed-out closes keep what diagnosis needs', () => {
+  it('a connect timeout records 1006 "connect timeout", unclean, initiated by the timeout', () => {
+    const { connection, socket, clock } = fakeConnection({ connectTimeout: 2000 })
+    connection.connect()
+    clock.advance(1999)
+    expect(connection.getState().status).toBe('connecting')
+    clock.advance(1)
+    expect(connection.getState().lastClose).toMatchObject({
+      code: 1006,
+      reason: 'connect timeout',
+      wasClean: false,
+      initiator: 'timeout',
+      openForMs: null,
+      idleForMs: null,
+    })
+    expect(connection.getState().error?.message).toBe('Connect timeout: no open within 2000 ms.')
+    expect(socket().closeCalls).toEqual([{ code: 1000, reason: 'connect timeout' }])
+  })
+
+  it('a heartbeat timeout records 1006 "heartbeat timeout", unclean, initiated by the heartbeat, and diagnosis reads it', () => {
+    const { connection, socket, clock } = openConnection({ heartbeat: { interval: 1000, timeout: 500 } })
+    clock.advance(1500)
+    expect(connection.getState().lastClose).toMatchObject({
+      code: 1006,
+      reason: 'heartbeat timeout',
+      wasClean: false,
+      initiator: 'heartbeat',
+    })
+    expect(socket().closeCalls).toEqual([{ code: 1000, reason: 'heartbeat timeout' }])
+    // A second dead socket: one is the heartbeat doing its job, a habit of them is a diagnosis.
+    clock.next()
+    socket().open()
+    clock.advance(1500)
+    const history = connection.getHistory()
+    expect(history.map((close) => close.initiator)).toEqual(['heartbeat', 'heartbeat'])
+    // The heartbeat detector keys on the initiator: the same close from the server is not it.
+    expect(diagnose(history).map((d) => d.id)).toContain('heartbeat')
+    const asServer = history.map((close) => ({ ...close, initiator: 'server' as const }))
+    expect(diagnose(asServer).map((d) => d.id)).not.toContain('heartbeat')
+  })
+})
