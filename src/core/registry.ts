@@ -89,6 +89,14 @@ export function isShared(connection: object): boolean {
   return key !== undefined && shared.get(key) === connection
 }
 
+/**
+ * The shared connection for `url` (and `options.protocols`) if one is registered, without
+ * creating one: what a render may do, since a render must not register anything.
+ */
+export function findConnection(url: string, options?: ConnectionOptions): LifelineConnection | undefined {
+  return shared.get(keyOf(url, options))
+}
+
 /** Destroys every shared connection; for tests and hot reloading. */
 export function resetConnections(): void {
   for (const connection of shared.values()) connection.destroy()
