@@ -1,7 +1,7 @@
 import { act, render } from '@testing-library/react'
 import { StrictMode, Suspense, startTransition, useState } from 'react'
 import { renderToString } from 'react-dom/server'
-import { afterEach, describe, expect, test, vi } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { findConnection } from '../../src/core/registry'
 import {
   ConnectionBanner,
@@ -11,13 +11,9 @@ import {
 } from '../../src/react/index'
 import { FakeClock } from '../support/fake-clock'
 import { FakeWebSocket } from '../support/fake-websocket'
-import { fakeOptions, lastSocket, step } from './helpers'
+import { fakeOptions, lastSocket, onServer, renderOnServer, step } from './helpers'
 
 const RENDERS = 20_000
-
-afterEach(() => {
-  vi.unstubAllGlobals()
-})
 
 function userUrl(n: number): string {
   return `ws://lifeline.test/live?token=user-${n}-${'s'.repeat(64)}`
@@ -37,20 +33,6 @@ function Page({ url }: { url: string }) {
       <ConnectionInspector target={url} />
     </main>
   )
-}
-
-// A server has no document; React 18 warns about layout effects only where it renders on one.
-function onServer<T>(run: () => T): T {
-  vi.stubGlobal('document', undefined)
-  try {
-    return run()
-  } finally {
-    vi.unstubAllGlobals()
-  }
-}
-
-function renderOnServer(element: React.ReactElement): string {
-  return onServer(() => renderToString(element))
 }
 
 function heapMb(): number {
