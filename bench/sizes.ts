@@ -85,12 +85,15 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
  * the useWebSocket throughput fix (+332 and +250 bytes) plus ~1 %. useWebSocket raised by
  * 100 B, core by 100 B, when connection.ts and machine.ts were split into smaller modules
  * (socket, timers, environment, close-info, url checks).
+ * Raised on 2026-11-29 for issue 13/12 (pure renders, hook callbacks, `schema`): useWebSocket
+ * 10,742 -> 11,448 and full 17,504 -> 18,214, plus ~0.5 %. Most of it is the schema check and
+ * its error texts (standard-schema.ts, message-schema.ts) and the render-free lookup.
  * Lower a ceiling when a change shrinks the entry; delete the line once the target is met
  * (the budget test fails until you do, so a met target is locked in).
  */
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
-  full: 17_500,
-  useWebSocket: 10_800,
+  full: 18_300,
+  useWebSocket: 11_500,
   core: 12_800,
 }
 

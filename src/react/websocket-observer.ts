@@ -156,14 +156,7 @@ export function createWebSocketObserver<T>(
   const onMessage = (connection: Connection, received: ReceivedMessage) => {
     if (connection !== wired) return
     considered = received
-    const callback = options?.onMessage
-    if (callback) {
-      try {
-        callback(received.data, received.event)
-      } catch (error) {
-        reportError(error)
-      }
-    }
+    call(options?.onMessage, received.data, received.event)
     const accepted = accept(received, true)
     if (!accepted) return
     message = accepted
@@ -190,12 +183,13 @@ export function createWebSocketObserver<T>(
     }
   }
 
+  const using = lookup.obtain
   const actions: WebSocketActions = {
-    send: (data) => lookup.obtain()?.send(data) ?? 'dropped',
-    sendJson: (value) => lookup.obtain()?.sendJson(value) ?? 'dropped',
-    connect: () => lookup.obtain()?.connect(),
-    reconnect: () => lookup.obtain()?.reconnect(),
-    close: (code, reason) => lookup.obtain()?.close(code, reason),
+    send: (data) => using()?.send(data) ?? 'dropped',
+    sendJson: (value) => using()?.sendJson(value) ?? 'dropped',
+    connect: () => using()?.connect(),
+    reconnect: () => using()?.reconnect(),
+    close: (code, reason) => using()?.close(code, reason),
   }
 
   return {
@@ -253,15 +247,13 @@ export function createWebSocketObserver<T>(
 /** Invalid options throw while rendering, as they did when the render created the connection. */
 function checkTarget(target: ConnectionTarget, options: UseWebSocketOptions | undefined): void {
   if (typeof target === 'string') resolveOptions(options)
-  else if (target !== null && typeof (target as Partial<Connection> | undefined)?.getState !== 'function') {
-    throw new TypeError('react-lifeline: useWebSocket(target) takes a ws:// URL, a connection or null.')
-  }
 }
 
-function call<A>(callback: ((arg: A) => void) | undefined, arg: A): void {
+// An app's callback that throws is reported, and the other hooks still hear the event.
+function call<A, B>(callback: ((a: A, b: B) => void) | undefined, a: A, b?: B): void {
   if (!callback) return
   try {
-    callback(arg)
+    callback(a, b as B)
   } catch (error) {
     reportError(error)
   }
