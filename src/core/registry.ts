@@ -99,6 +99,9 @@ export function findConnection(url: string, options?: ConnectionOptions): Lifeli
 
 /** Destroys every shared connection; for tests and hot reloading. */
 export function resetConnections(): void {
-  for (const connection of shared.values()) connection.destroy()
+  // Emptied first: mounted hooks that follow their URL register a fresh connection as the old
+  // one is destroyed, and those must neither be destroyed in turn nor keep this loop going.
+  const connections = [...shared.values()]
   shared.clear()
+  for (const connection of connections) connection.destroy()
 }
