@@ -121,8 +121,19 @@ export function isShared(connection: object): boolean {
   return current === connection && !current.destroyed
 }
 
+/**
+ * The shared connection for `url` (and `options.protocols`) if one is registered, without
+ * creating one: what a render may do, since a render must not register anything.
+ */
+export function findConnection(url: string, options?: ConnectionOptions): LifelineConnection | undefined {
+  return shared.get(keyOf(url, options))
+}
+
 /** Destroys every shared connection; for tests and hot reloading. */
 export function resetConnections(): void {
-  for (const connection of shared.values()) connection.destroy()
+  // Emptied first: mounted hooks that follow their URL register a fresh connection as the old
+  // one is destroyed, and those must neither be destroyed in turn nor keep this loop going.
+  const connections = [...shared.values()]
   shared.clear()
+  for (const connection of connections) connection.destroy()
 }

@@ -4,6 +4,7 @@ export type { BannerActions, ConnectionBannerProps } from './ConnectionBanner'
 export { ConnectionBanner } from './ConnectionBanner'
 export type { ConnectionInspectorProps } from './ConnectionInspector'
 export { ConnectionInspector } from './ConnectionInspector'
+export type { ConnectionTarget } from './connection-lookup'
 export type { ReceivedMessage } from './message-store'
 export type {
   InferSchemaOutput,
@@ -11,7 +12,6 @@ export type {
   StandardSchemaResult,
   StandardSchemaV1,
 } from './standard-schema'
-export type { ConnectionTarget } from './use-target-connection'
 export { useConnectionState } from './useConnectionState'
 export type { MessageOf, UseMessagesOptions } from './useMessages'
 export { useMessages } from './useMessages'

@@ -54,6 +54,11 @@ export function getMessageStore(connection: Connection): MessageStore {
   return store
 }
 
+/** The newest message of `connection` while any hook listens, without creating a store: for renders. */
+export function latestMessage(connection: Connection): ReceivedMessage | null {
+  return stores.get(connection)?.latest ?? null
+}
+
 function createMessageStore(connection: Connection): MessageStore {
   const listeners = new Set<(message: ReceivedMessage) => void>()
   let latest: ReceivedMessage | null = null

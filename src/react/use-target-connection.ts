@@ -1,42 +1,24 @@
-import { useEffect, useReducer } from 'react'
-import { getConnection } from '../core/index'
-import { isShared } from '../core/registry'
+import { useState, useSyncExternalStore } from 'react'
 import type { Connection, ConnectionOptions } from '../core/types'
+import { type ConnectionTarget, createConnectionLookup } from './connection-lookup'
+import { useCommitEffect } from './use-commit-effect'
 
-/** What the hooks and the banner accept: a URL (the shared connection), a connection, or nothing. */
-export type ConnectionTarget = string | Connection | null
+export type { ConnectionTarget } from './connection-lookup'
 
 /**
- * The connection for `target`. A URL resolves through `getConnection` on every render: the
- * registry lookup is cheap, and a shared connection that lingered out (or was destroyed) has
- * left the registry, so the next render must pick up the fresh one instead of reviving it.
- * Nothing is retained here; holding is the caller's decision.
+ * The connection for `target`. A render only reads (a URL shows its shared connection if one
+ * is registered); the commit looks it up or creates it, and follows the registry when it
+ * lingers out. Nothing is held here; holding is the caller's decision. `null` on a server.
  */
 export function useTargetConnection(
   target: ConnectionTarget,
   options?: ConnectionOptions,
 ): Connection | null {
-  const connection = typeof target === 'string' ? getConnection(target, options) : target
-  const [, refresh] = useReducer(increment, 0)
-  const url = typeof target === 'string' ? target : null
-
-  useEffect(() => {
-    if (url === null || !connection) return
-    // A component that only observes may not re-render when its connection leaves the registry
-    // (its selected state may not change), so it is told to, and then resolves the new one.
-    const stale = () => !isShared(connection)
-    if (stale()) {
-      refresh()
-      return
-    }
-    return connection.subscribe(() => {
-      if (stale()) refresh()
-    })
-  }, [url, connection])
-
-  return connection
+  const [lookup] = useState(() => createConnectionLookup(target, options))
+  useCommitEffect(() => lookup.update(target, options), [lookup, target, options])
+  return useSyncExternalStore(lookup.subscribe, () => lookup.peek(target, options), getServerSnapshot)
 }
 
-function increment(count: number): number {
-  return count + 1
+function getServerSnapshot(): null {
+  return null
 }

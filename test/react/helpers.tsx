@@ -1,4 +1,7 @@
 import { act } from '@testing-library/react'
+import type { ReactElement } from 'react'
+import { renderToString } from 'react-dom/server'
+import { createConnection } from '../../src/core/index'
 import type { ConnectionOptions } from '../../src/core/types'
 import { FakeClock } from '../support/fake-clock'
 import {
@@ -40,4 +43,23 @@ export function createRenderCounter() {
     },
   }
   return counter
+}
+
+/**
+ * Runs `run` as on a server: without a document. jsdom provides one, and React 18 warns about
+ * layout effects when it renders to a string where a document exists.
+ */
+export function onServer<T>(run: () => T): T {
+  const document = Object.getOwnPropertyDescriptor(globalThis, 'document')
+  Object.defineProperty(globalThis, 'document', { value: undefined, configurable: true, writable: true })
+  try {
+    return run()
+  } finally {
+    if (document) Object.defineProperty(globalThis, 'document', document)
+  }
+}
+
+/** `renderToString` as on a server (see `onServer`). */
+export function renderOnServer(element: ReactElement): string {
+  return onServer(() => renderToString(element))
 }

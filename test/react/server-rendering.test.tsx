@@ -1,11 +1,10 @@
 import { act } from '@testing-library/react'
 import { hydrateRoot } from 'react-dom/client'
-import { renderToString } from 'react-dom/server'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { getConnection } from '../../src/core/index'
 import { ConnectionBanner, useConnectionState, useWebSocket } from '../../src/react/index'
 import { FakeWebSocket } from '../support/fake-websocket'
-import { fakeOptions, lastSocket } from './helpers'
+import { fakeOptions, lastSocket, renderOnServer } from './helpers'
 
 const URL = 'ws://lifeline.test/ssr'
 
@@ -29,7 +28,7 @@ function App({ options }: { options: ReturnType<typeof fakeOptions> }) {
 describe('server rendering', () => {
   test('renders idle and opens nothing', () => {
     const options = fakeOptions()
-    const html = renderToString(<App options={options} />)
+    const html = renderOnServer(<App options={options} />)
     expect(html).toContain('<p id="status">idle</p>')
     expect(html).toContain('<p id="message">null</p>')
     expect(html).toContain('<p id="attempt">0</p>')
@@ -41,7 +40,7 @@ describe('server rendering', () => {
   test('hydrates without a mismatch, then connects', async () => {
     const options = fakeOptions()
     const container = document.createElement('div')
-    container.innerHTML = renderToString(<App options={options} />)
+    container.innerHTML = renderOnServer(<App options={options} />)
     document.body.append(container)
     const errors = vi.spyOn(console, 'error')
 
