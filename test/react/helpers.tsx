@@ -1,7 +1,6 @@
 import { act } from '@testing-library/react'
 import type { ReactElement } from 'react'
 import { renderToString } from 'react-dom/server'
-import { createConnection } from '../../src/core/index'
 import type { ConnectionOptions } from '../../src/core/types'
 import { FakeClock } from '../support/fake-clock'
 import {
