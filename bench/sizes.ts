@@ -93,11 +93,12 @@ export const BUDGETS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
 export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = {
   // Ceilings while the 0.2 features land (issue 12's handshake and useMessages, issue 13's
   // per-process registry, pure renders, callbacks and schema, issue 15's history storage and
-  // inspector, issue 10's hardening): measured on 2026-11-29 plus ~1 %. Issue 14's size pass
+  // inspector, issue 10's hardening): measured on 2026-11-29 (full 24,209, useWebSocket
+  // 13,576, core 16,218) plus ~1 %. Issue 14's size pass
   // replaces them with the real budgets.
-  full: 23_200,
-  useWebSocket: 12_500,
-  core: 14_600,
+  full: 24_500,
+  useWebSocket: 13_700,
+  core: 16_400,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */
