@@ -279,7 +279,7 @@ export const SomeoneElseWrites: Story = {
     const canvas = within(canvasElement)
     await canvas.findByText('You · open')
     const list = canvas.getByRole('list', { name: 'Messages' })
-    const before = within(list).getAllByRole('listitem').length
+    const before = within(list).queryAllByRole('listitem').length
     await userEvent.click(canvas.getByRole('button', { name: 'Grace writes' }))
     // Grace's message arrives through the socket: one new line, hers, last, and nothing pending.
     const line = (await within(list).findByText('Anyone around?')).closest('li')
