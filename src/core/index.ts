@@ -14,8 +14,10 @@ export {
 } from './disconnect-report'
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
+/** @internal `findConnection` and `resolveOptions` are for the React entry (render-time lookup, option checks). */
+export { resolveOptions } from './options'
 export { redactText, redactUrl } from './redact'
-export { getConnection, isShared, resetConnections } from './registry'
+export { findConnection, getConnection, isShared, resetConnections } from './registry'
 export {
   type GroupedDisconnectReport,
   type ObservableConnection,
