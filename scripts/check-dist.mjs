@@ -52,8 +52,8 @@ for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
     problems.push(`${file} must import the core's types from react-lifeline/core, not copy them.`)
   }
 }
-// Types under every moduleResolution (node10, node16 from CJS and ESM, bundler). The stylesheet
-// is not a module, so attw has nothing to check there.
+// Types under every moduleResolution (node10, node16 from CJS and ESM, bundler).
+// Stylesheets are not modules, so attw has nothing to check there.
 const attw = spawnSync(
   'npx',
   [
@@ -63,6 +63,7 @@ const attw = spawnSync(
     '.',
     '--exclude-entrypoints',
     './banner.css',
+    './inspector.css',
     '--format',
     'table-flipped',
   ],
