@@ -28,6 +28,20 @@ export type InferSchemaOutput<S> = S extends StandardSchemaV1<any, infer Output>
 export type SchemaCheck<T> = { ok: true; value: T } | { ok: false; error: Error }
 
 /**
+ * Refuses a `schema` option that is not a Standard Schema where it is given (the render), so
+ * the mistake shows once instead of as an invalid-message error for every message.
+ */
+export function assertSchema(schema: unknown): void {
+  if (schema === undefined) return
+  const standard = (schema as Partial<StandardSchemaV1> | null)?.['~standard']
+  if (typeof standard?.validate !== 'function') {
+    throw new TypeError(
+      "react-lifeline: schema must be a Standard Schema (an object with ['~standard'].validate), such as a zod 3.24+, valibot 1+ or arktype schema.",
+    )
+  }
+}
+
+/**
  * Checks one message against `schema`. Messages arrive one at a time and state must update in
  * the same tick, so only synchronous schemas are supported: an async one, a throw or issues
  * all make the message invalid, with an error that says why.

@@ -3,7 +3,7 @@ import { getConnection, isShared } from '../core/registry'
 import type { Connection } from '../core/types'
 import { getMessageStore, type ReceivedMessage } from './message-store'
 import { reportError } from './report-error'
-import { checkSchema, type StandardSchemaV1 } from './standard-schema'
+import { assertSchema, checkSchema, type StandardSchemaV1 } from './standard-schema'
 import type { ConnectionTarget } from './use-target-connection'
 
 /** What the reducer of `useMessages` gets for each message. */
@@ -38,6 +38,7 @@ export function useMessages<S, T = unknown>(
   initial: S,
   options?: UseMessagesOptions<T>,
 ): S {
+  assertSchema(options?.schema)
   const [view, setView] = useState(() => ({ target, state: initial }))
   // The newest state, ahead of what is rendered while React batches a burst.
   const newest = useRef(view)

@@ -5,6 +5,7 @@ import { type ConnectionTarget, createConnectionLookup } from './connection-look
 import { checkMessage } from './message-schema'
 import { getMessageStore, latestMessage, type ReceivedMessage } from './message-store'
 import { reportError } from './report-error'
+import { assertSchema } from './standard-schema'
 import { trackedResultFactory } from './tracked-result'
 import type { TrackedField, UseWebSocketOptions, WebSocketActions, WebSocketResult } from './websocket-types'
 
@@ -214,6 +215,7 @@ export function createWebSocketObserver<T>(
     },
 
     getResult(target, renderOptions, viewed) {
+      assertSchema(renderOptions?.schema)
       if (target !== checkedTarget) {
         checkTarget(target, renderOptions)
         checkedTarget = target

@@ -1,9 +1,10 @@
 import { render, screen } from '@testing-library/react'
+import { renderToString } from 'react-dom/server'
 import * as v from 'valibot'
 import { describe, expect, expectTypeOf, test, vi } from 'vitest'
 import { z } from 'zod'
 import type { LifelineConnection } from '../../src/core/connection'
-import { type StandardSchemaV1, useWebSocket, type WebSocketResult } from '../../src/react/index'
+import { type StandardSchemaV1, useMessages, useWebSocket, type WebSocketResult } from '../../src/react/index'
 import { createRenderCounter, fakeConnection, lastSocket, step } from './helpers'
 
 const zodPrice = z.object({ symbol: z.string(), price: z.number() })
@@ -188,4 +189,23 @@ describe('schema', () => {
     const untyped = () => useWebSocket('ws://x').lastJsonMessage
     expectTypeOf(untyped).returns.toEqualTypeOf<unknown>()
   })
+})
+
+test('a schema option that is not a Standard Schema is refused in the render that passes it', () => {
+  const notASchema = { parse: (value: unknown) => value } as unknown as StandardSchemaV1
+  function Socket() {
+    useWebSocket('ws://lifeline.test/schema', { schema: notASchema })
+    return null
+  }
+  function List() {
+    useMessages('ws://lifeline.test/schema', (list: unknown[]) => list, [], { schema: notASchema })
+    return null
+  }
+  for (const Component of [Socket, List]) {
+    expect(() => renderToString(<Component />)).toThrow(
+      new TypeError(
+        "react-lifeline: schema must be a Standard Schema (an object with ['~standard'].validate), such as a zod 3.24+, valibot 1+ or arktype schema.",
+      ),
+    )
+  }
 })
