@@ -1,9 +1,10 @@
-import { useEffect, useInsertionEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { getConnection, isShared } from '../core/registry'
 import type { Connection } from '../core/types'
 import { getMessageStore, type ReceivedMessage } from './message-store'
 import { reportError } from './report-error'
 import { assertSchema, checkSchema, type StandardSchemaV1 } from './standard-schema'
+import { useCommitEffect } from './use-commit-effect'
 import type { ConnectionTarget } from './use-target-connection'
 
 /** What the reducer of `useMessages` gets for each message. */
@@ -43,7 +44,8 @@ export function useMessages<S, T = unknown>(
   // The newest state, ahead of what is rendered while React batches a burst.
   const newest = useRef(view)
   const latest = useRef({ reducer, options, initial })
-  useInsertionEffect(() => {
+  // Kept current as React documents for values an event handler reads: in a commit effect.
+  useCommitEffect(() => {
     latest.current = { reducer, options, initial }
   })
   // A new target starts from `initial`; adjusting state during render avoids a stale frame.

@@ -1,6 +1,5 @@
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react'
-import { renderToString } from 'react-dom/server'
 import * as v from 'valibot'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { z } from 'zod'
@@ -8,7 +7,7 @@ import type { Connection } from '../../src/core/types'
 import { type MessageOf, type UseMessagesOptions, useMessages, useWebSocket } from '../../src/react/index'
 import { FakeClock } from '../support/fake-clock'
 import { startTestServer, type TestServer } from '../support/ws-server'
-import { createRenderCounter, fakeConnection, fakeOptions, lastSocket, step } from './helpers'
+import { createRenderCounter, fakeConnection, fakeOptions, lastSocket, renderOnServer, step } from './helpers'
 
 function appendData(list: unknown[], message: MessageOf<unknown>): unknown[] {
   return [...list, message.data]
@@ -159,7 +158,7 @@ describe('useMessages', () => {
     expect(reducer).not.toHaveBeenCalled()
     render(<List target={null} />)
     expect(items()).toEqual([])
-    expect(renderToString(<List target="ws://lifeline.test/ssr" />)).toContain('[]')
+    expect(renderOnServer(<List target="ws://lifeline.test/ssr" />)).toContain('[]')
   })
 
   test('a URL follows the shared connection when it lingers out and a new one starts', () => {

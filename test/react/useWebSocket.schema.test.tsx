@@ -1,11 +1,10 @@
 import { render, screen } from '@testing-library/react'
-import { renderToString } from 'react-dom/server'
 import * as v from 'valibot'
 import { describe, expect, expectTypeOf, test, vi } from 'vitest'
 import { z } from 'zod'
 import type { LifelineConnection } from '../../src/core/connection'
 import { type StandardSchemaV1, useMessages, useWebSocket, type WebSocketResult } from '../../src/react/index'
-import { createRenderCounter, fakeConnection, lastSocket, step } from './helpers'
+import { createRenderCounter, fakeConnection, lastSocket, renderOnServer, step } from './helpers'
 
 const zodPrice = z.object({ symbol: z.string(), price: z.number() })
 const valibotPrice = v.object({ symbol: v.string(), price: v.number() })
@@ -202,7 +201,7 @@ test('a schema option that is not a Standard Schema is refused in the render tha
     return null
   }
   for (const Component of [Socket, List]) {
-    expect(() => renderToString(<Component />)).toThrow(
+    expect(() => renderOnServer(<Component />)).toThrow(
       new TypeError(
         "react-lifeline: schema must be a Standard Schema (an object with ['~standard'].validate), such as a zod 3.24+, valibot 1+ or arktype schema.",
       ),
