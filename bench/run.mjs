@@ -1,18 +1,4 @@
-// `npm run bench`: compiles the TypeScript runner with esbuild (Node 20 cannot run .ts) and runs it.
-import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+// `npm run bench`: the whole comparison (bench/runner.ts).
+import { runTypeScript } from './run-typescript.mjs'
 
-const bench = fileURLToPath(new URL('.', import.meta.url))
-const outfile = join(bench, '.out', 'runner.mjs')
-await build({
-  entryPoints: [join(bench, 'runner.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-})
-await import(pathToFileURL(outfile).href)
+await runTypeScript('runner.ts')

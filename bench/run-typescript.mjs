@@ -1,0 +1,23 @@
+// Node 20 cannot run .ts: the bench scripts compile their TypeScript entry with esbuild into
+// bench/.out and import it.
+import { basename, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build } from 'esbuild'
+
+const bench = fileURLToPath(new URL('.', import.meta.url))
+
+/** Compiles `bench/<entry>` (dependencies left to node_modules) and runs it. */
+export async function runTypeScript(entry) {
+  const outfile = join(bench, '.out', basename(entry).replace(/\.ts$/, '.mjs'))
+  await build({
+    entryPoints: [join(bench, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  })
+  await import(pathToFileURL(outfile).href)
+}
