@@ -1,6 +1,7 @@
 import { assertClientCloseCode, toCloseReason } from './close-codes'
 import { assertFunction, callSafely } from './dev'
 import { watchEnvironment } from './environment'
+import { errorCode } from './errors'
 import { isPongSafely, pingMessage } from './heartbeat'
 import { keepHistory } from './history-storage'
 import { initialState, transition } from './machine'
@@ -118,7 +119,11 @@ export class LifelineConnection implements Connection {
   /** Listens to every disconnect as it is recorded in the history. */
   on(event: 'close', listener: (close: CloseInfo) => void): () => void {
     if (event !== 'close')
-      throw new TypeError(`react-lifeline: unknown event "${String(event)}"; only 'close' exists.`)
+      throw new TypeError(
+        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+          ? `react-lifeline: unknown event "${String(event)}"; only 'close' exists.`
+          : errorCode(27),
+      )
     assertFunction('on', listener)
     this.closeListeners.add(listener)
     return () => this.closeListeners.delete(listener)
