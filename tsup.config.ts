@@ -49,7 +49,7 @@ export default defineConfig([
     dts: true,
     clean: true,
     sourcemap: true,
-    target: 'es2020',
+    target: 'es2022',
   },
   {
     // `share/index` is its own entry so apps that never share across tabs do not pay for it.
@@ -57,7 +57,7 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    target: 'es2020',
+    target: 'es2022',
     banner: useClient,
     // The core's files (matched by resolved path, for the declaration bundle) stay outside the
     // React entry's .d.ts; scripts/link-core-types.mjs points those imports at
@@ -75,7 +75,7 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    target: 'es2020',
+    target: 'es2022',
     external: ['react-lifeline/core'],
     esbuildPlugins: [coreAsPackage],
   },

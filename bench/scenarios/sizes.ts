@@ -6,6 +6,8 @@ const KB = (bytes: number) => bytes / 1000
 /** Minified + gzip -9 sizes with React external, the lifeline entries beside their counterparts. */
 export async function sizes(): Promise<ScenarioResult & { breakdown: string }> {
   const react = emptyRow('bundle, React entry (min+gz)', 'KB', true, 2)
+  const hookAndBanner = emptyRow('bundle, useWebSocket + ConnectionBanner (min+gz)', 'KB', true, 2)
+  const socketOnly = emptyRow('bundle, createConnection alone (min+gz)', 'KB', true, 2)
   const hookOnly = emptyRow('bundle, the hook alone (min+gz)', 'KB', true, 2)
   const core = emptyRow('bundle, framework-agnostic core (min+gz)', 'KB', true, 2)
   const testing = emptyRow('bundle, the testing kit (min+gz, tests only)', 'KB', true, 2)
@@ -13,6 +15,8 @@ export async function sizes(): Promise<ScenarioResult & { breakdown: string }> {
   const measured = {
     lifelineFull: full,
     lifelineHook: await measureBundle(LIFELINE_ENTRIES.useWebSocket),
+    lifelineHookAndBanner: await measureBundle(LIFELINE_ENTRIES.useWebSocketAndBanner),
+    lifelineSocket: await measureBundle(LIFELINE_ENTRIES.createConnection),
     lifelineCore: await measureBundle(LIFELINE_ENTRIES.core),
     lifelineTesting: await measureBundle(LIFELINE_ENTRIES.testing),
     rws: await measureBundle(COMPETITOR_ENTRIES['react-use-websocket']),
@@ -35,6 +39,9 @@ export async function sizes(): Promise<ScenarioResult & { breakdown: string }> {
   set(hookOnly, 'react-lifeline', measured.lifelineHook.gzip)
   set(hookOnly, 'react-use-websocket', measured.rwsHook.gzip)
   set(hookOnly, 'partysocket', measured.partyHook.gzip)
+  set(hookAndBanner, 'react-lifeline', measured.lifelineHookAndBanner.gzip)
+  set(socketOnly, 'react-lifeline', measured.lifelineSocket.gzip)
+  set(socketOnly, 'partysocket', measured.party.gzip)
   set(core, 'react-lifeline', measured.lifelineCore.gzip)
   set(core, 'partysocket', measured.party.gzip)
   set(testing, 'react-lifeline', measured.lifelineTesting.gzip)
@@ -53,11 +60,11 @@ export async function sizes(): Promise<ScenarioResult & { breakdown: string }> {
   return {
     id: 'sizes',
     title: 'Bundle size: esbuild --bundle --minify, ESM, React external, NODE_ENV=production, gzip -9',
-    rows: [react, hookOnly, core, testing],
+    rows: [react, hookOnly, hookAndBanner, socketOnly, core, testing],
     notes: [
       'React entry: `src/index.ts` / `react-use-websocket` / `partysocket/react`. The hook alone: an entry importing only `useWebSocket` (react-use-websocket: its default export). Core: `src/core/index.ts` / `partysocket` (its reconnecting socket). 1 KB = 1,000 bytes.',
       'The testing kit: `src/testing/index.ts` with the core code it calls (redaction, resetConnections) bundled in; it runs in tests and never ships in an app.',
-      'react-lifeline includes its dependency `use-sync-external-store/shim/with-selector`, which users bundle too.',
+      'react-lifeline includes its dependency `use-sync-external-store/with-selector` (not the shim: React 18 is the floor), which users bundle too. Target ES2022 (native class fields and `#private` members).',
     ],
     breakdown,
   }

@@ -1,3 +1,4 @@
+import { errorCode } from './errors'
 import type { CloseCodeInfo } from './types'
 
 type Entry = [name: string, description: string, retry: boolean]
@@ -64,8 +65,10 @@ export function isClientCloseCode(code: number): boolean {
 export function assertClientCloseCode(code: number): void {
   if (!isClientCloseCode(code)) {
     throw new RangeError(
-      `close(${String(code)}): a client may only send 1000 or a code from 3000 to 4999. ` +
-        'Codes such as 1001 or 1006 are reserved for servers or for the browser itself; use 1000, or pick an application code in 4000-4999.',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `close(${String(code)}): a client may only send 1000 or a code from 3000 to 4999. ` +
+            'Codes such as 1001 or 1006 are reserved for servers or for the browser itself; use 1000, or pick an application code in 4000-4999.'
+        : errorCode(24, String(code)),
     )
   }
 }
@@ -124,7 +127,11 @@ const MAX_REASON_BYTES = 123
 /** The reason cut to the 123 bytes of UTF-8 a close frame allows, without splitting a character. */
 export function toCloseReason(reason: unknown): string {
   if (typeof reason !== 'string')
-    throw new TypeError('react-lifeline: close(code, reason): reason must be a string.')
+    throw new TypeError(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'react-lifeline: close(code, reason): reason must be a string.'
+        : errorCode(25),
+    )
   const encoder = new TextEncoder()
   if (encoder.encode(reason).length <= MAX_REASON_BYTES) return reason
   let result = ''

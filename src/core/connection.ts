@@ -1,6 +1,7 @@
 import { assertClientCloseCode, toCloseReason } from './close-codes'
 import { assertFunction, callSafely } from './dev'
 import { watchEnvironment } from './environment'
+import { errorCode } from './errors'
 import { isPongSafely, pingMessage } from './heartbeat'
 import { keepHistory } from './history-storage'
 import { initialState, transition } from './machine'
@@ -42,14 +43,14 @@ export class LifelineConnection implements Connection {
   /** Set by `import 'react-lifeline/share'`: makes `share: 'origin'` share across tabs. */
   declare static shareDriver?: ShareDriver
   readonly url: UrlSource
-  private resolved: ResolvedOptions
-  private state: MachineState
-  private context: MachineContext
-  private socket: WebSocketLike | null = null
-  private readonly timers = new Timers<TimerName>(() => this.resolved.clock)
-  private queue: SendQueue | null
-  private history: readonly CloseInfo[]
-  private readonly stats: ConnectionStats = {
+  #resolved: ResolvedOptions
+  #state: MachineState
+  #context: MachineContext
+  #socket: WebSocketLike | null = null
+  readonly #timers = new Timers<TimerName>(() => this.#resolved.clock)
+  #queue: SendQueue | null
+  #history: readonly CloseInfo[]
+  readonly #stats: ConnectionStats = {
     opens: 0,
     closes: 0,
     attempts: 0,
@@ -59,29 +60,29 @@ export class LifelineConnection implements Connection {
     messagesInvalid: 0,
   }
   private readonly stateListeners = new Set<() => void>()
-  private readonly notifier: Notifier<ConnectionState>
+  readonly #notifier: Notifier<ConnectionState>
   private readonly messageListeners = new Set<(data: unknown, event: MessageEvent) => void>()
-  private readonly closeListeners = new Set<(close: CloseInfo) => void>()
-  private readonly pending: MachineEvent[] = []
-  private dispatching = false
-  private unwatch: (() => void) | null = null
-  private handshakeRun: HandshakeRun | null = null
+  readonly #closeListeners = new Set<(close: CloseInfo) => void>()
+  readonly #pending: MachineEvent[] = []
+  #dispatching = false
+  #unwatch: (() => void) | null = null
+  #handshakeRun: HandshakeRun | null = null
 
   constructor(url: UrlSource, options?: ConnectionOptions) {
     assertUrlSource(url)
     this.url = url
-    this.resolved = resolveOptions(options)
-    this.context = machineContextOf(this.resolved)
-    this.queue = SendQueue.of(this.resolved.queueMax)
-    this.state = initialState(this.resolved.network.isOnline())
-    this.history = keepHistory(url, this.resolved)
-    this.notifier = new Notifier(this.getState, this.stateListeners)
+    this.#resolved = resolveOptions(options)
+    this.#context = machineContextOf(this.#resolved)
+    this.#queue = SendQueue.of(this.#resolved.queueMax)
+    this.#state = initialState(this.#resolved.network.isOnline())
+    this.#history = keepHistory(url, this.#resolved)
+    this.#notifier = new Notifier(this.getState, this.stateListeners)
     attachShare(this, options)
   }
 
   /** The options in force, every default filled in. */
   get options(): ResolvedOptions {
-    return this.resolved
+    return this.#resolved
   }
 
   /**
@@ -90,18 +91,19 @@ export class LifelineConnection implements Connection {
    * component that brings the options).
    */
   configure(options: ConnectionOptions): boolean {
-    if (this.stats.attempts > 0 || this.state.holders > 0 || this.state.view.status !== 'idle') return false
+    if (this.#stats.attempts > 0 || this.#state.holders > 0 || this.#state.view.status !== 'idle')
+      return false
     const resolved = resolveOptions(options)
-    this.resolved = resolved
-    this.context = machineContextOf(resolved)
-    const queued = this.queue?.drainAll() ?? []
-    this.queue = SendQueue.of(resolved.queueMax)
+    this.#resolved = resolved
+    this.#context = machineContextOf(resolved)
+    const queued = this.#queue?.drainAll() ?? []
+    this.#queue = SendQueue.of(resolved.queueMax)
     for (const message of queued) this.send(message)
-    if (this.history.length === 0) this.history = keepHistory(this.url, resolved)
+    if (this.#history.length === 0) this.#history = keepHistory(this.url, resolved)
     return true
   }
 
-  getState = (): ConnectionState => this.state.view
+  getState = (): ConnectionState => this.#state.view
 
   subscribe = (listener: () => void): (() => void) => {
     assertFunction('subscribe', listener)
@@ -118,25 +120,29 @@ export class LifelineConnection implements Connection {
   /** Listens to every disconnect as it is recorded in the history. */
   on(event: 'close', listener: (close: CloseInfo) => void): () => void {
     if (event !== 'close')
-      throw new TypeError(`react-lifeline: unknown event "${String(event)}"; only 'close' exists.`)
+      throw new TypeError(
+        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+          ? `react-lifeline: unknown event "${String(event)}"; only 'close' exists.`
+          : errorCode(27),
+      )
     assertFunction('on', listener)
-    this.closeListeners.add(listener)
-    return () => this.closeListeners.delete(listener)
+    this.#closeListeners.add(listener)
+    return () => this.#closeListeners.delete(listener)
   }
 
   send(data: Outgoing): SendResult {
     assertOutgoing(data)
-    if (this.trySend(data)) return 'sent'
-    if (!this.queue || this.queue.max === 0 || this.state.destroyed) {
-      this.stats.messagesDropped += 1
-      this.sendFailed(new Error('Message dropped: the connection is not open and queueing is off.'))
+    if (this.#trySend(data)) return 'sent'
+    if (!this.#queue || this.#queue.max === 0 || this.#state.destroyed) {
+      this.#stats.messagesDropped += 1
+      this.#sendFailed(new Error('Message dropped: the connection is not open and queueing is off.'))
       return 'dropped'
     }
-    const dropped = this.queue.push(data)
-    this.stats.messagesDropped += dropped
-    const full = `Send queue full (max ${this.queue.max}): dropped the oldest queued message.`
-    const error = dropped > 0 && this.isNewError(full) ? new Error(full) : undefined
-    this.dispatch({ type: 'queue-changed', queued: this.queue.size, error }, true)
+    const dropped = this.#queue.push(data)
+    this.#stats.messagesDropped += dropped
+    const full = `Send queue full (max ${this.#queue.max}): dropped the oldest queued message.`
+    const error = dropped > 0 && this.#isNewError(full) ? new Error(full) : undefined
+    this.#dispatch({ type: 'queue-changed', queued: this.#queue.size, error }, true)
     return 'queued'
   }
 
@@ -145,67 +151,67 @@ export class LifelineConnection implements Connection {
     try {
       text = JSON.stringify(value)
     } catch (cause) {
-      return this.rejectJson(`it cannot be serialised (${(cause as Error).message})`, cause)
+      return this.#rejectJson(`it cannot be serialised (${(cause as Error).message})`, cause)
     }
-    if (text === undefined) return this.rejectJson(`JSON has no representation for ${typeof value}`)
+    if (text === undefined) return this.#rejectJson(`JSON has no representation for ${typeof value}`)
     return this.send(text)
   }
 
   connect(): void {
-    this.syncNetwork()
-    this.dispatch({ type: 'connect' })
+    this.#syncNetwork()
+    this.#dispatch({ type: 'connect' })
   }
 
   reconnect(): void {
-    this.syncNetwork()
-    this.dispatch({ type: 'reconnect' })
+    this.#syncNetwork()
+    this.#dispatch({ type: 'reconnect' })
   }
 
   close(code = 1000, reason = ''): void {
     assertClientCloseCode(code)
-    this.dispatch({ type: 'close', code, reason: toCloseReason(reason) })
+    this.#dispatch({ type: 'close', code, reason: toCloseReason(reason) })
   }
 
   retain(): () => void {
-    this.syncNetwork()
-    this.dispatch({ type: 'retain' })
+    this.#syncNetwork()
+    this.#dispatch({ type: 'retain' })
     let released = false
     return () => {
       if (released) return
       released = true
-      this.dispatch({ type: 'release' })
+      this.#dispatch({ type: 'release' })
     }
   }
 
   /** Whether `destroy()` was called; a destroyed connection does nothing more. */
   get destroyed(): boolean {
-    return this.state.destroyed
+    return this.#state.destroyed
   }
 
   getHistory(): readonly CloseInfo[] {
-    return this.history
+    return this.#history
   }
 
   /** Running counters since the connection was created. */
   getStats(): Readonly<ConnectionStats> {
-    return { ...this.stats }
+    return { ...this.#stats }
   }
 
   /** Counts a message that failed a hook's `schema`, for `getStats().messagesInvalid`. */
   countInvalidMessage(): void {
-    this.stats.messagesInvalid += 1
+    this.#stats.messagesInvalid += 1
   }
 
   destroy(): void {
-    this.dispatch({ type: 'destroy' })
-    this.stats.messagesDropped += this.queue?.clear() ?? 0
+    this.#dispatch({ type: 'destroy' })
+    this.#stats.messagesDropped += this.#queue?.clear() ?? 0
     this.stateListeners.clear()
     this.messageListeners.clear()
-    this.closeListeners.clear()
+    this.#closeListeners.clear()
   }
 
-  private rejectJson(why: string, cause?: unknown): SendResult {
-    this.sendFailed(new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }))
+  #rejectJson(why: string, cause?: unknown): SendResult {
+    this.#sendFailed(new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }))
     return 'dropped'
   }
 
@@ -213,23 +219,24 @@ export class LifelineConnection implements Connection {
    * Reports a failed send in `state.error`, announced with the batch of its tick. The same
    * failure again keeps the same error, so a send loop while down changes the state once.
    */
-  private sendFailed(error: Error): void {
-    if (this.isNewError(error.message)) this.dispatch({ type: 'error', error }, true)
+  #sendFailed(error: Error): void {
+    if (this.#isNewError(error.message)) this.#dispatch({ type: 'error', error }, true)
   }
 
-  private isNewError(message: string): boolean {
-    return this.state.view.error?.message !== message
+  #isNewError(message: string): boolean {
+    return this.#state.view.error?.message !== message
   }
 
   /** `early`: also during the handshake (its own sends and pings go ahead of the queue). */
-  private trySend(data: Outgoing, early = false): boolean {
-    const socket = this.socket
-    const phase = this.state.phase
+  #trySend(data: Outgoing, early = false): boolean {
+    const socket = this.#socket
+    const phase = this.#state.phase
     if ((phase !== 'open' && !(early && phase === 'handshake')) || !socket) return false
     if (!isOpen(socket)) {
       // The server's close frame is in; its close event may be 30 s away (ws): say so now.
       // Batched, so no listener runs inside send() and sends from one cannot jump the queue.
-      if (socket.readyState === 2) this.dispatch({ type: 'socket-closing', socket: this.state.socket }, true)
+      if (socket.readyState === 2)
+        this.#dispatch({ type: 'socket-closing', socket: this.#state.socket }, true)
       return false
     }
     try {
@@ -237,7 +244,7 @@ export class LifelineConnection implements Connection {
     } catch {
       return false
     }
-    this.stats.messagesSent += 1
+    this.#stats.messagesSent += 1
     return true
   }
 
@@ -245,64 +252,64 @@ export class LifelineConnection implements Connection {
    * Runs events one at a time, also those raised while effects run, then notifies once;
    * `batched`: in a microtask, with the other changes of this tick (sends).
    */
-  private dispatch(event: MachineEvent, batched = false): void {
-    this.pending.push(event)
-    if (this.dispatching) return
-    this.dispatching = true
+  #dispatch(event: MachineEvent, batched = false): void {
+    this.#pending.push(event)
+    if (this.#dispatching) return
+    this.#dispatching = true
     try {
-      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        this.context.now = this.resolved.clock.now()
-        const { state, effects } = transition(this.state, next, this.context)
-        this.state = state
-        for (const effect of effects) this.run(effect)
+      for (let next = this.#pending.shift(); next; next = this.#pending.shift()) {
+        this.#context.now = this.#resolved.clock.now()
+        const { state, effects } = transition(this.#state, next, this.#context)
+        this.#state = state
+        for (const effect of effects) this.#run(effect)
       }
     } finally {
-      this.dispatching = false
+      this.#dispatching = false
     }
-    this.watchEnvironment()
-    if (batched) this.notifier.later()
-    else this.notifier.now()
+    this.#watchEnvironment()
+    if (batched) this.#notifier.later()
+    else this.#notifier.now()
   }
 
-  private run(effect: Effect): void {
+  #run(effect: Effect): void {
     switch (effect.type) {
       case 'resolve-url':
-        return this.resolveUrl(effect.socket)
+        return this.#resolveUrl(effect.socket)
       case 'open-socket':
-        return this.openSocket(effect.socket, effect.url)
+        return this.#openSocket(effect.socket, effect.url)
       case 'close-socket':
-        return this.closeSocket(effect.code, effect.reason, effect.detach, effect.dead === true)
+        return this.#closeSocket(effect.code, effect.reason, effect.detach, effect.dead === true)
       case 'start-timer':
-        return this.timers.start(effect.name, effect.ms, () =>
-          this.dispatch({ type: 'timer', name: effect.name }),
+        return this.#timers.start(effect.name, effect.ms, () =>
+          this.#dispatch({ type: 'timer', name: effect.name }),
         )
       case 'cancel-timer':
-        return this.timers.cancel(effect.name)
+        return this.#timers.cancel(effect.name)
       case 'send-ping':
         // A throwing custom message must not stop the heartbeat: the pong timer still runs, so
         // a silent socket is still found dead.
-        return callSafely(() => this.trySend(pingMessage(this.resolved.heartbeat!), true))
+        return callSafely(() => this.#trySend(pingMessage(this.#resolved.heartbeat!), true))
       case 'flush-queue':
-        if (!this.queue || this.queue.size === 0) return
-        this.queue.drain((message) => this.trySend(message))
-        this.dispatch({ type: 'queue-changed', queued: this.queue.size })
+        if (!this.#queue || this.#queue.size === 0) return
+        this.#queue.drain((message) => this.#trySend(message))
+        this.#dispatch({ type: 'queue-changed', queued: this.#queue.size })
         return
       case 'run-handshake':
-        return this.runHandshake(effect.socket)
+        return this.#runHandshake(effect.socket)
       case 'record-close': {
-        this.stats.closes += 1
-        const size = this.resolved.historySize
-        this.history = size === 0 ? [] : [...this.history, effect.close].slice(-size)
-        keepHistory(this.url, this.resolved, this.history)
-        for (const listener of [...this.closeListeners]) callSafely(() => listener(effect.close))
+        this.#stats.closes += 1
+        const size = this.#resolved.historySize
+        this.#history = size === 0 ? [] : [...this.#history, effect.close].slice(-size)
+        keepHistory(this.url, this.#resolved, this.#history)
+        for (const listener of [...this.#closeListeners]) callSafely(() => listener(effect.close))
         return
       }
     }
   }
 
-  private resolveUrl(socket: number): void {
+  #resolveUrl(socket: number): void {
     resolveUrlSource(this.url, (result) =>
-      this.dispatch(
+      this.#dispatch(
         'url' in result
           ? { type: 'url-resolved', socket, url: result.url }
           : { type: 'attempt-failed', socket, error: result.error, fatal: result.fatal },
@@ -310,7 +317,7 @@ export class LifelineConnection implements Connection {
     )
   }
 
-  private openSocket(id: number, url: string): void {
+  #openSocket(id: number, url: string): void {
     const { protocols, binaryType } = this.options
     // The global is read per attempt, so one installed later (a test's mock server, a polyfill)
     // is used by connections created before it.
@@ -319,16 +326,16 @@ export class LifelineConnection implements Connection {
       const error = new Error(
         'No WebSocket implementation: this environment has no global WebSocket; pass one with the WebSocket option (for example from the "ws" package).',
       )
-      return this.dispatch({ type: 'attempt-failed', socket: id, error, fatal: true })
+      return this.#dispatch({ type: 'attempt-failed', socket: id, error, fatal: true })
     }
     warnIfInsecure(url)
     let socket: WebSocketLike
-    this.stats.attempts += 1
+    this.#stats.attempts += 1
     try {
       socket = protocols === undefined ? new Socket(url) : new Socket(url, protocols)
       socket.binaryType = binaryType
     } catch (error) {
-      return this.dispatch({
+      return this.#dispatch({
         type: 'attempt-failed',
         socket: id,
         error: toSafeError(error),
@@ -336,27 +343,27 @@ export class LifelineConnection implements Connection {
         fatal: typeof this.url === 'string' && (error as Error)?.name === 'SyntaxError',
       })
     }
-    this.socket = socket
+    this.#socket = socket
     socket.onopen = () => {
-      if (this.socket !== socket) return closeQuietly(socket)
-      this.stats.opens += 1
-      this.dispatch({ type: 'socket-open', socket: id })
+      if (this.#socket !== socket) return closeQuietly(socket)
+      this.#stats.opens += 1
+      this.#dispatch({ type: 'socket-open', socket: id })
     }
     socket.onmessage = (event: MessageEvent) => {
       // After close() the same read may still hold messages: the app asked for no more.
-      if (this.socket !== socket || this.state.phase === 'closing') return
-      this.stats.messagesReceived += 1
-      const heartbeat = this.resolved.heartbeat
+      if (this.#socket !== socket || this.#state.phase === 'closing') return
+      this.#stats.messagesReceived += 1
+      const heartbeat = this.#resolved.heartbeat
       const pong = heartbeat !== null && isPongSafely(heartbeat.isPong, event.data)
-      this.dispatch({ type: 'socket-message', socket: id, pong })
+      this.#dispatch({ type: 'socket-message', socket: id, pong })
       if (pong) return
-      if (this.handshakeRun) return this.handshakeRun.offer(event.data, event)
-      this.deliver(event.data, event)
+      if (this.#handshakeRun) return this.#handshakeRun.offer(event.data, event)
+      this.#deliver(event.data, event)
     }
     let failure: SocketFailure | undefined
     socket.onclose = (event: CloseEvent) => {
-      if (this.socket !== socket) return
-      this.dispatch({
+      if (this.#socket !== socket) return
+      this.#dispatch({
         type: 'socket-close',
         socket: id,
         code: typeof event.code === 'number' ? event.code : 1006,
@@ -373,52 +380,52 @@ export class LifelineConnection implements Connection {
     }
   }
 
-  private deliver(data: unknown, event: MessageEvent): void {
+  #deliver(data: unknown, event: MessageEvent): void {
     for (const listener of [...this.messageListeners]) callSafely(() => listener(data, event))
   }
 
-  private runHandshake(socket: number): void {
-    const { attempt, lastClose } = this.state.view
+  #runHandshake(socket: number): void {
+    const { attempt, lastClose } = this.#state.view
     const send = (data: Outgoing) => {
-      if (!this.trySend(data, true)) throw new Error('Handshake send failed: the socket is not open.')
+      if (!this.#trySend(data, true)) throw new Error('Handshake send failed: the socket is not open.')
     }
-    const run = openSession({ send, clock: this.resolved.clock, attempt, lastClose })
-    this.handshakeRun = run
-    run.start(this.resolved.handshake!, (error) => {
-      if (this.handshakeRun !== run) return
+    const run = openSession({ send, clock: this.#resolved.clock, attempt, lastClose })
+    this.#handshakeRun = run
+    run.start(this.#resolved.handshake!, (error) => {
+      if (this.#handshakeRun !== run) return
       // On failure the run stays until the socket is closed, which aborts its signal.
-      if (error) return this.dispatch({ type: 'handshake-failed', socket, error })
-      this.handshakeRun = null
-      this.dispatch({ type: 'handshake-done', socket })
+      if (error) return this.#dispatch({ type: 'handshake-failed', socket, error })
+      this.#handshakeRun = null
+      this.#dispatch({ type: 'handshake-done', socket })
       // What the handshake did not take reaches the app now, in order, after 'open'.
-      for (const [data, event] of run.held()) this.deliver(data, event)
+      for (const [data, event] of run.held()) this.#deliver(data, event)
     })
   }
 
-  private closeSocket(code: number, reason: string, detach: boolean, dead: boolean): void {
-    this.handshakeRun?.abort()
-    this.handshakeRun = null
-    const socket = this.socket
+  #closeSocket(code: number, reason: string, detach: boolean, dead: boolean): void {
+    this.#handshakeRun?.abort()
+    this.#handshakeRun = null
+    const socket = this.#socket
     if (!socket) return
-    if (detach || dead) this.socket = null
+    if (detach || dead) this.#socket = null
     closeSocket(socket, code, reason, dead ? 'dead' : detach ? 'detach' : 'keep')
   }
 
   // The network is listened to only while in use, so before starting read where it stands.
-  private syncNetwork(): void {
-    if (this.unwatch || this.resolved.network.isOnline() === this.state.online) return
-    this.dispatch({ type: this.state.online ? 'offline' : 'online' })
+  #syncNetwork(): void {
+    if (this.#unwatch || this.#resolved.network.isOnline() === this.#state.online) return
+    this.#dispatch({ type: this.#state.online ? 'offline' : 'online' })
   }
 
   /** Listens to the network and page visibility only while the connection is in use. */
-  private watchEnvironment(): void {
-    const status = this.state.view.status
-    const active = !this.state.destroyed && status !== 'idle' && status !== 'closed' && status !== 'failed'
-    if (active && !this.unwatch) {
-      this.unwatch = watchEnvironment(this.options, (event) => this.dispatch({ type: event }))
-    } else if (!active && this.unwatch) {
-      this.unwatch()
-      this.unwatch = null
+  #watchEnvironment(): void {
+    const status = this.#state.view.status
+    const active = !this.#state.destroyed && status !== 'idle' && status !== 'closed' && status !== 'failed'
+    if (active && !this.#unwatch) {
+      this.#unwatch = watchEnvironment(this.options, (event) => this.#dispatch({ type: event }))
+    } else if (!active && this.#unwatch) {
+      this.#unwatch()
+      this.#unwatch = null
     }
   }
 }

@@ -1,3 +1,5 @@
+import { errorCode } from './errors'
+
 // Bundlers replace process.env.NODE_ENV; without one (plain ESM in a browser) warnings stay on.
 export function isDevelopment(): boolean {
   // Spelled out so bundlers replace it with "production" and drop dev-only work; without a
@@ -37,6 +39,10 @@ export function callSafely(callback: () => void): void {
 /** Throws a TypeError when a listener is not a function, instead of failing at the next event. */
 export function assertFunction(method: string, listener: unknown): void {
   if (typeof listener !== 'function') {
-    throw new TypeError(`react-lifeline: ${method}(listener) takes a function, got ${typeof listener}.`)
+    throw new TypeError(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `react-lifeline: ${method}(listener) takes a function, got ${typeof listener}.`
+        : errorCode(26, method),
+    )
   }
 }

@@ -1,4 +1,5 @@
 import { detectors } from './diagnose/index'
+import { errorCode } from './errors'
 import type { CloseCodeInfo, CloseInfo, Diagnosis } from './types'
 
 /** Options of {@link diagnose}. */
@@ -23,7 +24,9 @@ const DEFAULT_MIN_UPTIME = 5_000
 export function diagnose(history: readonly CloseInfo[], options: DiagnoseOptions = {}): Diagnosis[] {
   if (!Array.isArray(history)) {
     throw new TypeError(
-      'react-lifeline: diagnose(history) takes an array of CloseInfo, such as connection.getHistory().',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'react-lifeline: diagnose(history) takes an array of CloseInfo, such as connection.getHistory().'
+        : errorCode(31),
     )
   }
   // Closes the app asked for say nothing about the server or the path to it.

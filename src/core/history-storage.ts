@@ -57,6 +57,9 @@ export function keepHistory(
   } catch {
     // Reported below with everything else that cannot be read or written.
   }
-  warnOnce(`historyStorage failed for ${key}; the history starts fresh.`)
+  try {
+    if (process.env.NODE_ENV !== 'production')
+      warnOnce(`historyStorage failed for ${key}; the history starts fresh.`)
+  } catch {}
   return []
 }

@@ -6,42 +6,44 @@ import { callSafely, reportListenerError } from './dev'
  * in a round after the current one, and every listener then reads the final state.
  */
 export class Notifier<T> {
-  private notified: T
-  private running = false
-  private again = false
-  private scheduled = false
+  #notified: T
+  #running = false
+  #again = false
+  #scheduled = false
 
-  constructor(
-    private readonly read: () => T,
-    private readonly listeners: ReadonlySet<() => void>,
-  ) {
-    this.notified = read()
+  readonly #read: () => T
+  readonly #listeners: ReadonlySet<() => void>
+
+  constructor(read: () => T, listeners: ReadonlySet<() => void>) {
+    this.#read = read
+    this.#listeners = listeners
+    this.#notified = read()
   }
 
   /** Delivers the current snapshot now, or after the round in progress. */
   now(): void {
-    if (this.running) {
-      this.again = true
+    if (this.#running) {
+      this.#again = true
       return
     }
-    this.running = true
+    this.#running = true
     try {
-      for (let round = 0; this.read() !== this.notified; round++) {
+      for (let round = 0; this.#read() !== this.#notified; round++) {
         if (round === 100) {
           // Listeners that change the state on every call would otherwise never stop.
-          this.notified = this.read()
+          this.#notified = this.#read()
           reportListenerError(new Error('react-lifeline: state listeners kept changing the state'))
           return
         }
-        this.again = false
-        this.notified = this.read()
-        for (const listener of [...this.listeners]) callSafely(listener)
-        if (!this.again) break
+        this.#again = false
+        this.#notified = this.#read()
+        for (const listener of [...this.#listeners]) callSafely(listener)
+        if (!this.#again) break
       }
     } finally {
-      this.running = false
+      this.#running = false
     }
-    if (this.read() !== this.notified) this.later()
+    if (this.#read() !== this.#notified) this.later()
   }
 
   /**
@@ -49,10 +51,10 @@ export class Notifier<T> {
    * costs one notification, while `getState()` is already up to date after each.
    */
   later(): void {
-    if (this.scheduled) return
-    this.scheduled = true
+    if (this.#scheduled) return
+    this.#scheduled = true
     queueMicrotask(() => {
-      this.scheduled = false
+      this.#scheduled = false
       this.now()
     })
   }

@@ -1,5 +1,6 @@
 import { LifelineConnection } from './connection'
-import { isDevelopment, warnOnce } from './dev'
+import { warnOnce } from './dev'
+import { errorCode } from './errors'
 import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
@@ -28,8 +29,13 @@ function openRegistry(): RegistryStore {
   const found = host[slot]
   if (found?.[0] === REGISTRY_VERSION) return found
   const store: RegistryStore = [REGISTRY_VERSION, new Map(), new WeakMap(), new WeakSet(), new WeakMap()]
-  if (found) warnOnce('another version of react-lifeline is loaded; the two do not share connections.')
-  else host[slot] = store
+  if (!found) host[slot] = store
+  // Written out (here and below) so that production bundles drop the text.
+  else
+    try {
+      if (process.env.NODE_ENV !== 'production')
+        warnOnce('another version of react-lifeline is loaded; the two do not share connections.')
+    } catch {}
   return store
 }
 
@@ -69,7 +75,9 @@ function signature(options: ConnectionOptions): string {
 export function getConnection(url: string, options?: ConnectionOptions): LifelineConnection {
   if (typeof url !== 'string') {
     throw new TypeError(
-      'react-lifeline: getConnection(url) takes a URL string; a URL function works only with createConnection(fn).',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'react-lifeline: getConnection(url) takes a URL string; a URL function works only with createConnection(fn).'
+        : errorCode(23),
     )
   }
   const key = keyOf(url, options)
@@ -86,11 +94,12 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
       return existing
     }
     // Hooks call this on every render; comparing options is for a development warning only.
-    if (isDevelopment() && signature(options) !== registeredSignatures.get(existing)) {
-      warnOnce(
-        `getConnection("${redactUrl(url)}") was called with options that differ from those the shared connection was created with; the first options stay in force. Create the connection once with createConnection() and pass it instead.`,
-      )
-    }
+    try {
+      if (process.env.NODE_ENV !== 'production' && signature(options) !== registeredSignatures.get(existing))
+        warnOnce(
+          `getConnection("${redactUrl(url)}") was called with options that differ from those the shared connection was created with; the first options stay in force. Create the connection once with createConnection() and pass it instead.`,
+        )
+    } catch {}
     return existing
   }
   const connection = new LifelineConnection(url, options)

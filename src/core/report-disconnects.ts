@@ -1,5 +1,6 @@
 import { callSafely } from './dev'
 import { createDisconnectReport, type DisconnectReport, type ReportableConnection } from './disconnect-report'
+import { errorCode } from './errors'
 import type { CloseCodeInfo, CloseInfo } from './types'
 
 /** Options of {@link reportDisconnects}. */
@@ -37,7 +38,9 @@ export interface ObservableConnection extends ReportableConnection {
 function check(name: string, value: number, max: number, what: string): void {
   if (typeof value !== 'number' || !(value >= 0 && value <= max)) {
     throw new RangeError(
-      `react-lifeline: reportDisconnects option ${name} must be ${what}, got ${String(value)}.`,
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `react-lifeline: reportDisconnects option ${name} must be ${what}, got ${String(value)}.`
+        : errorCode(32, name),
     )
   }
 }
@@ -63,12 +66,16 @@ export function reportDisconnects(
   check('dedupeMs', dedupeMs, Number.POSITIVE_INFINITY, 'a number of milliseconds >= 0')
   if (typeof sink !== 'function') {
     throw new TypeError(
-      `react-lifeline: reportDisconnects(connection, sink) takes a sink function, got ${typeof sink}.`,
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `react-lifeline: reportDisconnects(connection, sink) takes a sink function, got ${typeof sink}.`
+        : errorCode(33),
     )
   }
   if (typeof connection?.on !== 'function') {
     throw new TypeError(
-      'react-lifeline: reportDisconnects(connection) takes a connection from createConnection or getConnection.',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'react-lifeline: reportDisconnects(connection) takes a connection from createConnection or getConnection.'
+        : errorCode(34),
     )
   }
   const settings = (connection as { options?: { retry?: { minUptime: number } | null; closeCodes?: never } })

@@ -6,7 +6,7 @@ export type Outgoing = string | ArrayBufferLike | Blob | ArrayBufferView
  * likely to still matter.
  */
 export class SendQueue {
-  private items: Outgoing[] = []
+  #items: Outgoing[] = []
 
   constructor(readonly max: number) {}
 
@@ -16,36 +16,36 @@ export class SendQueue {
   }
 
   get size(): number {
-    return this.items.length
+    return this.#items.length
   }
 
   /** Adds a message; returns how many old messages were dropped to make room. */
   push(message: Outgoing): number {
-    this.items.push(message)
-    const overflow = Math.max(0, this.items.length - this.max)
+    this.#items.push(message)
+    const overflow = Math.max(0, this.#items.length - this.max)
     // Stryker disable next-line ConditionalExpression,EqualityOperator: splice(0, 0) removes nothing; the check only skips a no-op call.
-    if (overflow > 0) this.items.splice(0, overflow)
+    if (overflow > 0) this.#items.splice(0, overflow)
     return overflow
   }
 
   /** Hands out messages in order while `send` accepts them; a refused message stays first. */
   drain(send: (message: Outgoing) => boolean): void {
-    while (this.items.length > 0) {
-      if (!send(this.items[0] as Outgoing)) return
-      this.items.shift()
+    while (this.#items.length > 0) {
+      if (!send(this.#items[0] as Outgoing)) return
+      this.#items.shift()
     }
   }
 
   /** Empties the queue, handing back what it held in order. */
   drainAll(): Outgoing[] {
-    const items = this.items
-    this.items = []
+    const items = this.#items
+    this.#items = []
     return items
   }
 
   clear(): number {
-    const count = this.items.length
-    this.items = []
+    const count = this.#items.length
+    this.#items = []
     return count
   }
 }

@@ -1,3 +1,4 @@
+import { errorCode } from './errors'
 import type { Outgoing } from './send-queue'
 import { assertOutgoing } from './socket'
 import type { Clock, CloseInfo, Handshake, Session } from './types'
@@ -39,7 +40,12 @@ export function openSession(io: SessionIo): HandshakeRun {
     },
     sendJson(value) {
       const text = JSON.stringify(value)
-      if (text === undefined) throw new TypeError(`sendJson: no JSON for ${typeof value}`)
+      if (text === undefined)
+        throw new TypeError(
+          typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+            ? `sendJson: no JSON for ${typeof value}`
+            : errorCode(30),
+        )
       session.send(text)
     },
     receive: <T>(match?: (data: unknown) => boolean, options?: { timeout?: number }) =>

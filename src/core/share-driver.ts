@@ -1,5 +1,6 @@
 import { LifelineConnection } from './connection'
 import { warnOnce } from './dev'
+import { errorCode } from './errors'
 
 /**
  * Turns one tab's connection into its view of a socket shared by every tab of the origin.
@@ -23,6 +24,10 @@ export function attachShare(connection: LifelineConnection, options?: { share?: 
         warnOnce("share: 'origin' needs import 'react-lifeline/share'; using 'tab'.")
     } catch {}
   } else if (share !== undefined && share !== 'tab') {
-    throw new TypeError("react-lifeline: share must be 'tab' or 'origin'.")
+    throw new TypeError(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? "react-lifeline: share must be 'tab' or 'origin'."
+        : errorCode(29),
+    )
   }
 }

@@ -1,4 +1,5 @@
 import { warnOnce } from './dev'
+import { errorCode } from './errors'
 import { redactUrl, toSafeError } from './redact'
 import type { Outgoing } from './send-queue'
 import type { WebSocketLike } from './types'
@@ -7,7 +8,9 @@ import type { WebSocketLike } from './types'
 export function assertOutgoing(data: unknown): asserts data is Outgoing {
   if (!isOutgoing(data)) {
     throw new TypeError(
-      `react-lifeline: send takes a string, ArrayBuffer, typed array or Blob, got ${data === null ? 'null' : typeof data}; use sendJson for other values.`,
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `react-lifeline: send takes a string, ArrayBuffer, typed array or Blob, got ${data === null ? 'null' : typeof data}; use sendJson for other values.`
+        : errorCode(28),
     )
   }
 }
@@ -30,9 +33,14 @@ function isOutgoing(data: unknown): data is Outgoing {
 /** Warns (once, in development) when an https page opens an unencrypted socket. */
 export function warnIfInsecure(url: string): void {
   if (url.startsWith('ws:') && typeof location !== 'undefined' && location.protocol === 'https:') {
-    warnOnce(
-      `connecting to ${redactUrl(url)} with ws:// from a page served over https: the traffic is unencrypted and browsers block it as mixed content. Use wss://.`,
-    )
+    // Written out so that production bundles drop the text; without a bundler `process` is
+    // missing and the warning stays on, as warnOnce does.
+    try {
+      if (process.env.NODE_ENV !== 'production')
+        warnOnce(
+          `connecting to ${redactUrl(url)} with ws:// from a page served over https: the traffic is unencrypted and browsers block it as mixed content. Use wss://.`,
+        )
+    } catch {}
   }
 }
 

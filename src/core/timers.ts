@@ -5,7 +5,7 @@ export const MAX_TIMER_MS = 2147483647
 
 /** Named one-shot timers on the injected clock; starting a name again replaces its timer. */
 export class Timers<Name> {
-  private readonly handles = new Map<Name, unknown>()
+  readonly #handles = new Map<Name, unknown>()
 
   /** `clock` is read at each call, because a connection's options may be replaced before it starts. */
   constructor(private readonly clock: () => Clock) {}
@@ -14,17 +14,17 @@ export class Timers<Name> {
     this.cancel(name)
     const handle = this.clock().setTimeout(
       () => {
-        this.handles.delete(name)
+        this.#handles.delete(name)
         fire()
       },
       Math.min(ms, MAX_TIMER_MS),
     )
-    this.handles.set(name, handle)
+    this.#handles.set(name, handle)
   }
 
   cancel(name: Name): void {
-    if (!this.handles.has(name)) return
-    this.clock().clearTimeout(this.handles.get(name))
-    this.handles.delete(name)
+    if (!this.#handles.has(name)) return
+    this.clock().clearTimeout(this.#handles.get(name))
+    this.#handles.delete(name)
   }
 }

@@ -1,3 +1,4 @@
+import { errorCode } from './errors'
 import { redactUrl, toSafeError } from './redact'
 import type { UrlSource } from './types'
 
@@ -8,7 +9,11 @@ import type { UrlSource } from './types'
  */
 export function toWebSocketUrl(url: unknown): string {
   if (typeof url !== 'string' || url.trim() === '') {
-    throw new SyntaxError(`Invalid WebSocket URL ${describe(url)}: expected a ws:// or wss:// URL string.`)
+    throw new SyntaxError(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `Invalid WebSocket URL ${describe(url)}: expected a ws:// or wss:// URL string.`
+        : errorCode(19),
+    )
   }
   const page = typeof location === 'undefined' ? undefined : location.href
   let parsed: URL
@@ -16,7 +21,9 @@ export function toWebSocketUrl(url: unknown): string {
     parsed = url.startsWith('/') && page ? new URL(url, page) : new URL(url)
   } catch {
     throw new SyntaxError(
-      `Invalid WebSocket URL "${redactUrl(url)}": expected an absolute ws:// or wss:// URL.`,
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `Invalid WebSocket URL "${redactUrl(url)}": expected an absolute ws:// or wss:// URL.`
+        : errorCode(20),
     )
   }
   if (url.startsWith('/') && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
@@ -24,12 +31,16 @@ export function toWebSocketUrl(url: unknown): string {
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
     throw new SyntaxError(
-      `Invalid WebSocket URL "${redactUrl(url)}": the scheme must be ws:// or wss://, not ${parsed.protocol}//.`,
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `Invalid WebSocket URL "${redactUrl(url)}": the scheme must be ws:// or wss://, not ${parsed.protocol}//.`
+        : errorCode(21, parsed.protocol),
     )
   }
   if (parsed.hash) {
     throw new SyntaxError(
-      `Invalid WebSocket URL "${redactUrl(url)}": a WebSocket URL cannot have a #fragment.`,
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? `Invalid WebSocket URL "${redactUrl(url)}": a WebSocket URL cannot have a #fragment.`
+        : errorCode(22),
     )
   }
   return parsed.href
@@ -43,7 +54,11 @@ function describe(value: unknown): string {
 /** Throws at creation for a `url` that is neither a string nor a function. */
 export function assertUrlSource(url: unknown): asserts url is UrlSource {
   if (typeof url !== 'string' && typeof url !== 'function') {
-    throw new TypeError('react-lifeline: url must be a ws:// or wss:// string, or a function returning one.')
+    throw new TypeError(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'react-lifeline: url must be a ws:// or wss:// string, or a function returning one.'
+        : errorCode(18),
+    )
   }
 }
 

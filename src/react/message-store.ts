@@ -19,7 +19,7 @@ export interface MessageStore {
 const UNPARSED: unique symbol = Symbol('unparsed')
 
 class Message implements ReceivedMessage {
-  private parsed: unknown = UNPARSED
+  #parsed: unknown = UNPARSED
 
   constructor(
     readonly data: unknown,
@@ -28,8 +28,8 @@ class Message implements ReceivedMessage {
 
   // Lazy and cached: a message nobody reads as JSON costs no parse, and many readers share one.
   get json(): unknown {
-    if (this.parsed === UNPARSED) this.parsed = parseJson(this.data)
-    return this.parsed
+    if (this.#parsed === UNPARSED) this.#parsed = parseJson(this.data)
+    return this.#parsed
   }
 }
 

@@ -1,0 +1,338 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { LIFELINE_ENTRIES, measureBundle, ROOT } from '../../bench/sizes'
+import type { Session } from '../../src/core'
+import {
+  createConnection,
+  diagnose,
+  getConnection,
+  reportDisconnects,
+  resetConnections,
+} from '../../src/core'
+import { openSession } from '../../src/core/session'
+import { toWebSocketUrl } from '../../src/core/url'
+import { FakeClock } from '../support/fake-clock'
+
+// Every programmer mistake, thrown in both builds: development keeps the sentence that says
+// what to fix, production throws the same error type with the code that docs/errors.md
+// explains. The source reads process.env.NODE_ENV at the throw, so stubbing it switches builds.
+
+type Case = [what: string, run: () => unknown, type: ErrorConstructor, code: number, sentence: RegExp]
+
+const connection = () => createConnection('ws://h/errors')
+
+const CASES: Case[] = [
+  [
+    'options not an object',
+    () => createConnection('ws://h', 5 as never),
+    TypeError,
+    1,
+    /options must be an object/,
+  ],
+  [
+    'retry neither false nor an object',
+    () => createConnection('ws://h', { retry: true as never }),
+    TypeError,
+    2,
+    /retry must be false or an object/,
+  ],
+  [
+    'a duration out of range',
+    () => createConnection('ws://h', { connectTimeout: 0 }),
+    RangeError,
+    3,
+    /connectTimeout must be a finite number of milliseconds >= 1/,
+  ],
+  [
+    'a count that is not whole',
+    () => createConnection('ws://h', { historySize: 1.5 }),
+    RangeError,
+    4,
+    /historySize must be a whole number/,
+  ],
+  [
+    'heartbeat.isPong',
+    () => createConnection('ws://h', { heartbeat: { isPong: 1 as never } }),
+    TypeError,
+    5,
+    /isPong must be a function/,
+  ],
+  [
+    'heartbeat.message',
+    () => createConnection('ws://h', { heartbeat: { message: 1 as never } }),
+    TypeError,
+    6,
+    /heartbeat.message must be a string/,
+  ],
+  [
+    'binaryType',
+    () => createConnection('ws://h', { binaryType: 'text' as never }),
+    TypeError,
+    7,
+    /binaryType must be 'blob' or 'arraybuffer'/,
+  ],
+  [
+    'protocols with a space',
+    () => createConnection('ws://h', { protocols: 'a b' }),
+    SyntaxError,
+    8,
+    /subprotocol tokens/,
+  ],
+  [
+    'protocols repeated',
+    () => createConnection('ws://h', { protocols: ['a', 'a'] }),
+    SyntaxError,
+    8,
+    /must not repeat/,
+  ],
+  [
+    'random',
+    () => createConnection('ws://h', { random: 1 as never }),
+    TypeError,
+    9,
+    /random must be a function/,
+  ],
+  [
+    'handshake',
+    () => createConnection('ws://h', { handshake: 1 as never }),
+    TypeError,
+    10,
+    /handshake must be a function/,
+  ],
+  [
+    'WebSocket',
+    () => createConnection('ws://h', { WebSocket: 1 as never }),
+    TypeError,
+    11,
+    /constructor such as WebSocket/,
+  ],
+  [
+    'retry.maxDelay below initialDelay',
+    () => createConnection('ws://h', { retry: { initialDelay: 10, maxDelay: 5 } }),
+    RangeError,
+    12,
+    /raise maxDelay/,
+  ],
+  [
+    'retry.factor',
+    () => createConnection('ws://h', { retry: { factor: 0.5 } }),
+    RangeError,
+    13,
+    /retry.factor must be a finite number of at least 1/,
+  ],
+  [
+    'retry.jitter',
+    () => createConnection('ws://h', { retry: { jitter: 'some' as never } }),
+    TypeError,
+    14,
+    /retry.jitter must be/,
+  ],
+  [
+    'retry.maxAttempts',
+    () => createConnection('ws://h', { retry: { maxAttempts: -1 } }),
+    RangeError,
+    15,
+    /retry.maxAttempts must be a whole number/,
+  ],
+  [
+    'retry.shouldRetry',
+    () => createConnection('ws://h', { retry: { shouldRetry: 1 as never } }),
+    TypeError,
+    16,
+    /shouldRetry must be a function/,
+  ],
+  [
+    'a clock without methods',
+    () => createConnection('ws://h', { clock: {} as never }),
+    TypeError,
+    17,
+    /clock must be an object with now\(\)/,
+  ],
+  [
+    'a url of the wrong type',
+    () => createConnection(42 as never),
+    TypeError,
+    18,
+    /url must be a ws:\/\/ or wss:\/\/ string/,
+  ],
+  ['an empty url', () => toWebSocketUrl(''), SyntaxError, 19, /expected a ws:\/\/ or wss:\/\/ URL string/],
+  [
+    'a relative url',
+    () => toWebSocketUrl('notaurl'),
+    SyntaxError,
+    20,
+    /expected an absolute ws:\/\/ or wss:\/\/ URL/,
+  ],
+  [
+    'an http url',
+    () => toWebSocketUrl('http://x'),
+    SyntaxError,
+    21,
+    /the scheme must be ws:\/\/ or wss:\/\//,
+  ],
+  ['a url with a fragment', () => toWebSocketUrl('ws://x/#a'), SyntaxError, 22, /cannot have a #fragment/],
+  [
+    'getConnection with a function',
+    () => getConnection((() => 'ws://h') as never),
+    TypeError,
+    23,
+    /getConnection\(url\) takes a URL string/,
+  ],
+  [
+    'close with a reserved code',
+    () => connection().close(1006),
+    RangeError,
+    24,
+    /a client may only send 1000/,
+  ],
+  [
+    'close with a reason that is not a string',
+    () => connection().close(1000, 5 as never),
+    TypeError,
+    25,
+    /reason must be a string/,
+  ],
+  [
+    'subscribe without a function',
+    () => connection().subscribe(5 as never),
+    TypeError,
+    26,
+    /subscribe\(listener\) takes a function/,
+  ],
+  [
+    'on with an unknown event',
+    () => connection().on('open' as never, () => {}),
+    TypeError,
+    27,
+    /only 'close' exists/,
+  ],
+  ['send of an object', () => connection().send({} as never), TypeError, 28, /use sendJson for other values/],
+  [
+    'share',
+    () => createConnection('ws://h', { share: 'yes' as never }),
+    TypeError,
+    29,
+    /share must be 'tab' or 'origin'/,
+  ],
+  ['session.sendJson(undefined)', () => sessionOf().sendJson(undefined), TypeError, 30, /sendJson: no JSON/],
+  [
+    'diagnose without an array',
+    () => diagnose(5 as never),
+    TypeError,
+    31,
+    /diagnose\(history\) takes an array/,
+  ],
+  [
+    'reportDisconnects sampleRate',
+    () => reportDisconnects(connection(), () => {}, { sampleRate: 2 }),
+    RangeError,
+    32,
+    /sampleRate must be a number from 0 to 1/,
+  ],
+  [
+    'reportDisconnects without a sink',
+    () => reportDisconnects(connection(), 5 as never),
+    TypeError,
+    33,
+    /takes a sink function/,
+  ],
+  [
+    'reportDisconnects without a connection',
+    () => reportDisconnects({} as never, () => {}),
+    TypeError,
+    34,
+    /takes a connection from createConnection/,
+  ],
+]
+
+function sessionOf(): Session {
+  let session: Session | undefined
+  const run = openSession({ send: () => {}, clock: new FakeClock(), attempt: 0, lastClose: null })
+  run.start(
+    (given) => {
+      session = given
+    },
+    () => {},
+  )
+  return session!
+}
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run()
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a throw')
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+  resetConnections()
+})
+
+describe('development build: the sentence that says what to fix', () => {
+  for (const [what, run, type, , sentence] of CASES) {
+    it(what, () => {
+      const error = thrown(run)
+      expect(error).toBeInstanceOf(type)
+      expect((error as Error).message).toMatch(sentence)
+      expect((error as Error).message).not.toMatch(/errors\.md/)
+    })
+  }
+})
+
+describe('production build: the same type, a code and the page that explains it', () => {
+  for (const [what, run, type, code] of CASES) {
+    it(`${what}: error ${code}`, () => {
+      vi.stubEnv('NODE_ENV', 'production')
+      const error = thrown(run)
+      expect(error).toBeInstanceOf(type)
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^react-lifeline error ${code}\\b.*https://unpkg\\.com/react-lifeline/docs/errors\\.md#error-${code}$`,
+        ),
+      )
+    })
+  }
+
+  it('names the option in brackets where one code covers several', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    expect(() => createConnection('ws://h', { retry: { initialDelay: -1 } })).toThrow(
+      'react-lifeline error 3 (retry.initialDelay);',
+    )
+  })
+})
+
+describe('docs/errors.md', () => {
+  const page = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8')
+  const src = join(ROOT, 'src')
+  const thrownInSource = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((file) => /\.tsx?$/.test(file))
+    .flatMap((file) => [...readFileSync(join(src, file), 'utf8').matchAll(/errorCode\((\d+)/g)])
+    .map((match) => Number(match[1]))
+
+  it('explains every code the source throws, and each has a case above', () => {
+    const documented = [...page.matchAll(/^### Error (\d+)$/gm)].map((match) => Number(match[1]))
+    const tested = [...new Set(CASES.map((entry) => entry[3]))].sort((a, b) => a - b)
+    expect(documented).toEqual(tested)
+    expect([...new Set(thrownInSource)].sort((a, b) => a - b)).toEqual(tested)
+  })
+})
+
+describe('production bundles', () => {
+  it('carry the codes, not the sentences', async () => {
+    const bundle = await measureBundle(LIFELINE_ENTRIES.full)
+    expect(bundle.code).toContain('docs/errors.md#error-')
+    for (const sentence of [
+      'must be a finite number',
+      'a client may only send',
+      'takes a URL string',
+      'must be an object with',
+    ]) {
+      expect(bundle.code).not.toContain(sentence)
+    }
+    expect(bundle.code).not.toContain('the first options stay in force')
+  })
+})
