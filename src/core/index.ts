@@ -12,9 +12,13 @@ export {
   type DisconnectReportState,
   type ReportableConnection,
 } from './disconnect-report'
+/**
+ * @internal `findConnection`, `resolveOptions` and `errorCode` are for the other entries
+ * (render-time lookup, option checks, production error messages).
+ */
+export { errorCode } from './errors'
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
-/** @internal `findConnection` and `resolveOptions` are for the React entry (render-time lookup, option checks). */
 export { resolveOptions } from './options'
 export { redactText, redactUrl } from './redact'
 export { findConnection, getConnection, isShared, resetConnections } from './registry'

@@ -1,3 +1,5 @@
+import { errorCode } from '../core/errors'
+
 /**
  * The Standard Schema v1 interface (standardschema.dev), declared here so that zod, valibot,
  * arktype and others plug in without the package depending on any of them at run time.
@@ -36,7 +38,9 @@ export function assertSchema(schema: unknown): void {
   const standard = (schema as Partial<StandardSchemaV1> | null)?.['~standard']
   if (typeof standard?.validate !== 'function') {
     throw new TypeError(
-      "react-lifeline: schema must be a Standard Schema (an object with ['~standard'].validate), such as a zod 3.24+, valibot 1+ or arktype schema.",
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? "react-lifeline: schema must be a Standard Schema (an object with ['~standard'].validate), such as a zod 3.24+, valibot 1+ or arktype schema."
+        : errorCode(35),
     )
   }
 }

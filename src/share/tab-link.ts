@@ -1,3 +1,4 @@
+import { errorCode } from '../core/errors'
 import type { CloseInfo, LifelineConnection, SendResult } from '../core/index'
 import type { ShareEnvironment } from './environment'
 import { type Call, type Entry, isOutgoing, type Outgoing } from './protocol'
@@ -32,7 +33,9 @@ export function attachTabLink(connection: LifelineConnection, environment: Share
   if (links.has(connection)) return
   if (typeof connection.url !== 'string') {
     throw new TypeError(
-      "react-lifeline: share: 'origin' needs a string url; tabs cannot agree on a key for a url function.",
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? "react-lifeline: share: 'origin' needs a string url; tabs cannot agree on a key for a url function."
+        : errorCode(36),
     )
   }
   links.set(connection, new TabLink(connection, environment))

@@ -12,6 +12,8 @@ import {
 } from '../../src/core'
 import { openSession } from '../../src/core/session'
 import { toWebSocketUrl } from '../../src/core/url'
+import { assertSchema } from '../../src/react/standard-schema'
+import { attachTabLink } from '../../src/share/tab-link'
 import { FakeClock } from '../support/fake-clock'
 
 // Every programmer mistake, thrown in both builds: development keeps the sentence that says
@@ -243,6 +245,20 @@ const CASES: Case[] = [
     TypeError,
     34,
     /takes a connection from createConnection/,
+  ],
+  [
+    'a schema that is not a Standard Schema',
+    () => assertSchema({ parse: () => null }),
+    TypeError,
+    35,
+    /schema must be a Standard Schema/,
+  ],
+  [
+    "share: 'origin' with a url function",
+    () => attachTabLink({ url: () => 'ws://h' } as never, {} as never),
+    TypeError,
+    36,
+    /share: 'origin' needs a string url/,
   ],
 ]
 
