@@ -65,10 +65,16 @@ export function isClientCloseCode(code: number): boolean {
 export function assertClientCloseCode(code: number): void {
   if (!isClientCloseCode(code)) {
     throw new RangeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `close(${String(code)}): a client may only send 1000 or a code from 3000 to 4999. ` +
-            'Codes such as 1001 or 1006 are reserved for servers or for the browser itself; use 1000, or pick an application code in 4000-4999.'
-        : errorCode(24, String(code)),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return (
+              `close(${String(code)}): a client may only send 1000 or a code from 3000 to 4999. ` +
+              'Codes such as 1001 or 1006 are reserved for servers or for the browser itself; use 1000, or pick an application code in 4000-4999.'
+            )
+        } catch {}
+        return errorCode(24, String(code))
+      })(),
     )
   }
 }
@@ -128,9 +134,13 @@ const MAX_REASON_BYTES = 123
 export function toCloseReason(reason: unknown): string {
   if (typeof reason !== 'string')
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: close(code, reason): reason must be a string.'
-        : errorCode(25),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: close(code, reason): reason must be a string.'
+        } catch {}
+        return errorCode(25)
+      })(),
     )
   const encoder = new TextEncoder()
   if (encoder.encode(reason).length <= MAX_REASON_BYTES) return reason

@@ -121,9 +121,13 @@ export class LifelineConnection implements Connection {
   on(event: 'close', listener: (close: CloseInfo) => void): () => void {
     if (event !== 'close')
       throw new TypeError(
-        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-          ? `react-lifeline: unknown event "${String(event)}"; only 'close' exists.`
-          : errorCode(27),
+        (() => {
+          try {
+            if (process.env.NODE_ENV !== 'production')
+              return `react-lifeline: unknown event "${String(event)}"; only 'close' exists.`
+          } catch {}
+          return errorCode(27)
+        })(),
       )
     assertFunction('on', listener)
     this.#closeListeners.add(listener)

@@ -40,9 +40,13 @@ export function callSafely(callback: () => void): void {
 export function assertFunction(method: string, listener: unknown): void {
   if (typeof listener !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: ${method}(listener) takes a function, got ${typeof listener}.`
-        : errorCode(26, method),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: ${method}(listener) takes a function, got ${typeof listener}.`
+        } catch {}
+        return errorCode(26, method)
+      })(),
     )
   }
 }

@@ -24,9 +24,13 @@ const DEFAULT_MIN_UPTIME = 5_000
 export function diagnose(history: readonly CloseInfo[], options: DiagnoseOptions = {}): Diagnosis[] {
   if (!Array.isArray(history)) {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: diagnose(history) takes an array of CloseInfo, such as connection.getHistory().'
-        : errorCode(31),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: diagnose(history) takes an array of CloseInfo, such as connection.getHistory().'
+        } catch {}
+        return errorCode(31)
+      })(),
     )
   }
   // Closes the app asked for say nothing about the server or the path to it.

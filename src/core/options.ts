@@ -48,9 +48,13 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: options must be an object (or left out).'
-        : errorCode(1),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: options must be an object (or left out).'
+        } catch {}
+        return errorCode(1)
+      })(),
     )
   }
   checkObject('retry', options.retry, false)
@@ -65,16 +69,24 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     checkDuration('heartbeat.timeout', heartbeat.timeout, 1, MAX_TIMER_MS)
     if (typeof heartbeat.isPong !== 'function') {
       throw new TypeError(
-        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-          ? 'react-lifeline: heartbeat.isPong must be a function (data) => boolean.'
-          : errorCode(5),
+        (() => {
+          try {
+            if (process.env.NODE_ENV !== 'production')
+              return 'react-lifeline: heartbeat.isPong must be a function (data) => boolean.'
+          } catch {}
+          return errorCode(5)
+        })(),
       )
     }
     if (typeof heartbeat.message !== 'string' && typeof heartbeat.message !== 'function') {
       throw new TypeError(
-        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-          ? 'react-lifeline: heartbeat.message must be a string or a function returning one.'
-          : errorCode(6),
+        (() => {
+          try {
+            if (process.env.NODE_ENV !== 'production')
+              return 'react-lifeline: heartbeat.message must be a string or a function returning one.'
+          } catch {}
+          return errorCode(6)
+        })(),
       )
     }
   }
@@ -83,9 +95,13 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   const binaryType = options.binaryType ?? 'blob'
   if (binaryType !== 'blob' && binaryType !== 'arraybuffer') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: binaryType must be 'blob' or 'arraybuffer', got ${describe(binaryType)}.`
-        : errorCode(7),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: binaryType must be 'blob' or 'arraybuffer', got ${describe(binaryType)}.`
+        } catch {}
+        return errorCode(7)
+      })(),
     )
   }
   checkProtocols(options.protocols)
@@ -116,23 +132,35 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkMethods('visibility', resolved.visibility, ['isVisible', 'subscribe'])
   if (typeof resolved.random !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: random must be a function returning a number in [0, 1), like Math.random.'
-        : errorCode(9),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: random must be a function returning a number in [0, 1), like Math.random.'
+        } catch {}
+        return errorCode(9)
+      })(),
     )
   }
   if (resolved.handshake !== null && typeof resolved.handshake !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: handshake must be a function (session) => void | Promise<void>, got ${describe(resolved.handshake)}.`
-        : errorCode(10),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: handshake must be a function (session) => void | Promise<void>, got ${describe(resolved.handshake)}.`
+        } catch {}
+        return errorCode(10)
+      })(),
     )
   }
   if (options.WebSocket !== undefined && typeof options.WebSocket !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: the WebSocket option must be a constructor such as WebSocket from "ws".'
-        : errorCode(11),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: the WebSocket option must be a constructor such as WebSocket from "ws".'
+        } catch {}
+        return errorCode(11)
+      })(),
     )
   }
   return resolved
@@ -160,23 +188,35 @@ function checkRetry(retry: ResolvedRetry): void {
   checkDuration('retry.minUptime', retry.minUptime, 0)
   if (retry.maxDelay < retry.initialDelay) {
     throw new RangeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: retry.maxDelay (${retry.maxDelay}) is below retry.initialDelay (${retry.initialDelay}); raise maxDelay.`
-        : errorCode(12),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: retry.maxDelay (${retry.maxDelay}) is below retry.initialDelay (${retry.initialDelay}); raise maxDelay.`
+        } catch {}
+        return errorCode(12)
+      })(),
     )
   }
   if (typeof retry.factor !== 'number' || !Number.isFinite(retry.factor) || retry.factor < 1) {
     throw new RangeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: retry.factor must be a finite number of at least 1 (delays that shrink would hammer the server), got ${describe(retry.factor)}.`
-        : errorCode(13),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: retry.factor must be a finite number of at least 1 (delays that shrink would hammer the server), got ${describe(retry.factor)}.`
+        } catch {}
+        return errorCode(13)
+      })(),
     )
   }
   if (!['full', 'equal', 'none'].includes(retry.jitter)) {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: retry.jitter must be 'full', 'equal' or 'none', got ${describe(retry.jitter)}.`
-        : errorCode(14),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: retry.jitter must be 'full', 'equal' or 'none', got ${describe(retry.jitter)}.`
+        } catch {}
+        return errorCode(14)
+      })(),
     )
   }
   const max = retry.maxAttempts
@@ -187,16 +227,24 @@ function checkRetry(retry: ResolvedRetry): void {
     (Number.isFinite(max) && !Number.isInteger(max))
   ) {
     throw new RangeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: retry.maxAttempts must be a whole number of at least 0, or Infinity, got ${describe(max)}.`
-        : errorCode(15),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: retry.maxAttempts must be a whole number of at least 0, or Infinity, got ${describe(max)}.`
+        } catch {}
+        return errorCode(15)
+      })(),
     )
   }
   if (typeof retry.shouldRetry !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: retry.shouldRetry must be a function (close, attempt) => boolean.'
-        : errorCode(16),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: retry.shouldRetry must be a function (close, attempt) => boolean.'
+        } catch {}
+        return errorCode(16)
+      })(),
     )
   }
 }
@@ -205,9 +253,13 @@ function checkRetry(retry: ResolvedRetry): void {
 function checkDuration(name: string, value: unknown, min: number, max = Number.POSITIVE_INFINITY): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${describe(value)}.`
-        : errorCode(3, name),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${describe(value)}.`
+        } catch {}
+        return errorCode(3, name)
+      })(),
     )
   }
 }
@@ -215,9 +267,13 @@ function checkDuration(name: string, value: unknown, min: number, max = Number.P
 function checkCount(name: string, value: unknown): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new RangeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: ${name} must be a whole number >= 0, got ${describe(value)}.`
-        : errorCode(4, name),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: ${name} must be a whole number >= 0, got ${describe(value)}.`
+        } catch {}
+        return errorCode(4, name)
+      })(),
     )
   }
 }
@@ -228,17 +284,25 @@ function checkProtocols(protocols: unknown): void {
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !TOKEN.test(protocol)) {
       throw new SyntaxError(
-        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-          ? `react-lifeline: protocols must be subprotocol tokens (letters, digits and !#$%&'*+-.^_\`|~, no spaces or commas), got ${describe(protocol)}.`
-          : errorCode(8),
+        (() => {
+          try {
+            if (process.env.NODE_ENV !== 'production')
+              return `react-lifeline: protocols must be subprotocol tokens (letters, digits and !#$%&'*+-.^_\`|~, no spaces or commas), got ${describe(protocol)}.`
+          } catch {}
+          return errorCode(8)
+        })(),
       )
     }
   }
   if (new Set(list).size !== list.length) {
     throw new SyntaxError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: protocols must not repeat a subprotocol.'
-        : errorCode(8),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: protocols must not repeat a subprotocol.'
+        } catch {}
+        return errorCode(8)
+      })(),
     )
   }
 }
@@ -248,9 +312,13 @@ function checkObject(name: string, value: unknown, allowTrue: boolean): void {
   if (value === undefined || value === false || (allowTrue && value === true)) return
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: ${name} must be ${allowTrue ? 'true, false or an object' : 'false or an object'}, got ${describe(value)}.`
-        : errorCode(2, name),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: ${name} must be ${allowTrue ? 'true, false or an object' : 'false or an object'}, got ${describe(value)}.`
+        } catch {}
+        return errorCode(2, name)
+      })(),
     )
   }
 }
@@ -260,9 +328,13 @@ function checkMethods(name: string, value: unknown, methods: string[]): void {
   const missing = methods.filter((method) => typeof target?.[method] !== 'function')
   if (missing.length > 0) {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: ${name} must be an object with ${methods.map((m) => `${m}()`).join(', ')}; missing or not a function: ${missing.join(', ')}.`
-        : errorCode(17, name),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: ${name} must be an object with ${methods.map((m) => `${m}()`).join(', ')}; missing or not a function: ${missing.join(', ')}.`
+        } catch {}
+        return errorCode(17, name)
+      })(),
     )
   }
 }

@@ -75,9 +75,13 @@ function signature(options: ConnectionOptions): string {
 export function getConnection(url: string, options?: ConnectionOptions): LifelineConnection {
   if (typeof url !== 'string') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: getConnection(url) takes a URL string; a URL function works only with createConnection(fn).'
-        : errorCode(23),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: getConnection(url) takes a URL string; a URL function works only with createConnection(fn).'
+        } catch {}
+        return errorCode(23)
+      })(),
     )
   }
   const key = keyOf(url, options)

@@ -38,9 +38,13 @@ export interface ObservableConnection extends ReportableConnection {
 function check(name: string, value: number, max: number, what: string): void {
   if (typeof value !== 'number' || !(value >= 0 && value <= max)) {
     throw new RangeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: reportDisconnects option ${name} must be ${what}, got ${String(value)}.`
-        : errorCode(32, name),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: reportDisconnects option ${name} must be ${what}, got ${String(value)}.`
+        } catch {}
+        return errorCode(32, name)
+      })(),
     )
   }
 }
@@ -66,16 +70,24 @@ export function reportDisconnects(
   check('dedupeMs', dedupeMs, Number.POSITIVE_INFINITY, 'a number of milliseconds >= 0')
   if (typeof sink !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: reportDisconnects(connection, sink) takes a sink function, got ${typeof sink}.`
-        : errorCode(33),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: reportDisconnects(connection, sink) takes a sink function, got ${typeof sink}.`
+        } catch {}
+        return errorCode(33)
+      })(),
     )
   }
   if (typeof connection?.on !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: reportDisconnects(connection) takes a connection from createConnection or getConnection.'
-        : errorCode(34),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: reportDisconnects(connection) takes a connection from createConnection or getConnection.'
+        } catch {}
+        return errorCode(34)
+      })(),
     )
   }
   const settings = (connection as { options?: { retry?: { minUptime: number } | null; closeCodes?: never } })

@@ -42,9 +42,12 @@ export function openSession(io: SessionIo): HandshakeRun {
       const text = JSON.stringify(value)
       if (text === undefined)
         throw new TypeError(
-          typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-            ? `sendJson: no JSON for ${typeof value}`
-            : errorCode(30),
+          (() => {
+            try {
+              if (process.env.NODE_ENV !== 'production') return `sendJson: no JSON for ${typeof value}`
+            } catch {}
+            return errorCode(30)
+          })(),
         )
       session.send(text)
     },

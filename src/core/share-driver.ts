@@ -25,9 +25,12 @@ export function attachShare(connection: LifelineConnection, options?: { share?: 
     } catch {}
   } else if (share !== undefined && share !== 'tab') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? "react-lifeline: share must be 'tab' or 'origin'."
-        : errorCode(29),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production') return "react-lifeline: share must be 'tab' or 'origin'."
+        } catch {}
+        return errorCode(29)
+      })(),
     )
   }
 }

@@ -8,9 +8,13 @@ import type { WebSocketLike } from './types'
 export function assertOutgoing(data: unknown): asserts data is Outgoing {
   if (!isOutgoing(data)) {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `react-lifeline: send takes a string, ArrayBuffer, typed array or Blob, got ${data === null ? 'null' : typeof data}; use sendJson for other values.`
-        : errorCode(28),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: send takes a string, ArrayBuffer, typed array or Blob, got ${data === null ? 'null' : typeof data}; use sendJson for other values.`
+        } catch {}
+        return errorCode(28)
+      })(),
     )
   }
 }

@@ -10,9 +10,13 @@ import type { UrlSource } from './types'
 export function toWebSocketUrl(url: unknown): string {
   if (typeof url !== 'string' || url.trim() === '') {
     throw new SyntaxError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `Invalid WebSocket URL ${describe(url)}: expected a ws:// or wss:// URL string.`
-        : errorCode(19),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `Invalid WebSocket URL ${describe(url)}: expected a ws:// or wss:// URL string.`
+        } catch {}
+        return errorCode(19)
+      })(),
     )
   }
   const page = typeof location === 'undefined' ? undefined : location.href
@@ -21,9 +25,13 @@ export function toWebSocketUrl(url: unknown): string {
     parsed = url.startsWith('/') && page ? new URL(url, page) : new URL(url)
   } catch {
     throw new SyntaxError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `Invalid WebSocket URL "${redactUrl(url)}": expected an absolute ws:// or wss:// URL.`
-        : errorCode(20),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `Invalid WebSocket URL "${redactUrl(url)}": expected an absolute ws:// or wss:// URL.`
+        } catch {}
+        return errorCode(20)
+      })(),
     )
   }
   if (url.startsWith('/') && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
@@ -31,16 +39,24 @@ export function toWebSocketUrl(url: unknown): string {
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
     throw new SyntaxError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `Invalid WebSocket URL "${redactUrl(url)}": the scheme must be ws:// or wss://, not ${parsed.protocol}//.`
-        : errorCode(21, parsed.protocol),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `Invalid WebSocket URL "${redactUrl(url)}": the scheme must be ws:// or wss://, not ${parsed.protocol}//.`
+        } catch {}
+        return errorCode(21, parsed.protocol)
+      })(),
     )
   }
   if (parsed.hash) {
     throw new SyntaxError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? `Invalid WebSocket URL "${redactUrl(url)}": a WebSocket URL cannot have a #fragment.`
-        : errorCode(22),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `Invalid WebSocket URL "${redactUrl(url)}": a WebSocket URL cannot have a #fragment.`
+        } catch {}
+        return errorCode(22)
+      })(),
     )
   }
   return parsed.href
@@ -55,9 +71,13 @@ function describe(value: unknown): string {
 export function assertUrlSource(url: unknown): asserts url is UrlSource {
   if (typeof url !== 'string' && typeof url !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? 'react-lifeline: url must be a ws:// or wss:// string, or a function returning one.'
-        : errorCode(18),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return 'react-lifeline: url must be a ws:// or wss:// string, or a function returning one.'
+        } catch {}
+        return errorCode(18)
+      })(),
     )
   }
 }

@@ -38,9 +38,13 @@ export function assertSchema(schema: unknown): void {
   const standard = (schema as Partial<StandardSchemaV1> | null)?.['~standard']
   if (typeof standard?.validate !== 'function') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? "react-lifeline: schema must be a Standard Schema (an object with ['~standard'].validate), such as a zod 3.24+, valibot 1+ or arktype schema."
-        : errorCode(35),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return "react-lifeline: schema must be a Standard Schema (an object with ['~standard'].validate), such as a zod 3.24+, valibot 1+ or arktype schema."
+        } catch {}
+        return errorCode(35)
+      })(),
     )
   }
 }

@@ -33,9 +33,13 @@ export function attachTabLink(connection: LifelineConnection, environment: Share
   if (links.has(connection)) return
   if (typeof connection.url !== 'string') {
     throw new TypeError(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-        ? "react-lifeline: share: 'origin' needs a string url; tabs cannot agree on a key for a url function."
-        : errorCode(36),
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return "react-lifeline: share: 'origin' needs a string url; tabs cannot agree on a key for a url function."
+        } catch {}
+        return errorCode(36)
+      })(),
     )
   }
   links.set(connection, new TabLink(connection, environment))

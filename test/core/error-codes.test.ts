@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { runInNewContext } from 'node:vm'
+import { build } from 'esbuild'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { LIFELINE_ENTRIES, measureBundle, ROOT } from '../../bench/sizes'
 import type { Session } from '../../src/core'
@@ -350,5 +352,43 @@ describe('production bundles', () => {
       expect(bundle.code).not.toContain(sentence)
     }
     expect(bundle.code).not.toContain('the first options stay in force')
+  })
+})
+
+describe('browser bundles, run where there is no `process`', () => {
+  // Vite's dev server, webpack and Next.js replace process.env.NODE_ENV but leave no `process`
+  // in the page; a page with no bundler has neither.
+  async function thrownInBrowserBundle(nodeEnv: string | undefined): Promise<Error> {
+    const result = await build({
+      entryPoints: [join(ROOT, 'src/core/index.ts')],
+      bundle: true,
+      format: 'iife',
+      globalName: 'Lifeline',
+      // esbuild itself defines NODE_ENV for the browser platform; 'neutral' leaves the
+      // source as a page without a bundler would load it.
+      platform: nodeEnv ? 'browser' : 'neutral',
+      mainFields: ['module', 'main'],
+      write: false,
+      logLevel: 'silent',
+      define: nodeEnv ? { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) } : {},
+    })
+    const page = { URL, TextEncoder, Lifeline: undefined as never }
+    runInNewContext(result.outputFiles?.[0]?.text ?? '', page)
+    const { createConnection: create } = (
+      page as unknown as { Lifeline: { createConnection: typeof createConnection } }
+    ).Lifeline
+    return thrown(() => create('ws://h', { connectTimeout: 0 })) as Error
+  }
+
+  it('development build: the sentence', async () => {
+    const error = await thrownInBrowserBundle('development')
+    expect(error.name).toBe('RangeError')
+    expect(error.message).toMatch(/connectTimeout must be a finite number of milliseconds >= 1/)
+  })
+
+  it('no bundler: the code and its page, not a ReferenceError', async () => {
+    const error = await thrownInBrowserBundle(undefined)
+    expect(error.name).toBe('RangeError')
+    expect(error.message).toMatch(/^react-lifeline error 3 \(connectTimeout\); see https:\/\/unpkg\.com/)
   })
 })
