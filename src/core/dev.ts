@@ -1,21 +1,15 @@
 import { errorCode } from './errors'
 
-// Bundlers replace process.env.NODE_ENV; without one (plain ESM in a browser) warnings stay on.
-export function isDevelopment(): boolean {
-  // Spelled out so bundlers replace it with "production" and drop dev-only work; without a
-  // bundler (plain ESM in a browser) `process` is missing, the read throws and warnings stay on.
-  try {
-    return process.env.NODE_ENV !== 'production'
-  } catch {
-    return true
-  }
-}
-
 const warned = new Set<string>()
 
-/** Logs a development warning once per distinct message. */
+/**
+ * Logs a development warning once per distinct message. Callers wrap the call in
+ * `try { if (process.env.NODE_ENV !== 'production') warnOnce(…) } catch {}`, spelled out so
+ * bundlers drop the text from production builds; without a bundler there is no `process`, and
+ * a page then behaves like a production build (no warnings, error codes; see errors.ts).
+ */
 export function warnOnce(message: string): void {
-  if (!isDevelopment() || warned.has(message)) return
+  if (warned.has(message)) return
   warned.add(message)
   console.warn(`react-lifeline: ${message}`)
 }

@@ -37,8 +37,7 @@ function isOutgoing(data: unknown): data is Outgoing {
 /** Warns (once, in development) when an https page opens an unencrypted socket. */
 export function warnIfInsecure(url: string): void {
   if (url.startsWith('ws:') && typeof location !== 'undefined' && location.protocol === 'https:') {
-    // Written out so that production bundles drop the text; without a bundler `process` is
-    // missing and the warning stays on, as warnOnce does.
+    // Written out so that production bundles drop the text (see warnOnce).
     try {
       if (process.env.NODE_ENV !== 'production')
         warnOnce(
