@@ -142,6 +142,7 @@ function checkRetry(retry: ResolvedRetry): void {
       `react-lifeline: retry.maxDelay (${retry.maxDelay}) is below retry.initialDelay (${retry.initialDelay}); raise maxDelay.`,
     )
   }
+  // Stryker disable next-line ConditionalExpression: Number.isFinite() is false for every non-number too.
   if (typeof retry.factor !== 'number' || !Number.isFinite(retry.factor) || retry.factor < 1) {
     throw new RangeError(
       `react-lifeline: retry.factor must be a finite number of at least 1 (delays that shrink would hammer the server), got ${describe(retry.factor)}.`,
@@ -170,6 +171,7 @@ function checkRetry(retry: ResolvedRetry): void {
 
 // Other durations above the timer limit are kept and waited out at the limit (about 24.8 days).
 function checkDuration(name: string, value: unknown, min: number, max = Number.POSITIVE_INFINITY): void {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite() is false for every non-number too.
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(
       `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${describe(value)}.`,
@@ -209,6 +211,7 @@ function checkObject(name: string, value: unknown, allowTrue: boolean): void {
 
 function checkMethods(name: string, value: unknown, methods: string[]): void {
   const target = value as Record<string, unknown> | null
+  // Stryker disable next-line OptionalChaining: called only with the resolved source, never undefined (a default fills it).
   const missing = methods.filter((method) => typeof target?.[method] !== 'function')
   if (missing.length > 0) {
     throw new TypeError(
