@@ -168,6 +168,9 @@ describe('events in a phase where they cannot happen', () => {
       ['a retry once failed', failed, { type: 'timer', name: 'retry' }],
       ['a close timeout while open', open, { type: 'timer', name: 'closing' }],
       ['a close timeout while connecting', connecting, { type: 'timer', name: 'closing' }],
+      ['a second open', open, { type: 'socket-open', socket: 1 }],
+      ['an open while handshaking', handshaking, { type: 'socket-open', socket: 1 }],
+      ['a pong timer with no ping out', open, { type: 'timer', name: 'pong' }],
     ]
     for (const [name, state, event] of cases) {
       const next = transition(state, event, { ...ctx, now: 5000 })
@@ -211,6 +214,43 @@ describe('events in a phase where they cannot happen', () => {
     ])
     expect(reconnecting.view).toMatchObject({ status: 'reconnecting', attempt: 2 })
     expect(run([{ type: 'timer', name: 'uptime' }], reconnecting).view.attempt).toBe(2)
+  })
+
+  it('a stale socket saying it is closing leaves the new open socket alone', () => {
+    const reopened = run([
+      ...OPEN,
+      lost(1),
+      { type: 'timer', name: 'retry' },
+      { type: 'url-resolved', socket: 3, url: 'ws://h' },
+      { type: 'socket-open', socket: 3 },
+    ])
+    expect(reopened.view.status).toBe('open')
+    expect(transition(reopened, { type: 'socket-closing', socket: 1 }, ctx)).toEqual({
+      state: reopened,
+      effects: [],
+    })
+  })
+
+  it('a URL function that never settles still times out', () => {
+    const resolving = run([{ type: 'connect' }])
+    const next = run([{ type: 'timer', name: 'connect' }], resolving)
+    expect(next.view).toMatchObject({ status: 'reconnecting', attempt: 1 })
+    expect(next.view.lastClose).toMatchObject({ code: 1006, reason: 'connect timeout', initiator: 'timeout' })
+  })
+
+  it('a ping timer left over from a lost socket sends nothing', () => {
+    const reconnecting = run([...OPEN, lost(1)], initialState(true), hbCtx)
+    expect(transition(reconnecting, { type: 'timer', name: 'ping' }, hbCtx)).toEqual({
+      state: reconnecting,
+      effects: [],
+    })
+  })
+
+  it('a new holder cancels the linger timer', () => {
+    const released = run([{ type: 'retain' }, { type: 'release' }])
+    expect(transition(released, { type: 'retain' }, ctx).effects).toEqual([
+      { type: 'cancel-timer', name: 'linger' },
+    ])
   })
 
   it('a linger timer that fires after a new holder came keeps the socket', () => {
