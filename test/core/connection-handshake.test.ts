@@ -212,6 +212,28 @@ describe('handshake', () => {
     expect(connection.getState().status).toBe('reconnecting')
   })
 
+  it("the late settle of an abandoned handshake leaves the next socket's handshake running", async () => {
+    const finishes: (() => void)[] = []
+    const { connection, socket, clock } = fakeConnection({
+      retry: { jitter: 'none', initialDelay: 100 },
+      handshake: (session) => {
+        if (finishes.length === 0) return new Promise<void>((resolve) => finishes.push(resolve))
+        finishes.push(() => {})
+        return session.receive(isJoined).then(() => {})
+      },
+    })
+    connection.connect()
+    socket().open()
+    socket().closeFromServer(1006)
+    clock.advance(100)
+    socket().open()
+    finishes[0]!()
+    await settle()
+    socket().receive('{"type":"joined"}')
+    await settle()
+    expect(connection.getState().status).toBe('open')
+  })
+
   it('close() during the handshake closes on purpose', () => {
     let session!: Session
     const { connection, socket } = fakeConnection({
