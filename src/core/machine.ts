@@ -15,6 +15,7 @@ export function initialState(online: boolean): MachineState {
     lastInboundAt: null,
     pingSentAt: null,
     awaitingLife: false,
+    // Stryker disable next-line BooleanLiteral: read only after pingNow() has set it to false.
     pongYielded: false,
     online,
     holders: 0,
@@ -89,6 +90,7 @@ class Step {
         return this.#set({ status: 'closed', nextRetryAt: null, queued: 0 })
       case 'online':
         s.online = true
+        // Stryker disable next-line BooleanLiteral: `force` only matters while offline, and s.online is now true.
         if (this.#status === 'offline') this.#startAttempt(false)
         return
       case 'offline':
@@ -249,6 +251,7 @@ class Step {
     const s = this.#s
     switch (name) {
       case 'retry':
+        // Stryker disable next-line BooleanLiteral: no retry timer runs offline (afterLoss and 'offline' see to it), so `force` changes nothing.
         if (s.phase === 'none' && this.#status === 'reconnecting') this.#startAttempt(false)
         return
       case 'connect': {
@@ -371,6 +374,7 @@ class Step {
     if (!this.#s.online) return this.#set({ status: 'offline', nextRetryAt: null })
     // Such a code (an expired token) is fixed by a fresh attempt, so it goes at once; only
     // after a stable connection, so the same close again right away backs off as usual.
+    // Stryker disable next-line BooleanLiteral: the line above returned if offline, so `force` changes nothing.
     if (close?.info.retryImmediately && attempt === 1) return this.#startAttempt(false)
     const delay = retryDelayAfter(close?.code ?? 1006, attempt, retry, this.#ctx.random)
     this.#set({ status: 'reconnecting', nextRetryAt: this.#ctx.now + delay })
@@ -379,6 +383,7 @@ class Step {
 
   #shouldRetry(close: CloseInfo, attempt: number): boolean {
     try {
+      // Stryker disable next-line OptionalChaining: afterLoss calls this only with retry set.
       return Boolean(this.#ctx.retry?.shouldRetry(close, attempt))
     } catch (error) {
       // A throwing policy must not wedge the connection: fall back to the close-code table.

@@ -197,6 +197,7 @@ function checkRetry(retry: ResolvedRetry): void {
       })(),
     )
   }
+  // Stryker disable next-line ConditionalExpression: Number.isFinite() is false for every non-number too.
   if (typeof retry.factor !== 'number' || !Number.isFinite(retry.factor) || retry.factor < 1) {
     throw new RangeError(
       (() => {
@@ -251,6 +252,7 @@ function checkRetry(retry: ResolvedRetry): void {
 
 // Other durations above the timer limit are kept and waited out at the limit (about 24.8 days).
 function checkDuration(name: string, value: unknown, min: number, max = Number.POSITIVE_INFINITY): void {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite() is false for every non-number too.
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(
       (() => {
@@ -325,6 +327,7 @@ function checkObject(name: string, value: unknown, allowTrue: boolean): void {
 
 function checkMethods(name: string, value: unknown, methods: string[]): void {
   const target = value as Record<string, unknown> | null
+  // Stryker disable next-line OptionalChaining: called only with the resolved source, never undefined (a default fills it).
   const missing = methods.filter((method) => typeof target?.[method] !== 'function')
   if (missing.length > 0) {
     throw new TypeError(

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { diagnose } from '../../src/core/diagnose'
 import { fakeConnection } from '../support/fake-connection'
+import { FakeWebSocket } from '../support/fake-websocket'
 
 // Calls made at the "wrong" moment, and timed-out closes: what the user sees in the state, the
 // history and on the socket, for the corners a reordered condition would silently change.
+
+/** A Map behind the Storage methods, like localStorage. */
+function memoryStorage() {
+  const items = new Map<string, string>()
+  return {
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+  }
+}
 
 function openConnection(options = {}) {
   const setup = fakeConnection(options)
@@ -178,5 +188,129 @@ describe('timed-out closes keep what diagnosis needs', () => {
     expect(diagnose(history).map((d) => d.id)).toContain('heartbeat')
     const asServer = history.map((close) => ({ ...close, initiator: 'server' as const }))
     expect(diagnose(asServer).map((d) => d.id)).not.toContain('heartbeat')
+  })
+})
+
+describe('the class that carries out the machine', () => {
+  it('configure() replaces the options only of a connection that never tried', () => {
+    const pending = fakeConnection({}, () => new Promise<string>(() => {}))
+    pending.connection.connect()
+    expect(pending.connection.getState().status).toBe('connecting')
+    expect(pending.connection.configure({ lingerMs: 5 })).toBe(false)
+
+    const lingered = fakeConnection({ lingerMs: 0 })
+    const release = lingered.connection.retain()
+    lingered.socket().open()
+    release()
+    lingered.clock.advance(0)
+    expect(lingered.connection.getState().status).toBe('idle')
+    expect(lingered.connection.configure({ lingerMs: 5 })).toBe(false)
+    expect(lingered.connection.options.lingerMs).toBe(0)
+  })
+
+  it('configure() on a connection without a queue, and reads the history the new storage keeps', () => {
+    const { connection } = fakeConnection({ queue: { max: 0 } })
+    const stored = fakeConnection({ historyStorage: memoryStorage() })
+    const storage = stored.connection.options.historyStorage as ReturnType<typeof memoryStorage>
+    stored.connection.connect()
+    stored.socket().open()
+    stored.socket().closeFromServer(1011, 'boom')
+    expect(connection.configure({ historyStorage: storage })).toBe(true)
+    expect(connection.getHistory().map((close) => close.reason)).toEqual(['boom'])
+  })
+
+  it('names the method a non-function listener was given to', () => {
+    const { connection } = fakeConnection()
+    expect(() => connection.subscribe(1 as never)).toThrow(/subscribe/)
+    expect(() => connection.onMessage(1 as never)).toThrow(/onMessage/)
+    expect(() => connection.on('close', 1 as never)).toThrow(/\bon\b/)
+  })
+
+  it('an unsubscribed listener hears no more changes', () => {
+    const { connection } = fakeConnection()
+    let calls = 0
+    const unsubscribe = connection.subscribe(() => {
+      calls += 1
+    })
+    connection.connect()
+    expect(calls).toBe(1)
+    unsubscribe()
+    connection.close()
+    expect(calls).toBe(1)
+  })
+
+  it('close() with no reason sends an empty one', () => {
+    const { connection, socket } = openConnection()
+    connection.close()
+    expect(socket().closeCalls).toEqual([{ code: 1000, reason: '' }])
+  })
+
+  it('counts sent and invalid messages', () => {
+    const { connection } = openConnection()
+    connection.send('a')
+    connection.send('b')
+    connection.countInvalidMessage()
+    expect(connection.getStats()).toMatchObject({ messagesSent: 2, messagesInvalid: 1 })
+  })
+
+  it('sendJson keeps why serialising failed as the cause, and reports a dropped send after the tick', async () => {
+    const { connection } = fakeConnection({ queue: { max: 0 } })
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    expect(connection.sendJson(circular)).toBe('dropped')
+    expect(connection.getState().error?.cause).toBeInstanceOf(TypeError)
+    let heard = 0
+    connection.subscribe(() => {
+      heard += 1
+    })
+    expect(connection.send('x')).toBe('dropped')
+    expect(heard).toBe(0)
+    await Promise.resolve()
+    expect(heard).toBe(1)
+  })
+
+  it('terminates a socket the heartbeat found dead, where the implementation can', () => {
+    class Terminable extends FakeWebSocket {
+      terminated = 0
+      terminate() {
+        this.terminated += 1
+      }
+    }
+    const { connection, clock, sockets } = fakeConnection({
+      WebSocket: Terminable as never,
+      heartbeat: { interval: 1000, timeout: 500 },
+    })
+    connection.connect()
+    const socket = sockets()[0] as Terminable
+    socket.open()
+    clock.advance(1500)
+    expect(connection.getState().lastClose?.reason).toBe('heartbeat timeout')
+    expect(socket.terminated).toBe(1)
+    expect(socket.closeCalls).toEqual([])
+  })
+
+  it('a URL function whose socket throws SyntaxError retries; a throw of null does not escape', () => {
+    let throwing: unknown = new SyntaxError('bad')
+    class Throwing extends FakeWebSocket {
+      constructor(url: string) {
+        super(url)
+        throw throwing
+      }
+    }
+    const fromFunction = fakeConnection({ WebSocket: Throwing as never }, () => 'ws://h/s')
+    fromFunction.connection.connect()
+    return Promise.resolve().then(() => {
+      expect(fromFunction.connection.getState().status).toBe('reconnecting')
+      throwing = null
+      const fixed = fakeConnection({ WebSocket: Throwing as never })
+      expect(() => fixed.connection.connect()).not.toThrow()
+      expect(fixed.connection.getState().status).toBe('reconnecting')
+    })
+  })
+
+  it('a close event without a numeric code or a string reason is recorded as 1006 with no reason', () => {
+    const { connection, socket } = openConnection()
+    socket().onclose?.({ type: 'close' })
+    expect(connection.getState().lastClose).toMatchObject({ code: 1006, reason: '' })
   })
 })

@@ -212,6 +212,28 @@ describe('handshake', () => {
     expect(connection.getState().status).toBe('reconnecting')
   })
 
+  it("the late settle of an abandoned handshake leaves the next socket's handshake running", async () => {
+    const finishes: (() => void)[] = []
+    const { connection, socket, clock } = fakeConnection({
+      retry: { jitter: 'none', initialDelay: 100 },
+      handshake: (session) => {
+        if (finishes.length === 0) return new Promise<void>((resolve) => finishes.push(resolve))
+        finishes.push(() => {})
+        return session.receive(isJoined).then(() => {})
+      },
+    })
+    connection.connect()
+    socket().open()
+    socket().closeFromServer(1006)
+    clock.advance(100)
+    socket().open()
+    finishes[0]!()
+    await settle()
+    socket().receive('{"type":"joined"}')
+    await settle()
+    expect(connection.getState().status).toBe('open')
+  })
+
   it('close() during the handshake closes on purpose', () => {
     let session!: Session
     const { connection, socket } = fakeConnection({
@@ -260,6 +282,89 @@ describe('handshake', () => {
     expect(error?.message).toMatch(/data === .joined./)
   })
 
+  it('receive takes only a held message that matches, and one receive takes one message', async () => {
+    const taken: unknown[] = []
+    const { connection, socket } = fakeConnection({
+      handshake: async (session) => {
+        await Promise.resolve()
+        await Promise.resolve()
+        taken.push(await session.receive(isJoined))
+        taken.push(await session.receive(isJoined))
+      },
+    })
+    const seen: unknown[] = []
+    connection.onMessage((data) => seen.push(data))
+    connection.connect()
+    socket().open()
+    socket().receive('greeting')
+    await settle()
+    socket().receive('joined 1')
+    await settle()
+    socket().receive('news')
+    socket().receive('joined 2')
+    await settle()
+    expect(taken).toEqual(['joined 1', 'joined 2'])
+    expect(connection.getState().status).toBe('open')
+    expect(seen).toEqual(['greeting', 'news'])
+  })
+
+  it('receive without a timeout waits as long as it takes, and a settled one leaves no timer', async () => {
+    const { connection, socket, clock } = fakeConnection({
+      handshake: async (session) => {
+        await session.receive(isJoined, { timeout: 5000 })
+        await session.receive()
+      },
+      connectTimeout: 60_000,
+    })
+    connection.connect()
+    socket().open()
+    socket().receive('joined')
+    await settle()
+    expect(clock.pending).toBe(1) // the connect timer alone
+    clock.advance(59_000)
+    socket().receive('anything')
+    await settle()
+    expect(connection.getState()).toMatchObject({ status: 'open', error: null })
+  })
+
+  it('a timed-out receive names at most 80 characters of its match', async () => {
+    const match = (data: unknown) =>
+      data === 'a long and carefully written match function that goes on and on and on'
+    const { connection, socket, clock } = fakeConnection({
+      handshake: (session) => session.receive(match, { timeout: 1000 }).then(() => {}),
+    })
+    connection.connect()
+    socket().open()
+    clock.advance(1000)
+    await settle()
+    expect(connection.getState().error?.message).toBe(
+      `Handshake receive timed out after 1000 ms waiting for a message matching ${String(match).slice(0, 80)}.`,
+    )
+  })
+
+  it('a message a throwing match rejected is still handed to the app when the handshake goes on', async () => {
+    const { connection, socket } = fakeConnection({
+      handshake: async (session) => {
+        await session
+          .receive(() => {
+            throw new Error('match broke')
+          })
+          .catch(() => {})
+        await session.receive(isJoined)
+      },
+    })
+    const seen: unknown[] = []
+    connection.onMessage((data) => seen.push(data))
+    connection.connect()
+    socket().open()
+    socket().receive('x')
+    await settle()
+    socket().receive('joined')
+    await settle()
+    expect(connection.getState().status).toBe('open')
+    expect(seen).toEqual(['x'])
+  })
+
   it('a match that throws rejects that receive', async () => {
     const { connection, socket } = fakeConnection({
       handshake: async (session) => {
@@ -291,7 +396,7 @@ describe('handshake', () => {
     connection.connect()
     socket().open()
     expect(errors[0]).toMatch(/send takes a string/)
-    expect(errors[1]).toMatch(/sendJson/)
+    expect(errors[1]).toBe('sendJson: no JSON for undefined')
     expect(connection.getState().status).toBe('open')
   })
 

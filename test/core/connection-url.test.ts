@@ -23,6 +23,14 @@ describe('URLs', () => {
     expect(clock.pending).toBe(0)
   })
 
+  it('quotes a blank URL in its error, so the user sees it was blank', () => {
+    const { connection } = fakeConnection({}, '  ')
+    connection.connect()
+    expect(connection.getState().error?.message).toBe(
+      'Invalid WebSocket URL "  ": expected a ws:// or wss:// URL string.',
+    )
+  })
+
   it('redacts secrets from URL errors', () => {
     const { connection } = fakeConnection({}, 'http://host/ws?token=abc123&room=1')
     connection.connect()
@@ -65,6 +73,7 @@ describe('URLs', () => {
     connection.connect()
     expect(connection.getState()).toMatchObject({ status: 'reconnecting', attempt: 1 })
     expect(connection.getState().error?.message).toMatch(/url function threw: auth service down/)
+    expect((connection.getState().error?.cause as Error).message).toBe('auth service down')
     clock.advance(100)
     expect(socket().url).toBe('ws://h/ok')
   })
@@ -137,6 +146,19 @@ describe('transport hygiene', () => {
     expect(warn.mock.calls[0]?.[0]).not.toContain('hush')
     vi.unstubAllGlobals()
     warn.mockRestore()
+  })
+
+  it('resolves a path against an http page as ws://, and never a path without its slash', () => {
+    vi.stubGlobal('location', { protocol: 'http:', href: 'http://app.test/room/1' })
+    const { connection, socket } = fakeConnection({}, '/live')
+    connection.connect()
+    expect(socket().url).toBe('ws://app.test/live')
+    const relative = fakeConnection({}, 'live')
+    relative.connection.connect()
+    expect(relative.connection.getState().error?.message).toBe(
+      'Invalid WebSocket URL "live": expected an absolute ws:// or wss:// URL.',
+    )
+    vi.unstubAllGlobals()
   })
 
   it('resolves a path against the page, turning https into wss', () => {

@@ -127,4 +127,58 @@ describe('historyStorage', () => {
       /historyStorage must be an object with getItem\(\), setItem\(\)/,
     )
   })
+
+  it('keys a function URL by its subprotocols alone, and a protocol string like its one-item list', () => {
+    expect(historyKey(() => 'ws://a.test/', 'v2')).toBe('react-lifeline:history:[function] v2')
+    expect(historyKey('ws://a.test/', 'v2')).toBe(historyKey('ws://a.test/', ['v2']))
+  })
+
+  it('reads only the newest historySize records, and nothing at all with historySize 0', () => {
+    const storage = memoryStorage()
+    pageLoad(storage, 4).connection.destroy()
+    const reloaded = fakeConnection({ historyStorage: storage, historySize: 2 }, URL)
+    const stored = JSON.parse(storage.items.get(KEY)!).h
+    expect(reloaded.connection.getHistory()).toEqual(stored.slice(-2))
+    storage.getItem.mockClear()
+    const none = pageLoad(storage, 1, { historySize: 0 })
+    expect(none.connection.getHistory()).toEqual([])
+    expect(storage.getItem).not.toHaveBeenCalled()
+  })
+
+  it('starts fresh when any stored record lacks a field the diagnosis computes with', () => {
+    const source = memoryStorage()
+    pageLoad(source, 1).connection.destroy()
+    const valid = JSON.parse(source.items.get(KEY)!).h[0]
+    const broken: [string, object][] = [
+      ['code', { code: '1006' }],
+      ['at', { at: null }],
+      ['reason', { reason: 7 }],
+      ['initiator', { initiator: undefined }],
+      ['info', { info: null }],
+      ['info.name', { info: { ...valid.info, name: 1 } }],
+      ['openForMs', { openForMs: '1000' }],
+      ['idleForMs', { idleForMs: undefined }],
+    ]
+    for (const [field, patch] of broken) {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+      const url = `wss://example.test/record-without-${field}`
+      const text = JSON.stringify({ v: 1, h: [valid, { ...valid, ...patch }] })
+      const page = fakeConnection(
+        { historyStorage: memoryStorage({ [historyKey(url, undefined)]: text }) },
+        url,
+      )
+      expect(page.connection.getHistory(), field).toEqual([])
+      expect(warn, field).toHaveBeenCalledOnce()
+      warn.mockRestore()
+    }
+    // The same records, valid, are read back (null durations too): the checks above fail for the field alone.
+    const url = 'wss://example.test/record-valid'
+    const records = [valid, { ...valid, openForMs: null, idleForMs: null }]
+    const text = JSON.stringify({ v: 1, h: records })
+    const page = fakeConnection(
+      { historyStorage: memoryStorage({ [historyKey(url, undefined)]: text }) },
+      url,
+    )
+    expect(page.connection.getHistory()).toEqual(records)
+  })
 })

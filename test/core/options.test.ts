@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createConnection } from '../../src/core/create-connection'
+import { resolveOptions } from '../../src/core/options'
 import type { ConnectionOptions } from '../../src/core/types'
 
 const bad: [string, ConnectionOptions, RegExp][] = [
@@ -53,5 +54,37 @@ describe('options', () => {
       historySize: 20,
       queueMax: 100,
     })
+  })
+})
+
+describe('option errors say exactly what is wrong', () => {
+  it.each([
+    [{ lingerMs: -1 }, 'lingerMs must be a finite number of milliseconds >= 0, got -1.'],
+    [
+      { connectTimeout: '5' as unknown as number },
+      'connectTimeout must be a finite number of milliseconds >= 1, got "5".',
+    ],
+    [
+      { heartbeat: { interval: 0 } },
+      'heartbeat.interval must be a finite number of milliseconds >= 1 and <= 2147483647, got 0.',
+    ],
+    [{ retry: true as unknown as false }, 'retry must be false or an object'],
+    [{ retry: { maxAttempts: '3' as unknown as number } }, 'retry.maxAttempts'],
+    [
+      { visibility: {} as never },
+      'visibility must be an object with isVisible(), subscribe(); missing or not a function: isVisible, subscribe.',
+    ],
+  ] as [ConnectionOptions, string][])('%j', (options, message) => {
+    expect(() => resolveOptions(options)).toThrow(message)
+  })
+
+  it('the default clock cancels the timers it started', () => {
+    vi.useFakeTimers()
+    const { clock } = resolveOptions({})
+    const fired = vi.fn()
+    clock.clearTimeout(clock.setTimeout(fired, 10))
+    vi.advanceTimersByTime(100)
+    vi.useRealTimers()
+    expect(fired).not.toHaveBeenCalled()
   })
 })

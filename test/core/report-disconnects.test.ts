@@ -18,8 +18,11 @@ const state: ConnectionState = {
   queued: 0,
 }
 
-/** A connection that records closes as the real one does: history first, then listeners. */
-function fakeConnection(url = 'wss://example.test/feed?token=abc123') {
+/**
+ * The report's view of a connection (not a LifelineConnection: that is test/support's
+ * fakeConnection), recording closes as the real one does: history first, then listeners.
+ */
+function recordingConnection(url = 'wss://example.test/feed?token=abc123') {
   const history: CloseInfo[] = []
   const listeners = new Set<(close: CloseInfo) => void>()
   const connection: ObservableConnection & { close(record: CloseInfo): void; listeners: number } = {
@@ -43,7 +46,7 @@ function fakeConnection(url = 'wss://example.test/feed?token=abc123') {
 }
 
 /** A server that accepts and drops every socket after 300 ms, once a second. */
-function flap(connection: ReturnType<typeof fakeConnection>, times: number, startAt = 0): void {
+function flap(connection: ReturnType<typeof recordingConnection>, times: number, startAt = 0): void {
   for (let index = 0; index < times; index++)
     connection.close(shortLived(300, 1006, { at: startAt + index * SECOND }))
 }
@@ -54,7 +57,7 @@ afterEach(() => {
 
 describe('reportDisconnects', () => {
   it('sends one report per disconnect, grouped by the diagnosis that explains it', () => {
-    const connection = fakeConnection()
+    const connection = recordingConnection()
     const reports: GroupedDisconnectReport[] = []
     reportDisconnects(connection, (report) => reports.push(report), { dedupeMs: 0 })
     flap(connection, 4)
@@ -71,7 +74,7 @@ describe('reportDisconnects', () => {
   })
 
   it('sends a flapping server once per group and window, counting what it left out', () => {
-    const connection = fakeConnection()
+    const connection = recordingConnection()
     const reports: GroupedDisconnectReport[] = []
     reportDisconnects(connection, (report) => reports.push(report), { dedupeMs: 60_000 })
     flap(connection, 1000)
@@ -85,7 +88,7 @@ describe('reportDisconnects', () => {
   })
 
   it('samples by sampleRate', () => {
-    const connection = fakeConnection()
+    const connection = recordingConnection()
     const sent: GroupedDisconnectReport[] = []
     const draws = [0.9, 0.2, 0.6, 0.1]
     reportDisconnects(connection, (report) => sent.push(report), {
@@ -101,7 +104,7 @@ describe('reportDisconnects', () => {
   it('reports a throwing sink through reportError and still sends the next report', () => {
     const reportError = vi.fn()
     vi.stubGlobal('reportError', reportError)
-    const connection = fakeConnection()
+    const connection = recordingConnection()
     const failure = new Error('tracker down')
     const sink = vi.fn().mockImplementationOnce(() => {
       throw failure
@@ -114,7 +117,7 @@ describe('reportDisconnects', () => {
   })
 
   it('stops when unsubscribed', () => {
-    const connection = fakeConnection()
+    const connection = recordingConnection()
     const sink = vi.fn()
     const stop = reportDisconnects(connection, sink)
     stop()
@@ -129,12 +132,12 @@ describe('reportDisconnects', () => {
     [{ sampleRate: Number.NaN }, /sampleRate.*got NaN/],
     [{ dedupeMs: -1 }, /dedupeMs must be a number of milliseconds >= 0, got -1/],
   ])('throws a RangeError naming the option for %o', (options, message) => {
-    expect(() => reportDisconnects(fakeConnection(), () => {}, options)).toThrow(RangeError)
-    expect(() => reportDisconnects(fakeConnection(), () => {}, options)).toThrow(message)
+    expect(() => reportDisconnects(recordingConnection(), () => {}, options)).toThrow(RangeError)
+    expect(() => reportDisconnects(recordingConnection(), () => {}, options)).toThrow(message)
   })
 
   it('throws a TypeError for a sink that is not a function', () => {
-    expect(() => reportDisconnects(fakeConnection(), 'sentry' as never)).toThrow(
+    expect(() => reportDisconnects(recordingConnection(), 'sentry' as never)).toThrow(
       /takes a sink function, got string/,
     )
   })
