@@ -221,7 +221,9 @@ describe('the class that carries out the machine', () => {
 
   it('names the method a non-function listener was given to', () => {
     const { connection } = fakeConnection()
-    expect(() => connection.subscribe(1 as never)).toThrow(/subscribe/)
+    expect(() => connection.subscribe(1 as never)).toThrow(
+      'react-lifeline: subscribe(listener) takes a function, got number.',
+    )
     expect(() => connection.onMessage(1 as never)).toThrow(/onMessage/)
     expect(() => connection.on('close', 1 as never)).toThrow(/\bon\b/)
   })

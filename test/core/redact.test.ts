@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { redactText, redactUrl } from '../../src/core/redact'
+import { redactText, redactUrl, toSafeError } from '../../src/core/redact'
 
 describe('redactUrl', () => {
   it.each([
@@ -29,5 +29,26 @@ describe('redactUrl', () => {
     expect(redactText('failed: ws://h/s?token=abc (timeout)')).toBe(
       'failed: ws://h/s?token=[redacted] (timeout)',
     )
+  })
+})
+
+describe('redaction in free text and errors', () => {
+  it('redacts the password of a URL inside a sentence', () => {
+    expect(redactText('cannot reach wss://ann:hunter2@h.test/ws now')).toBe(
+      'cannot reach wss://[redacted]@h.test/ws now',
+    )
+  })
+
+  it('keeps an error that has nothing to hide, and keeps a SyntaxError a SyntaxError', () => {
+    const clean = new TypeError('no route')
+    expect(toSafeError(clean)).toBe(clean)
+    const syntax = toSafeError(new SyntaxError('bad wss://h.test/?token=abc'))
+    expect(syntax).toBeInstanceOf(SyntaxError)
+    expect(syntax.message).toBe('bad wss://h.test/?token=[redacted]')
+    const other = toSafeError(new TypeError('bad wss://h.test/?token=abc'))
+    expect(other).not.toBeInstanceOf(SyntaxError)
+    expect(other.message).toBe('bad wss://h.test/?token=[redacted]')
+    const text = toSafeError('SyntaxError at wss://h.test/?token=abc')
+    expect(text).not.toBeInstanceOf(SyntaxError)
   })
 })
