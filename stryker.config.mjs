@@ -11,9 +11,6 @@
 //   taken: it is a fast path; the character loop after it returns the same string.
 // - heartbeat.ts isJsonPong(): `(typeof parsed === 'object' || parsed !== null) && ...`: a
 //   primitive's .type is undefined and null's throws into the catch, so the answer is false.
-// - share-driver.ts attachShare(): `process.env.NODE_ENV !== 'production'` as true, or its
-//   string emptied: warnOnce() checks the same itself; the test here is for bundlers, which
-//   drop the warning's text from production builds.
 // - connection.ts dispatch(): `if (this.dispatching) return` and `dispatching = true` survive;
 //   not judged equivalent yet (a re-entrant dispatch would run an inner event before the rest
 //   of the outer one's effects), but no test found an order that the user can see.
