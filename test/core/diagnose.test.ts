@@ -233,6 +233,59 @@ describe('network', () => {
   it('must not fire on a 1006 while online', () => {
     expect(diagnose([closeInfo(1006, { offline: false })])).toEqual([])
   })
+
+  it('says the network ended it, and what to do, for one offline drop', () => {
+    const found = find([offlineDrop()], 'network')
+    expect(found.summary).toBe(
+      '1 connection dropped while the device was offline: the network ended it, not the server.',
+    )
+    expect(found.advice).toBe(
+      'Nothing to fix on the server. Attempts pause while the browser reports offline and resume when it is back; ' +
+        'keep the send queue on so messages sent meanwhile go out after reconnecting.',
+    )
+  })
+
+  it('says them for more than one record', () => {
+    const offline = offlineDrop({ at: 0 })
+    const rightAfter = failedAttempt({ at: 5 * SECOND })
+    expect(find([offline, rightAfter], 'network').summary).toBe(
+      '1 connection dropped while the device was offline, and 1 within 30 s of coming back: ' +
+        'the network ended them, not the server.',
+    )
+    const twoOffline = [offlineDrop({ at: 0 }), offlineDrop({ at: 10 * MINUTE })]
+    expect(find(twoOffline, 'network').summary).toBe(
+      '2 connections dropped while the device was offline: the network ended them, not the server.',
+    )
+  })
+
+  it('counts a 1006 exactly 30 s after the offline drop, not one a millisecond later', () => {
+    const offline = offlineDrop({ at: 0 })
+    const atLimit = closeInfo(1006, { at: 30 * SECOND })
+    expect(find([offline, atLimit], 'network').evidence).toEqual([offline, atLimit])
+    const pastLimit = closeInfo(1006, { at: 30 * SECOND + 1 })
+    expect(find([offline, pastLimit], 'network').evidence).toEqual([offline])
+  })
+
+  it('counts from the latest offline drop', () => {
+    const first = offlineDrop({ at: 0 })
+    const second = offlineDrop({ at: 10 * MINUTE })
+    const rightAfter = closeInfo(1006, { at: 10 * MINUTE + 20 * SECOND })
+    expect(find([first, second, rightAfter], 'network').evidence).toEqual([first, second, rightAfter])
+  })
+
+  it('takes neither a 1006 before the offline drop nor another code right after it', () => {
+    const before = closeInfo(1006, { at: 0 })
+    const offline = offlineDrop({ at: 10 * SECOND })
+    const serverError = closeInfo(1011, { at: 20 * SECOND })
+    const found = find([before, offline, serverError], 'network')
+    expect(found.evidence).toEqual([offline])
+    expect(found.summary).not.toContain('coming back')
+  })
+
+  it('reads a close the library put down to the network as offline, without the flag', () => {
+    const found = find([closeInfo(1006, { initiator: 'network' })], 'network')
+    expect(found.summary).toContain('1 connection dropped while the device was offline')
+  })
 })
 
 describe('policy', () => {
@@ -311,6 +364,58 @@ describe('flapping', () => {
       shortLived(600),
     ])
     expect(diagnose(history)).toEqual([])
+  })
+
+  it('says how many, how long they lasted and what to check, in full', () => {
+    const history = spaced([shortLived(800), shortLived(1_200), shortLived(300)], 3 * SECOND)
+    const found = find(history, 'flapping')
+    expect(found.severity).toBe('warning')
+    expect(found.summary).toBe(
+      '3 connections in a row closed less than 5 s after opening (open for 0.3 s to 1.2 s): ' +
+        'the server accepts the socket and then drops it.',
+    )
+    expect(found.advice).toBe(
+      'Reconnecting will not fix this: check what the server does right after the handshake (a crash, an auth ' +
+        'check after connect, a first message it rejects). The retry counter resets only after a connection stays ' +
+        'open for 5 s (minUptime), so backoff keeps growing instead of hammering the server.',
+    )
+  })
+
+  it('counts the runs when a stable connection splits them', () => {
+    const history = spaced([
+      shortLived(800),
+      shortLived(900),
+      shortLived(700),
+      closeInfo(1006),
+      shortLived(600),
+      shortLived(500),
+      shortLived(400),
+    ])
+    const found = find(history, 'flapping')
+    expect(found.evidence).toEqual([...history.slice(0, 3), ...history.slice(4)])
+    expect(found.summary).toContain('6 connections in 2 runs closed less than 5 s after opening')
+  })
+
+  it('counts a connection open exactly minUptime as stable, and one a millisecond shorter as a flap', () => {
+    const stable = spaced([shortLived(800), shortLived(900), shortLived(5_000), shortLived(700)], 10 * SECOND)
+    expect(ids(stable)).not.toContain('flapping')
+    const short = spaced([shortLived(800), shortLived(900), shortLived(4_999)], 10 * SECOND)
+    expect(find(short, 'flapping').evidence).toEqual(short)
+  })
+
+  it('fires on a run of exactly three, not two', () => {
+    expect(ids(spaced([shortLived(800), shortLived(900)], 3 * SECOND))).not.toContain('flapping')
+    expect(ids(spaced([shortLived(800), shortLived(900), shortLived(700)], 3 * SECOND))).toContain('flapping')
+  })
+
+  it('neither counts nor breaks a run on a short connection another detector explained', () => {
+    // The 1008s are policy's; the three 1006s around them are still one run.
+    const history = spaced(
+      [shortLived(800), shortLived(300, 1008), shortLived(900), shortLived(300, 1008), shortLived(700)],
+      3 * SECOND,
+    )
+    expect(ids(history)).toEqual(['policy', 'flapping'])
+    expect(find(history, 'flapping').evidence).toEqual([history[0], history[2], history[4]])
   })
 
   it('must not fire on long-lived connections closing with 1006', () => {
