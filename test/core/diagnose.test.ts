@@ -109,6 +109,82 @@ describe('idle-timeout', () => {
     expect(ids(spaced([idleDrop(12_000), idleDrop(13_800), idleDrop(10_500)]))).toEqual(['idle-timeout'])
   })
 
+  it('says in full what happened and what to do at 60 s', () => {
+    const found = find(spaced([idleDrop(60_000), idleDrop(60_300), idleDrop(59_800)]), 'idle-timeout')
+    expect(found.summary).toBe(
+      '3 connections closed after about 60 s without a message (1006 Abnormal Closure ×3). ' +
+        'Something between client and server closes idle connections: likely ' +
+        "nginx's default proxy_read_timeout (60 s) or an AWS Application Load Balancer's default idle timeout (60 s).",
+    )
+    expect(found.advice).toBe(
+      'Never let 60 s pass in silence: turn on the heartbeat with an interval under 60 s, ' +
+        'e.g. heartbeat: { interval: 30000 } (30 s); ' +
+        'or raise the timeout (nginx: proxy_read_timeout 3600s; AWS ALB: idle_timeout.timeout_seconds).',
+    )
+  })
+
+  it('says in full which limits cannot be raised, and what to raise when the proxy is unknown', () => {
+    const heroku = find(spaced([idleDrop(55_000), idleDrop(55_400), idleDrop(54_800)]), 'idle-timeout')
+    expect(heroku.summary).toContain("likely Heroku's router, which closes connections idle for 55 s.")
+    expect(heroku.advice).toContain("(25 s); Heroku's 55 s cannot be raised, so the heartbeat is the fix.")
+    const cloudflare = find(spaced([idleDrop(100_000), idleDrop(100_000), idleDrop(100_000)]), 'idle-timeout')
+    expect(cloudflare.summary).toContain('likely Cloudflare, which closes WebSockets idle for 100 s.')
+    expect(cloudflare.advice).toContain(
+      "(50 s); Cloudflare's 100 s cannot be raised on most plans, so the heartbeat is the fix.",
+    )
+    const unknown = find(spaced([idleDrop(75_000), idleDrop(75_000), idleDrop(75_000)]), 'idle-timeout')
+    expect(unknown.advice).toBe(
+      'Never let 75 s pass in silence: turn on the heartbeat with an interval under 75 s, ' +
+        'e.g. heartbeat: { interval: 35000 } (35 s); ' +
+        'or raise the idle timeout of the proxy or load balancer in between.',
+    )
+  })
+
+  it('names a known proxy up to 5 % (at least 2 s) from its default, and the nearer of two', () => {
+    const at = (ms: number) =>
+      find(spaced([idleDrop(ms), idleDrop(ms), idleDrop(ms)]), 'idle-timeout').summary
+    expect(at(63_000)).toContain('nginx')
+    expect(at(63_001)).toContain('a proxy or load balancer with an idle timeout of about 63 s')
+    expect(at(57_000)).toContain('Heroku')
+    expect(at(57_000)).not.toContain('nginx')
+    expect(at(58_000)).toContain('nginx')
+    expect(at(58_000)).not.toContain('Heroku')
+    expect(at(40_000)).toContain('a proxy or load balancer with an idle timeout of about 40 s')
+    expect(at(52_250)).toContain('Heroku')
+    expect(at(52_249)).not.toContain('Heroku')
+  })
+
+  it('takes idle times exactly 2 s apart on short periods into one cluster', () => {
+    expect(ids(spaced([idleDrop(12_000), idleDrop(12_000), idleDrop(14_000)]))).toEqual(['idle-timeout'])
+    expect(ids(spaced([idleDrop(12_000), idleDrop(12_000), idleDrop(14_001)]))).toEqual([])
+  })
+
+  it('counts an idle time of exactly 10 s, and the 1005 and network-closed drops', () => {
+    const history = spaced([
+      idleDrop(10_000),
+      closeInfo(1005, { idleForMs: 10_000 }),
+      idleDrop(10_000, { initiator: 'network' }),
+    ])
+    expect(find(history, 'idle-timeout').evidence).toEqual(history)
+  })
+
+  it('must not count closes the app asked for, the heartbeat ended or that came while offline', () => {
+    const others = [
+      idleDrop(60_000, { initiator: 'heartbeat' }),
+      idleDrop(60_000, { offline: true }),
+      closeInfo(1011, { idleForMs: 60_000 }),
+    ]
+    const history = spaced([idleDrop(60_000), idleDrop(60_000), ...others])
+    expect(ids(history)).not.toContain('idle-timeout')
+  })
+
+  it('fires when the cluster is exactly a third of the idle drops', () => {
+    const spread = [15, 25, 35, 45, 80, 120].map((s) => idleDrop(s * SECOND))
+    const history = spaced([...spread, idleDrop(60_000), idleDrop(61_000), idleDrop(59_000)])
+    expect(find(history, 'idle-timeout').evidence).toEqual(history.slice(6))
+    expect(ids([...history, idleDrop(160 * SECOND, { at: 100 * MINUTE })])).not.toContain('idle-timeout')
+  })
+
   it('must not fire on two drops at 60 s idle', () => {
     expect(diagnose(spaced([idleDrop(60_000), idleDrop(60_000)]))).toEqual([])
   })
