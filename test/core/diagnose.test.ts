@@ -266,6 +266,63 @@ describe('deploys', () => {
     expect(find(history, 'deploys').summary).toContain('2 bursts')
   })
 
+  it('says in full how often the server sent the client away, and how to deploy', () => {
+    const history = [
+      closeInfo(1001, { at: 0 }),
+      closeInfo(1012, { at: 40 * SECOND }),
+      failedAttempt({ at: 50 * SECOND }),
+      closeInfo(1001, { at: 90 * SECOND }),
+    ]
+    const found = find(history, 'deploys')
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toBe(
+      'The server sent this client away 3 times (1001 Going Away ×2, 1012 Service Restart) in 1 burst, ' +
+        'and 1 attempt failed while it was down: the server restarts, most likely for deployments.',
+    )
+    expect(found.advice).toBe(
+      'Drain connections when deploying: stop taking new sockets, close the open ones with 1012 Service Restart ' +
+        'spread over a few seconds, then stop the old server. Reconnects are jittered by default, so clients do not ' +
+        'all return in the same instant; keep jitter on.',
+    )
+  })
+
+  it('says once, without failed attempts, when there were none', () => {
+    const once = [
+      closeInfo(1001, { at: 0 }),
+      failedAttempt({ at: SECOND }),
+      failedAttempt({ at: 2 * SECOND }),
+    ]
+    expect(find(once, 'deploys').summary).toMatch(
+      /^The server sent this client away once \(1001 Going Away\) in 1 burst,/,
+    )
+    const noFailures = [0, 1, 2].map((n) => closeInfo(1001, { at: n * MINUTE }))
+    expect(find(noFailures, 'deploys').summary).toBe(
+      'The server sent this client away 3 times (1001 Going Away ×3) in 1 burst: ' +
+        'the server restarts, most likely for deployments.',
+    )
+  })
+
+  it('keeps closes exactly five minutes apart in one burst, not a millisecond more', () => {
+    const fiveApart = [0, 5, 10].map((n) => closeInfo(1001, { at: n * MINUTE }))
+    expect(find(fiveApart, 'deploys').evidence).toEqual(fiveApart)
+    const apart = [0, 1, 2].map((n) => closeInfo(1001, { at: n * (5 * MINUTE + 1) }))
+    expect(ids(apart)).not.toContain('deploys')
+  })
+
+  it('takes failed attempts only after a restart and within the burst', () => {
+    // Connect timeouts, so that three of them are not also refused handshakes.
+    const before = failedAttempt({ at: 0, initiator: 'timeout' })
+    const restarts = [closeInfo(1001, { at: MINUTE }), closeInfo(1001, { at: 2 * MINUTE })]
+    const during = failedAttempt({ at: 3 * MINUTE, initiator: 'timeout' })
+    const after = failedAttempt({ at: 9 * MINUTE, initiator: 'timeout' })
+    const history = [before, ...restarts, during, after]
+    const found = find(history, 'deploys')
+    expect(found.evidence).toEqual([...restarts, during])
+    // A close that opened is not an attempt that failed while the server was down.
+    const opened = [...restarts, closeInfo(1006, { at: 3 * MINUTE })]
+    expect(ids(opened)).not.toContain('deploys')
+  })
+
   it('must not fire on two 1001 closes in one window', () => {
     expect(diagnose([closeInfo(1001, { at: 0 }), closeInfo(1001, { at: 30 * SECOND })])).toEqual([])
   })
@@ -397,6 +454,44 @@ describe('policy', () => {
     expect(ids(history)).toEqual(['policy'])
   })
 
+  it('says in full what the server refused and what to change', () => {
+    const history = spaced([
+      closeInfo(1008),
+      closeInfo(4401, { info: { ...closeInfo(4401).info, name: 'Unauthorized' } }),
+    ])
+    const found = find(history, 'policy')
+    expect(found.severity).toBe('error')
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toBe(
+      'The server refused this client 2 times (1008 Policy Violation, 4401 Unauthorized): ' +
+        'it rejects the credentials or breaks one of its policies.',
+    )
+    expect(found.advice).toBe(
+      'Retrying cannot help: the server will refuse again until the credentials change. Fix the token or ' +
+        'credentials (a function url can fetch a fresh token before every attempt), and give these codes ' +
+        'retry: false in closeCodes so the connection stops instead of retrying.',
+    )
+  })
+
+  it('reads every auth-like word in a name, in any case', () => {
+    for (const name of [
+      'AUTH failed',
+      'Forbidden',
+      'unauthorised',
+      'Token expired',
+      'Bad Credential',
+      'POLICY',
+    ]) {
+      const record = closeInfo(4100, { info: { ...closeInfo(4100).info, name } })
+      expect(ids(spaced([record, record])), name).toEqual(['policy'])
+    }
+  })
+
+  it('takes the name from closeCodes over the one the record carries', () => {
+    const record = closeInfo(4100, { info: { ...closeInfo(4100).info, name: 'Unauthorized' } })
+    expect(diagnose(spaced([record, record]), { closeCodes: { 4100: { name: 'Room Closed' } } })).toEqual([])
+  })
+
   it('must not fire on one 1008', () => {
     expect(diagnose([closeInfo(1008)])).toEqual([])
   })
@@ -525,6 +620,28 @@ describe('heartbeat', () => {
     expect(find(history, 'heartbeat').summary).toContain('about 35 s')
   })
 
+  it('says in full what the heartbeat found and what to tune', () => {
+    const found = find(spaced([heartbeatDead(40_000), heartbeatDead(50_000)]), 'heartbeat')
+    expect(found.severity).toBe('warning')
+    expect(found.summary).toBe(
+      'The heartbeat found 2 dead connections after about 45 s of silence (median): the TCP connection was gone ' +
+        'without a close (half-open), as when a NAT, firewall or mobile network forgets the flow.',
+    )
+    expect(found.advice).toBe(
+      'Without the heartbeat these sockets would have looked open forever. A dead connection is noticed within ' +
+        'heartbeat interval + timeout; lower them to notice sooner, and a shorter interval also keeps NAT entries alive.',
+    )
+  })
+
+  it('leaves out the silence when no record has an idle time, and skips the ones without', () => {
+    const unknown = spaced([heartbeatDead(0, { idleForMs: null }), heartbeatDead(0, { idleForMs: null })])
+    expect(find(unknown, 'heartbeat').summary).toMatch(/^The heartbeat found 2 dead connections: the TCP/)
+    const mixed = spaced([heartbeatDead(0, { idleForMs: null }), heartbeatDead(40_000)])
+    expect(find(mixed, 'heartbeat').summary).toContain(
+      '2 dead connections after about 40 s of silence (median)',
+    )
+  })
+
   it('must not fire on one dead connection', () => {
     expect(diagnose([heartbeatDead(35_000)])).toEqual([])
   })
@@ -537,6 +654,17 @@ describe('server-error', () => {
     expect(ids(history)).toEqual(['server-error'])
     expect(found.severity).toBe('error')
     expect(found.summary).toContain('2 times')
+  })
+
+  it('says in full what the server did and where to look', () => {
+    const found = find(spaced([closeInfo(1011), closeInfo(1011), closeInfo(1011)]), 'server-error')
+    expect(found.summary).toBe(
+      'The server hit an internal error (1011) 3 times while serving this connection.',
+    )
+    expect(found.advice).toBe(
+      "Look at the server's logs around these times: 1011 means an unhandled error in its connection handler. " +
+        'Reconnects back off, but if a message or some state triggers the bug, every new connection will fail the same way.',
+    )
   })
 
   it('must not fire on one 1011', () => {
