@@ -185,6 +185,31 @@ describe('idle-timeout', () => {
     expect(ids([...history, idleDrop(160 * SECOND, { at: 100 * MINUTE })])).not.toContain('idle-timeout')
   })
 
+  it('names the earlier of two proxies exactly as near', () => {
+    const history = spaced([idleDrop(57_500), idleDrop(57_500), idleDrop(57_500)])
+    expect(find(history, 'idle-timeout').summary).toContain("likely Heroku's router")
+  })
+
+  it('picks the cluster around the median idle time, not around the first anchor', () => {
+    // Each history was found where a cluster anchored on one record, or not re-centred, differs.
+    const evidence = (idle: number[]) =>
+      find(spaced(idle.map((ms) => idleDrop(ms))), 'idle-timeout').evidence.map((record) => record.idleForMs)
+    // Re-centring on the median takes in 63 s, which no single anchor reaches together with 73 s.
+    expect(evidence([73_000, 72_000, 66_000, 63_000, 66_000])).toEqual([
+      73_000, 72_000, 66_000, 63_000, 66_000,
+    ])
+    // The centred cluster is used only when it is at least as large as the anchored one.
+    expect(evidence([63_000, 69_000, 74_000, 74_000, 50_000, 72_000])).toEqual([
+      63_000, 69_000, 74_000, 74_000, 72_000,
+    ])
+    // As large: the centred one wins.
+    expect(evidence([65_000, 60_000, 53_000, 54_000, 54_000, 72_000])).toEqual([
+      60_000, 53_000, 54_000, 54_000,
+    ])
+    // Among equally large anchored clusters, the first.
+    expect(evidence([70_000, 62_000, 56_000, 53_000, 65_000, 50_000])).toEqual([62_000, 56_000, 65_000])
+  })
+
   it('must not fire on two drops at 60 s idle', () => {
     expect(diagnose(spaced([idleDrop(60_000), idleDrop(60_000)]))).toEqual([])
   })
