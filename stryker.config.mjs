@@ -21,6 +21,9 @@
 //   branches give 10000.
 // - diagnose/idle-timeout.ts isIdleClose(): `record.idleForMs !== null` as `true`: a null idle
 //   time fails both comparisons after it (null >= 10000, and null >= 1000 in isSilentLife).
+// - diagnose/detector.ts median(): the empty-array return never taken: the general branch gives
+//   (undefined + undefined) / 2, NaN as well. seconds(): `value >= 10` as `>`: at exactly 10 s
+//   both branches print "10 s".
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

@@ -185,6 +185,18 @@ describe('idle-timeout', () => {
     expect(ids([...history, idleDrop(160 * SECOND, { at: 100 * MINUTE })])).not.toContain('idle-timeout')
   })
 
+  it('rounds periods from 10 s up to whole seconds and gives tenths below', () => {
+    const period = (ms: number) =>
+      find(spaced([idleDrop(ms), idleDrop(ms), idleDrop(ms)]), 'idle-timeout').summary.match(
+        /after about (\S+ s)/,
+      )![1]
+    expect(period(60_400)).toBe('60 s')
+    expect(period(10_400)).toBe('10 s')
+    expect(period(12_600)).toBe('13 s')
+    const short = heartbeatDead(9_440)
+    expect(find(spaced([short, short]), 'heartbeat').summary).toContain('after about 9.4 s of silence')
+  })
+
   it('names the earlier of two proxies exactly as near', () => {
     const history = spaced([idleDrop(57_500), idleDrop(57_500), idleDrop(57_500)])
     expect(find(history, 'idle-timeout').summary).toContain("likely Heroku's router")
