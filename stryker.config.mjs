@@ -24,6 +24,8 @@
 // - diagnose/detector.ts median(): the empty-array return never taken: the general branch gives
 //   (undefined + undefined) / 2, NaN as well. seconds(): `value >= 10` as `>`: at exactly 10 s
 //   both branches print "10 s".
+// - report-disconnects.ts: `last !== undefined` as `true`: with no report sent yet,
+//   `close.at - undefined` is NaN and `NaN < dedupeMs` is false, so the close is not held back.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

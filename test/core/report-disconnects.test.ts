@@ -29,7 +29,9 @@ function recordingConnection(url = 'wss://example.test/feed?token=abc123') {
     url,
     getHistory: () => history,
     getState: () => state,
-    on(_event, listener) {
+    // Only 'close' is told about closes, as on a real connection.
+    on(event, listener) {
+      if (event !== 'close') return () => {}
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
