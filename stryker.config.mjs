@@ -14,6 +14,18 @@
 // - connection.ts dispatch(): `if (this.dispatching) return` and `dispatching = true` survive;
 //   not judged equivalent yet (a re-entrant dispatch would run an inner event before the rest
 //   of the outer one's effects), but no test found an order that the user can see.
+// - diagnose/scheduled.ts typicalMinute(): `offset > size / 2` as `>=` and `offset < -size / 2`
+//   as `<=`: window members lie within ±2 minutes of one anchor, so no offset is ever exactly
+//   half the circle (30 or 720 minutes).
+// - diagnose/idle-timeout.ts suggestedInterval(): `half >= 10_000` as `>`: at exactly 10 s both
+//   branches give 10000.
+// - diagnose/idle-timeout.ts isIdleClose(): `record.idleForMs !== null` as `true`: a null idle
+//   time fails both comparisons after it (null >= 10000, and null >= 1000 in isSilentLife).
+// - diagnose/detector.ts median(): the empty-array return never taken: the general branch gives
+//   (undefined + undefined) / 2, NaN as well. seconds(): `value >= 10` as `>`: at exactly 10 s
+//   both branches print "10 s".
+// - report-disconnects.ts: `last !== undefined` as `true`: with no report sent yet,
+//   `close.at - undefined` is NaN and `NaN < dedupeMs` is false, so the close is not held back.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

@@ -69,6 +69,93 @@ describe('scheduled', () => {
     expect(found.advice).toContain('Look for what starts at 03:02 (client local time) every day')
   })
 
+  it('says in full what came when and where to look, hourly', () => {
+    const history = [dropAt(at(2, 10, 0, 20)), dropAt(at(2, 11, 1, 5)), dropAt(at(2, 12, 0, 40))]
+    const found = scheduled(history)
+    expect(found.summary).toBe(
+      '3 disconnects came at about :00 past the hour in 3 different hours (1006 Abnormal Closure ×3): ' +
+        'something runs on a schedule.',
+    )
+    expect(found.advice).toBe(
+      'Look for what starts at :00 (client local time) every hour: cron jobs, batch loads or backups that ' +
+        'saturate the server or database, scheduled restarts or certificate reloads, log rotation. Spread the job ' +
+        'out, move it off the WebSocket servers, or drain connections before a scheduled restart.',
+    )
+  })
+
+  it('says in full what came when and where to look, daily', () => {
+    const nightly = [4, 5, 6].map((day) => dropAt(at(day, 3, 2)))
+    const history = [...nightly, dropAt(at(4, 14, 20)), dropAt(at(5, 9, 45))].sort((a, b) => a.at - b.at)
+    const found = scheduled(history)
+    expect(found.summary).toBe(
+      '3 disconnects came at about 03:02 on 3 days (1006 Abnormal Closure ×3), 2 at other times: ' +
+        'something runs on a schedule.',
+    )
+    expect(found.advice).toMatch(
+      /^Look for what starts at 03:02 \(client local time\) every day: cron jobs, /,
+    )
+  })
+
+  it('takes drops two minutes either side of the busiest minute, across the full hour', () => {
+    const history = [dropAt(at(2, 10, 58)), dropAt(at(2, 12, 0)), dropAt(at(2, 13, 2))]
+    const found = scheduled(history)
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toContain('at about :00 past the hour')
+  })
+
+  it('names the middle minute of a window that crosses the hour, whichever side comes first', () => {
+    const history = [dropAt(at(2, 10, 1)), dropAt(at(2, 11, 59)), dropAt(at(2, 13, 58))]
+    const found = scheduled(history)
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toContain('at about :59 past the hour in 3 different hours')
+  })
+
+  it('must not take a drop three minutes from the others', () => {
+    const history = [dropAt(at(2, 10, 0)), dropAt(at(2, 11, 0)), dropAt(at(2, 12, 3))]
+    expect(ids(history)).not.toContain('scheduled')
+  })
+
+  it('fires when the window holds exactly a quarter of the drops, not less', () => {
+    const onTheHour = [10, 11, 12].map((hour) => dropAt(at(8, hour, 0)))
+    // Five minutes apart: no two of them share a window.
+    const spread = [10, 15, 20, 25, 30, 35, 40, 45, 50].map((minute, index) =>
+      dropAt(at(8, 13 + index, minute)),
+    )
+    const quarter = [...onTheHour, ...spread]
+    expect(scheduled(quarter).evidence).toEqual(onTheHour)
+    expect(ids([...quarter, dropAt(at(8, 23, 55))])).not.toContain('scheduled')
+  })
+
+  it('names the first of two equally busy minutes', () => {
+    const history = [10, 11, 12].map((hour) => dropAt(at(9, hour, 0)))
+    history.push(...[13, 14, 15].map((hour) => dropAt(at(9, hour, 30))))
+    const found = scheduled(history)
+    expect(found.evidence).toEqual(history.slice(0, 3))
+    expect(found.summary).toContain('3 disconnects came at about :00 past the hour in 3 different hours')
+    expect(found.summary).toContain(', 3 at other times')
+  })
+
+  it('stays hourly when the time of day holds only half of the minute', () => {
+    const nightly = [4, 5, 6].map((day) => dropAt(at(day, 3, 2)))
+    const daytime = [dropAt(at(4, 10, 2)), dropAt(at(5, 14, 2)), dropAt(at(6, 18, 2))]
+    const history = [...nightly, ...daytime].sort((a, b) => a.at - b.at)
+    const found = scheduled(history)
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toContain('6 disconnects came at about :02 past the hour in 6 different hours')
+    // One fewer in the daytime and the nightly three are more than half: daily.
+    const fewer = history.filter((record) => record !== daytime[2])
+    expect(scheduled(fewer).summary).toContain(
+      '3 disconnects came at about 03:02 on 3 days (1006 Abnormal Closure ×3), 2 at other times',
+    )
+  })
+
+  it('stays hourly when the time of day comes back on only two days', () => {
+    const history = [dropAt(at(4, 3, 2)), dropAt(at(5, 3, 2)), dropAt(at(5, 3, 3)), dropAt(at(6, 10, 2))]
+    const found = scheduled(history)
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toContain('4 disconnects came at about :02 past the hour in 3 different hours')
+  })
+
   it('must not fire on drops spread evenly over the hour', () => {
     // One drop every five minutes for three hours: every minute of the hour is as busy as any other.
     const start = at(7, 10, 0)

@@ -33,6 +33,33 @@ describe('idle-timeout shorter than ten seconds', () => {
     expect(ids(spaced([silent(5_010), silent(4_990), silent(5_120)], 6 * SECOND))).toEqual(['idle-timeout'])
   })
 
+  it('suggests whole seconds under half a short period', () => {
+    const found = diagnose(spaced([silent(5_010), silent(4_990), silent(5_120)], 6 * SECOND))
+    expect(found[0]!.advice).toContain('e.g. heartbeat: { interval: 2000 } (2 s)')
+  })
+
+  it('counts silent lifetimes of exactly one second', () => {
+    const history = spaced([silent(1_000), silent(1_000), silent(1_000)], 2 * SECOND)
+    expect(ids(history)).toEqual(['idle-timeout'])
+  })
+
+  it('gives the 2 s tolerance from 10 s up: a silent 9 s joins drops at 10 s', () => {
+    const history = spaced([
+      closeInfo(1006, { idleForMs: 10_000 }),
+      closeInfo(1006, { idleForMs: 10_000 }),
+      silent(9_000),
+    ])
+    expect(diagnose(history).find((d) => d.id === 'idle-timeout')?.evidence).toEqual(history)
+  })
+
+  it('must not take an attempt that never opened for a silent life, whatever its idle time says', () => {
+    const history = spaced(
+      [1, 2, 3].map(() => closeInfo(1006, { openForMs: null, idleForMs: 2_000 })),
+      3 * SECOND,
+    )
+    expect(ids(history)).not.toContain('idle-timeout')
+  })
+
   it('must not fire when the connections carried messages: that is flapping', () => {
     const chatty = spaced(
       [2_000, 2_003, 2_004].map((life) => closeInfo(1006, { openForMs: life, idleForMs: 150 })),

@@ -109,6 +109,120 @@ describe('idle-timeout', () => {
     expect(ids(spaced([idleDrop(12_000), idleDrop(13_800), idleDrop(10_500)]))).toEqual(['idle-timeout'])
   })
 
+  it('says in full what happened and what to do at 60 s', () => {
+    const found = find(spaced([idleDrop(60_000), idleDrop(60_300), idleDrop(59_800)]), 'idle-timeout')
+    expect(found.summary).toBe(
+      '3 connections closed after about 60 s without a message (1006 Abnormal Closure ×3). ' +
+        'Something between client and server closes idle connections: likely ' +
+        "nginx's default proxy_read_timeout (60 s) or an AWS Application Load Balancer's default idle timeout (60 s).",
+    )
+    expect(found.advice).toBe(
+      'Never let 60 s pass in silence: turn on the heartbeat with an interval under 60 s, ' +
+        'e.g. heartbeat: { interval: 30000 } (30 s); ' +
+        'or raise the timeout (nginx: proxy_read_timeout 3600s; AWS ALB: idle_timeout.timeout_seconds).',
+    )
+  })
+
+  it('says in full which limits cannot be raised, and what to raise when the proxy is unknown', () => {
+    const heroku = find(spaced([idleDrop(55_000), idleDrop(55_400), idleDrop(54_800)]), 'idle-timeout')
+    expect(heroku.summary).toContain("likely Heroku's router, which closes connections idle for 55 s.")
+    expect(heroku.advice).toContain("(25 s); Heroku's 55 s cannot be raised, so the heartbeat is the fix.")
+    const cloudflare = find(spaced([idleDrop(100_000), idleDrop(100_000), idleDrop(100_000)]), 'idle-timeout')
+    expect(cloudflare.summary).toContain('likely Cloudflare, which closes WebSockets idle for 100 s.')
+    expect(cloudflare.advice).toContain(
+      "(50 s); Cloudflare's 100 s cannot be raised on most plans, so the heartbeat is the fix.",
+    )
+    const unknown = find(spaced([idleDrop(75_000), idleDrop(75_000), idleDrop(75_000)]), 'idle-timeout')
+    expect(unknown.advice).toBe(
+      'Never let 75 s pass in silence: turn on the heartbeat with an interval under 75 s, ' +
+        'e.g. heartbeat: { interval: 35000 } (35 s); ' +
+        'or raise the idle timeout of the proxy or load balancer in between.',
+    )
+  })
+
+  it('names a known proxy up to 5 % (at least 2 s) from its default, and the nearer of two', () => {
+    const at = (ms: number) =>
+      find(spaced([idleDrop(ms), idleDrop(ms), idleDrop(ms)]), 'idle-timeout').summary
+    expect(at(63_000)).toContain('nginx')
+    expect(at(63_001)).toContain('a proxy or load balancer with an idle timeout of about 63 s')
+    expect(at(57_000)).toContain('Heroku')
+    expect(at(57_000)).not.toContain('nginx')
+    // Within reach of both: Heroku's 55 s (2.6 s off) and nginx's 60 s (2.4 s off), the nearer wins.
+    expect(at(57_600)).toContain('nginx')
+    expect(at(57_600)).not.toContain('Heroku')
+    expect(at(40_000)).toContain('a proxy or load balancer with an idle timeout of about 40 s')
+    expect(at(52_250)).toContain('Heroku')
+    expect(at(52_249)).not.toContain('Heroku')
+  })
+
+  it('takes idle times exactly 2 s apart on short periods into one cluster', () => {
+    expect(ids(spaced([idleDrop(12_000), idleDrop(12_000), idleDrop(14_000)]))).toEqual(['idle-timeout'])
+    expect(ids(spaced([idleDrop(12_000), idleDrop(12_000), idleDrop(14_001)]))).toEqual([])
+  })
+
+  it('counts an idle time of exactly 10 s, and the 1005 and network-closed drops', () => {
+    const history = spaced([
+      idleDrop(10_000),
+      closeInfo(1005, { idleForMs: 10_000 }),
+      idleDrop(10_000, { initiator: 'network' }),
+    ])
+    expect(find(history, 'idle-timeout').evidence).toEqual(history)
+  })
+
+  it('must not count closes the app asked for, the heartbeat ended or that came while offline', () => {
+    const others = [
+      idleDrop(60_000, { initiator: 'heartbeat' }),
+      idleDrop(60_000, { offline: true }),
+      closeInfo(1011, { idleForMs: 60_000 }),
+    ]
+    const history = spaced([idleDrop(60_000), idleDrop(60_000), ...others])
+    expect(ids(history)).not.toContain('idle-timeout')
+  })
+
+  it('fires when the cluster is exactly a third of the idle drops', () => {
+    const spread = [15, 25, 35, 45, 80, 120].map((s) => idleDrop(s * SECOND))
+    const history = spaced([...spread, idleDrop(60_000), idleDrop(61_000), idleDrop(59_000)])
+    expect(find(history, 'idle-timeout').evidence).toEqual(history.slice(6))
+    expect(ids([...history, idleDrop(160 * SECOND, { at: 100 * MINUTE })])).not.toContain('idle-timeout')
+  })
+
+  it('rounds periods from 10 s up to whole seconds and gives tenths below', () => {
+    const period = (ms: number) =>
+      find(spaced([idleDrop(ms), idleDrop(ms), idleDrop(ms)]), 'idle-timeout').summary.match(
+        /after about (\S+ s)/,
+      )![1]
+    expect(period(60_400)).toBe('60 s')
+    expect(period(10_400)).toBe('10 s')
+    expect(period(12_600)).toBe('13 s')
+    const short = heartbeatDead(9_440)
+    expect(find(spaced([short, short]), 'heartbeat').summary).toContain('after about 9.4 s of silence')
+  })
+
+  it('names the earlier of two proxies exactly as near', () => {
+    const history = spaced([idleDrop(57_500), idleDrop(57_500), idleDrop(57_500)])
+    expect(find(history, 'idle-timeout').summary).toContain("likely Heroku's router")
+  })
+
+  it('picks the cluster around the median idle time, not around the first anchor', () => {
+    // Each history was found where a cluster anchored on one record, or not re-centred, differs.
+    const evidence = (idle: number[]) =>
+      find(spaced(idle.map((ms) => idleDrop(ms))), 'idle-timeout').evidence.map((record) => record.idleForMs)
+    // Re-centring on the median takes in 63 s, which no single anchor reaches together with 73 s.
+    expect(evidence([73_000, 72_000, 66_000, 63_000, 66_000])).toEqual([
+      73_000, 72_000, 66_000, 63_000, 66_000,
+    ])
+    // The centred cluster is used only when it is at least as large as the anchored one.
+    expect(evidence([63_000, 69_000, 74_000, 74_000, 50_000, 72_000])).toEqual([
+      63_000, 69_000, 74_000, 74_000, 72_000,
+    ])
+    // As large: the centred one wins.
+    expect(evidence([65_000, 60_000, 53_000, 54_000, 54_000, 72_000])).toEqual([
+      60_000, 53_000, 54_000, 54_000,
+    ])
+    // Among equally large anchored clusters, the first.
+    expect(evidence([70_000, 62_000, 56_000, 53_000, 65_000, 50_000])).toEqual([62_000, 56_000, 65_000])
+  })
+
   it('must not fire on two drops at 60 s idle', () => {
     expect(diagnose(spaced([idleDrop(60_000), idleDrop(60_000)]))).toEqual([])
   })
@@ -190,6 +304,63 @@ describe('deploys', () => {
     expect(find(history, 'deploys').summary).toContain('2 bursts')
   })
 
+  it('says in full how often the server sent the client away, and how to deploy', () => {
+    const history = [
+      closeInfo(1001, { at: 0 }),
+      closeInfo(1012, { at: 40 * SECOND }),
+      failedAttempt({ at: 50 * SECOND }),
+      closeInfo(1001, { at: 90 * SECOND }),
+    ]
+    const found = find(history, 'deploys')
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toBe(
+      'The server sent this client away 3 times (1001 Going Away ×2, 1012 Service Restart) in 1 burst, ' +
+        'and 1 attempt failed while it was down: the server restarts, most likely for deployments.',
+    )
+    expect(found.advice).toBe(
+      'Drain connections when deploying: stop taking new sockets, close the open ones with 1012 Service Restart ' +
+        'spread over a few seconds, then stop the old server. Reconnects are jittered by default, so clients do not ' +
+        'all return in the same instant; keep jitter on.',
+    )
+  })
+
+  it('says once, without failed attempts, when there were none', () => {
+    const once = [
+      closeInfo(1001, { at: 0 }),
+      failedAttempt({ at: SECOND }),
+      failedAttempt({ at: 2 * SECOND }),
+    ]
+    expect(find(once, 'deploys').summary).toMatch(
+      /^The server sent this client away once \(1001 Going Away\) in 1 burst,/,
+    )
+    const noFailures = [0, 1, 2].map((n) => closeInfo(1001, { at: n * MINUTE }))
+    expect(find(noFailures, 'deploys').summary).toBe(
+      'The server sent this client away 3 times (1001 Going Away ×3) in 1 burst: ' +
+        'the server restarts, most likely for deployments.',
+    )
+  })
+
+  it('keeps closes exactly five minutes apart in one burst, not a millisecond more', () => {
+    const fiveApart = [0, 5, 10].map((n) => closeInfo(1001, { at: n * MINUTE }))
+    expect(find(fiveApart, 'deploys').evidence).toEqual(fiveApart)
+    const apart = [0, 1, 2].map((n) => closeInfo(1001, { at: n * (5 * MINUTE + 1) }))
+    expect(ids(apart)).not.toContain('deploys')
+  })
+
+  it('takes failed attempts only after a restart and within the burst', () => {
+    // Connect timeouts, so that three of them are not also refused handshakes.
+    const before = failedAttempt({ at: 0, initiator: 'timeout' })
+    const restarts = [closeInfo(1001, { at: MINUTE }), closeInfo(1001, { at: 2 * MINUTE })]
+    const during = failedAttempt({ at: 3 * MINUTE, initiator: 'timeout' })
+    const after = failedAttempt({ at: 9 * MINUTE, initiator: 'timeout' })
+    const history = [before, ...restarts, during, after]
+    const found = find(history, 'deploys')
+    expect(found.evidence).toEqual([...restarts, during])
+    // A close that opened is not an attempt that failed while the server was down.
+    const opened = [...restarts, closeInfo(1006, { at: 3 * MINUTE })]
+    expect(ids(opened)).not.toContain('deploys')
+  })
+
   it('must not fire on two 1001 closes in one window', () => {
     expect(diagnose([closeInfo(1001, { at: 0 }), closeInfo(1001, { at: 30 * SECOND })])).toEqual([])
   })
@@ -233,6 +404,59 @@ describe('network', () => {
   it('must not fire on a 1006 while online', () => {
     expect(diagnose([closeInfo(1006, { offline: false })])).toEqual([])
   })
+
+  it('says the network ended it, and what to do, for one offline drop', () => {
+    const found = find([offlineDrop()], 'network')
+    expect(found.summary).toBe(
+      '1 connection dropped while the device was offline: the network ended it, not the server.',
+    )
+    expect(found.advice).toBe(
+      'Nothing to fix on the server. Attempts pause while the browser reports offline and resume when it is back; ' +
+        'keep the send queue on so messages sent meanwhile go out after reconnecting.',
+    )
+  })
+
+  it('says them for more than one record', () => {
+    const offline = offlineDrop({ at: 0 })
+    const rightAfter = failedAttempt({ at: 5 * SECOND })
+    expect(find([offline, rightAfter], 'network').summary).toBe(
+      '1 connection dropped while the device was offline, and 1 within 30 s of coming back: ' +
+        'the network ended them, not the server.',
+    )
+    const twoOffline = [offlineDrop({ at: 0 }), offlineDrop({ at: 10 * MINUTE })]
+    expect(find(twoOffline, 'network').summary).toBe(
+      '2 connections dropped while the device was offline: the network ended them, not the server.',
+    )
+  })
+
+  it('counts a 1006 exactly 30 s after the offline drop, not one a millisecond later', () => {
+    const offline = offlineDrop({ at: 0 })
+    const atLimit = closeInfo(1006, { at: 30 * SECOND })
+    expect(find([offline, atLimit], 'network').evidence).toEqual([offline, atLimit])
+    const pastLimit = closeInfo(1006, { at: 30 * SECOND + 1 })
+    expect(find([offline, pastLimit], 'network').evidence).toEqual([offline])
+  })
+
+  it('counts from the latest offline drop', () => {
+    const first = offlineDrop({ at: 0 })
+    const second = offlineDrop({ at: 10 * MINUTE })
+    const rightAfter = closeInfo(1006, { at: 10 * MINUTE + 20 * SECOND })
+    expect(find([first, second, rightAfter], 'network').evidence).toEqual([first, second, rightAfter])
+  })
+
+  it('takes neither a 1006 before the offline drop nor another code right after it', () => {
+    const before = closeInfo(1006, { at: 0 })
+    const offline = offlineDrop({ at: 10 * SECOND })
+    const serverError = closeInfo(1011, { at: 20 * SECOND })
+    const found = find([before, offline, serverError], 'network')
+    expect(found.evidence).toEqual([offline])
+    expect(found.summary).not.toContain('coming back')
+  })
+
+  it('reads a close the library put down to the network as offline, without the flag', () => {
+    const found = find([closeInfo(1006, { initiator: 'network' })], 'network')
+    expect(found.summary).toContain('1 connection dropped while the device was offline')
+  })
 })
 
 describe('policy', () => {
@@ -266,6 +490,44 @@ describe('policy', () => {
   it('explains a server that accepts and then refuses as policy, not flapping', () => {
     const history = spaced([shortLived(300, 1008), shortLived(250, 1008), shortLived(400, 1008)], 5 * SECOND)
     expect(ids(history)).toEqual(['policy'])
+  })
+
+  it('says in full what the server refused and what to change', () => {
+    const history = spaced([
+      closeInfo(1008),
+      closeInfo(4401, { info: { ...closeInfo(4401).info, name: 'Unauthorized' } }),
+    ])
+    const found = find(history, 'policy')
+    expect(found.severity).toBe('error')
+    expect(found.evidence).toEqual(history)
+    expect(found.summary).toBe(
+      'The server refused this client 2 times (1008 Policy Violation, 4401 Unauthorized): ' +
+        'it rejects the credentials or breaks one of its policies.',
+    )
+    expect(found.advice).toBe(
+      'Retrying cannot help: the server will refuse again until the credentials change. Fix the token or ' +
+        'credentials (a function url can fetch a fresh token before every attempt), and give these codes ' +
+        'retry: false in closeCodes so the connection stops instead of retrying.',
+    )
+  })
+
+  it('reads every auth-like word in a name, in any case', () => {
+    for (const name of [
+      'AUTH failed',
+      'Forbidden',
+      'unauthorised',
+      'Token expired',
+      'Bad Credential',
+      'POLICY',
+    ]) {
+      const record = closeInfo(4100, { info: { ...closeInfo(4100).info, name } })
+      expect(ids(spaced([record, record])), name).toEqual(['policy'])
+    }
+  })
+
+  it('takes the name from closeCodes over the one the record carries', () => {
+    const record = closeInfo(4100, { info: { ...closeInfo(4100).info, name: 'Unauthorized' } })
+    expect(diagnose(spaced([record, record]), { closeCodes: { 4100: { name: 'Room Closed' } } })).toEqual([])
   })
 
   it('must not fire on one 1008', () => {
@@ -313,6 +575,58 @@ describe('flapping', () => {
     expect(diagnose(history)).toEqual([])
   })
 
+  it('says how many, how long they lasted and what to check, in full', () => {
+    const history = spaced([shortLived(800), shortLived(1_200), shortLived(300)], 3 * SECOND)
+    const found = find(history, 'flapping')
+    expect(found.severity).toBe('warning')
+    expect(found.summary).toBe(
+      '3 connections in a row closed less than 5 s after opening (open for 0.3 s to 1.2 s): ' +
+        'the server accepts the socket and then drops it.',
+    )
+    expect(found.advice).toBe(
+      'Reconnecting will not fix this: check what the server does right after the handshake (a crash, an auth ' +
+        'check after connect, a first message it rejects). The retry counter resets only after a connection stays ' +
+        'open for 5 s (minUptime), so backoff keeps growing instead of hammering the server.',
+    )
+  })
+
+  it('counts the runs when a stable connection splits them', () => {
+    const history = spaced([
+      shortLived(800),
+      shortLived(900),
+      shortLived(700),
+      closeInfo(1006),
+      shortLived(600),
+      shortLived(500),
+      shortLived(400),
+    ])
+    const found = find(history, 'flapping')
+    expect(found.evidence).toEqual([...history.slice(0, 3), ...history.slice(4)])
+    expect(found.summary).toContain('6 connections in 2 runs closed less than 5 s after opening')
+  })
+
+  it('counts a connection open exactly minUptime as stable, and one a millisecond shorter as a flap', () => {
+    const stable = spaced([shortLived(800), shortLived(900), shortLived(5_000), shortLived(700)], 10 * SECOND)
+    expect(ids(stable)).not.toContain('flapping')
+    const short = spaced([shortLived(800), shortLived(900), shortLived(4_999)], 10 * SECOND)
+    expect(find(short, 'flapping').evidence).toEqual(short)
+  })
+
+  it('fires on a run of exactly three, not two', () => {
+    expect(ids(spaced([shortLived(800), shortLived(900)], 3 * SECOND))).not.toContain('flapping')
+    expect(ids(spaced([shortLived(800), shortLived(900), shortLived(700)], 3 * SECOND))).toContain('flapping')
+  })
+
+  it('neither counts nor breaks a run on a short connection another detector explained', () => {
+    // The 1008s are policy's; the three 1006s around them are still one run.
+    const history = spaced(
+      [shortLived(800), shortLived(300, 1008), shortLived(900), shortLived(300, 1008), shortLived(700)],
+      3 * SECOND,
+    )
+    expect(ids(history)).toEqual(['policy', 'flapping'])
+    expect(find(history, 'flapping').evidence).toEqual([history[0], history[2], history[4]])
+  })
+
   it('must not fire on long-lived connections closing with 1006', () => {
     expect(diagnose(spaced(Array.from({ length: 10 }, () => closeInfo(1006))))).toEqual([])
   })
@@ -344,6 +658,28 @@ describe('heartbeat', () => {
     expect(find(history, 'heartbeat').summary).toContain('about 35 s')
   })
 
+  it('says in full what the heartbeat found and what to tune', () => {
+    const found = find(spaced([heartbeatDead(40_000), heartbeatDead(50_000)]), 'heartbeat')
+    expect(found.severity).toBe('warning')
+    expect(found.summary).toBe(
+      'The heartbeat found 2 dead connections after about 45 s of silence (median): the TCP connection was gone ' +
+        'without a close (half-open), as when a NAT, firewall or mobile network forgets the flow.',
+    )
+    expect(found.advice).toBe(
+      'Without the heartbeat these sockets would have looked open forever. A dead connection is noticed within ' +
+        'heartbeat interval + timeout; lower them to notice sooner, and a shorter interval also keeps NAT entries alive.',
+    )
+  })
+
+  it('leaves out the silence when no record has an idle time, and skips the ones without', () => {
+    const unknown = spaced([heartbeatDead(0, { idleForMs: null }), heartbeatDead(0, { idleForMs: null })])
+    expect(find(unknown, 'heartbeat').summary).toMatch(/^The heartbeat found 2 dead connections: the TCP/)
+    const mixed = spaced([heartbeatDead(0, { idleForMs: null }), heartbeatDead(40_000)])
+    expect(find(mixed, 'heartbeat').summary).toContain(
+      '2 dead connections after about 40 s of silence (median)',
+    )
+  })
+
   it('must not fire on one dead connection', () => {
     expect(diagnose([heartbeatDead(35_000)])).toEqual([])
   })
@@ -356,6 +692,17 @@ describe('server-error', () => {
     expect(ids(history)).toEqual(['server-error'])
     expect(found.severity).toBe('error')
     expect(found.summary).toContain('2 times')
+  })
+
+  it('says in full what the server did and where to look', () => {
+    const found = find(spaced([closeInfo(1011), closeInfo(1011), closeInfo(1011)]), 'server-error')
+    expect(found.summary).toBe(
+      'The server hit an internal error (1011) 3 times while serving this connection.',
+    )
+    expect(found.advice).toBe(
+      "Look at the server's logs around these times: 1011 means an unhandled error in its connection handler. " +
+        'Reconnects back off, but if a message or some state triggers the bug, every new connection will fail the same way.',
+    )
   })
 
   it('must not fire on one 1011', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { diagnose } from '../../src/core/diagnose'
 import { createDisconnectReport, type ReportableConnection } from '../../src/core/disconnect-report'
 import type { CloseInfo, ConnectionState, ConnectionStats } from '../../src/core/types'
 import { closeInfo, idleDrop, SECOND, spaced } from '../support/close-info'
@@ -129,6 +130,68 @@ describe('createDisconnectReport', () => {
     const report = createDisconnectReport(connection([close], { getStats: undefined }), close)
     expect(report.stats).toBeNull()
     expect(report.message).toBe('WebSocket closed: 1006 Abnormal Closure')
+  })
+
+  it('carries each diagnosis whole, names them all in the message, and shares one copy per record', () => {
+    const history = spaced([closeInfo(1008), closeInfo(1011), closeInfo(1008), closeInfo(1011)])
+    const report = createDisconnectReport(connection(history), history[3]!)
+    expect(report.message).toBe('WebSocket closed: 1011 Internal Error (policy, server-error)')
+    expect(report.diagnoses).toEqual(diagnose(history))
+    expect(report.diagnoses[1]!.evidence[0]).toBe(report.history[1])
+    expect(report.diagnoses[1]!.evidence[1]).toBe(report.close)
+  })
+
+  it('does not add an older close that is already in the history', () => {
+    const history = spaced([closeInfo(1011), closeInfo(1006), closeInfo(1006)])
+    expect(createDisconnectReport(connection(history), history[0]!).history).toEqual(history)
+  })
+
+  it('adds a close at the same time as the last record but with another code', () => {
+    const history = [closeInfo(1006, { at: 1_000 })]
+    const close = closeInfo(1011, { at: 1_000 })
+    expect(createDisconnectReport(connection(history), close).history).toEqual([...history, close])
+  })
+
+  it('reports a close on a connection with no history yet', () => {
+    const close = closeInfo(1006, { at: 1_000 })
+    expect(createDisconnectReport(connection([]), close).history).toEqual([close])
+  })
+
+  it('copies every known field, offline included when the record has it', () => {
+    const close = closeInfo(1006, { offline: false, at: 7, openForMs: 8, idleForMs: 9, initiator: 'network' })
+    const extra = { ...close, info: { ...close.info, extra: 1 } } as CloseInfo
+    const report = createDisconnectReport(connection([extra]), extra)
+    expect(report.close).toStrictEqual({
+      code: 1006,
+      reason: '',
+      wasClean: false,
+      at: 7,
+      openForMs: 8,
+      idleForMs: 9,
+      initiator: 'network',
+      info: { code: 1006, name: 'Abnormal Closure', description: '', retry: true },
+      offline: false,
+    })
+    const without = closeInfo(1006)
+    expect(Object.keys(createDisconnectReport(connection([without]), without).close)).not.toContain('offline')
+  })
+
+  it("names an error without a name 'Error' and reads a message that is not a string", () => {
+    const error = Object.assign(new Error(), { name: '', message: 42 as unknown as string })
+    const close = closeInfo(1006)
+    const report = createDisconnectReport(connection([close], { state: state({ error }) }), close)
+    expect(report.state.error).toEqual({ name: 'Error', message: '42' })
+    const named = Object.assign(new Error('boom'), { name: 'TypeError' })
+    const namedReport = createDisconnectReport(connection([close], { state: state({ error: named }) }), close)
+    expect(namedReport.state.error).toEqual({ name: 'TypeError', message: 'boom' })
+  })
+
+  it('keeps the counters as they were when the report was built', () => {
+    const live = { ...stats }
+    const close = closeInfo(1006)
+    const report = createDisconnectReport(connection([close], { getStats: () => live }), close)
+    live.closes++
+    expect(report.stats).toEqual(stats)
   })
 
   it('copies only the known fields of a record', () => {

@@ -5,7 +5,7 @@ import {
   reportDisconnects,
 } from '../../src/core/report-disconnects'
 import type { CloseInfo, ConnectionState } from '../../src/core/types'
-import { closeInfo, SECOND, shortLived } from '../support/close-info'
+import { closeInfo, MINUTE, SECOND, shortLived } from '../support/close-info'
 
 const state: ConnectionState = {
   status: 'reconnecting',
@@ -29,7 +29,9 @@ function recordingConnection(url = 'wss://example.test/feed?token=abc123') {
     url,
     getHistory: () => history,
     getState: () => state,
-    on(_event, listener) {
+    // Only 'close' is told about closes, as on a real connection.
+    on(event, listener) {
+      if (event !== 'close') return () => {}
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
@@ -134,6 +136,129 @@ describe('reportDisconnects', () => {
   ])('throws a RangeError naming the option for %o', (options, message) => {
     expect(() => reportDisconnects(recordingConnection(), () => {}, options)).toThrow(RangeError)
     expect(() => reportDisconnects(recordingConnection(), () => {}, options)).toThrow(message)
+  })
+
+  it('sends again exactly dedupeMs after the last report of a group, not a millisecond sooner', () => {
+    const connection = recordingConnection()
+    const sent: GroupedDisconnectReport[] = []
+    reportDisconnects(connection, (report) => sent.push(report), { dedupeMs: 10_000 })
+    for (const at of [0, 9_999, 10_000, 19_999]) connection.close(closeInfo(4000, { at }))
+    expect(sent.map((report) => [report.close.at, report.skipped])).toEqual([
+      [0, 0],
+      [10_000, 1],
+    ])
+  })
+
+  it('keeps the window and the count of each group apart', () => {
+    const connection = recordingConnection()
+    const sent: GroupedDisconnectReport[] = []
+    reportDisconnects(connection, (report) => sent.push(report))
+    connection.close(closeInfo(4000, { at: 0 }))
+    connection.close(closeInfo(4100, { at: SECOND }))
+    connection.close(closeInfo(4000, { at: 2 * SECOND }))
+    connection.close(closeInfo(4100, { at: 61 * SECOND }))
+    expect(sent.map((report) => [report.group, report.skipped])).toEqual([
+      ['close-4000', 0],
+      ['close-4100', 0],
+      ['close-4100', 0],
+    ])
+  })
+
+  it('leaves out a draw equal to sampleRate, and sends every draw below 1 at the default rate', () => {
+    const connection = recordingConnection()
+    const sent: GroupedDisconnectReport[] = []
+    const draws = [0.5, 0.4999]
+    reportDisconnects(connection, (report) => sent.push(report), {
+      sampleRate: 0.5,
+      dedupeMs: 0,
+      random: () => draws.shift()!,
+    })
+    connection.close(closeInfo(4000, { at: 0 }))
+    connection.close(closeInfo(4000, { at: SECOND }))
+    expect(sent.map((report) => [report.close.at, report.skipped])).toEqual([[SECOND, 1]])
+    const all: GroupedDisconnectReport[] = []
+    reportDisconnects(connection, (report) => all.push(report), { dedupeMs: 0, random: () => 0.9999 })
+    connection.close(closeInfo(4000, { at: 2 * SECOND }))
+    expect(all).toHaveLength(1)
+  })
+
+  it('takes minUptime and closeCodes from the connection, and the options over them', () => {
+    const base = recordingConnection()
+    const connection = Object.assign(base, {
+      options: { retry: { minUptime: 10_000 }, closeCodes: { 4000: { name: 'Token Expired' } } },
+    })
+    const groups = (options = {}) => {
+      const sent: GroupedDisconnectReport[] = []
+      const stop = reportDisconnects(connection, (report) => sent.push(report), { dedupeMs: 0, ...options })
+      return { sent, stop }
+    }
+    const fromConnection = groups()
+    const fromOptions = groups({ minUptime: 5_000, closeCodes: { 4000: { name: 'Room Closed' } } })
+    // Open for 7 s: a flap under the connection's 10 s, stable under 5 s.
+    for (let index = 0; index < 3; index++)
+      connection.close(shortLived(7_000, 1006, { at: index * 10 * SECOND, idleForMs: 500 }))
+    connection.close(closeInfo(4000, { at: 40 * SECOND }))
+    connection.close(closeInfo(4000, { at: 50 * SECOND }))
+    expect(fromConnection.sent.map((report) => report.group)).toEqual([
+      'close-1006',
+      'close-1006',
+      'flapping',
+      'close-4000',
+      'policy',
+    ])
+    expect(fromConnection.sent[4]!.diagnoses[0]!.summary).toContain('4000 Token Expired ×2')
+    expect(fromOptions.sent.map((report) => report.group)).toEqual([
+      'close-1006',
+      'close-1006',
+      'close-1006',
+      'close-4000',
+      'close-4000',
+    ])
+  })
+
+  it('uses the default minUptime for a connection that does not retry', () => {
+    const connection = Object.assign(recordingConnection(), { options: { retry: null } })
+    const sent: GroupedDisconnectReport[] = []
+    reportDisconnects(connection, (report) => sent.push(report), { dedupeMs: 0 })
+    for (let index = 0; index < 3; index++)
+      connection.close(shortLived(4_000, 1006, { at: index * 10 * SECOND, idleForMs: 500 }))
+    expect(sent.map((report) => report.group)).toEqual(['close-1006', 'close-1006', 'flapping'])
+  })
+
+  it('accepts the limits of its options', () => {
+    for (const options of [
+      { sampleRate: 0 },
+      { sampleRate: 1 },
+      { dedupeMs: 0 },
+      { dedupeMs: Number.POSITIVE_INFINITY },
+    ])
+      expect(() => reportDisconnects(recordingConnection(), () => {}, options)()).not.toThrow()
+  })
+
+  it('sends nothing at sampleRate 0 and once per group with an infinite dedupeMs', () => {
+    const connection = recordingConnection()
+    const none = vi.fn()
+    reportDisconnects(connection, none, { sampleRate: 0, random: () => 0 })
+    const once: GroupedDisconnectReport[] = []
+    reportDisconnects(connection, (report) => once.push(report), { dedupeMs: Number.POSITIVE_INFINITY })
+    for (let index = 0; index < 3; index++) connection.close(closeInfo(4000, { at: index * 10 * MINUTE }))
+    expect(none).not.toHaveBeenCalled()
+    expect(once).toHaveLength(1)
+  })
+
+  it('throws a RangeError for an option that is not a number', () => {
+    expect(() => reportDisconnects(recordingConnection(), () => {}, { sampleRate: '0.5' as never })).toThrow(
+      /sampleRate must be a number from 0 to 1 \(the share of disconnects sent\), got 0\.5\./,
+    )
+  })
+
+  it('throws a TypeError for something that is not a connection', () => {
+    for (const connection of [null, {}]) {
+      expect(() => reportDisconnects(connection as never, () => {})).toThrow(TypeError)
+      expect(() => reportDisconnects(connection as never, () => {})).toThrow(
+        'react-lifeline: reportDisconnects(connection) takes a connection from createConnection or getConnection.',
+      )
+    }
   })
 
   it('throws a TypeError for a sink that is not a function', () => {
