@@ -113,6 +113,13 @@ const lost = (socket: number): MachineEvent => ({
   reason: '',
   wasClean: false,
 })
+/** Socket 1 is lost, the retry fires and socket 3 opens (socket ids count every attempt). */
+const REOPEN: MachineEvent[] = [
+  lost(1),
+  { type: 'timer', name: 'retry' },
+  { type: 'url-resolved', socket: 3, url: 'ws://h' },
+  { type: 'socket-open', socket: 3 },
+]
 const sentPing = (effects: Effect[]) => effects.some((effect) => effect.type === 'send-ping')
 
 describe('events in a phase where they cannot happen', () => {
@@ -185,16 +192,7 @@ describe('events in a phase where they cannot happen', () => {
   it('handshake events of a socket it has left are ignored while a new handshake runs', () => {
     const handshakeCtx = { ...ctx, handshake: true }
     const first = run(OPEN, initialState(true), handshakeCtx)
-    const second = run(
-      [
-        lost(1),
-        { type: 'timer', name: 'retry' },
-        { type: 'url-resolved', socket: 3, url: 'ws://h' },
-        { type: 'socket-open', socket: 3 },
-      ],
-      first,
-      handshakeCtx,
-    )
+    const second = run(REOPEN, first, handshakeCtx)
     expect(second.phase).toBe('handshake')
     for (const event of [
       { type: 'handshake-done', socket: 1 },
@@ -217,13 +215,7 @@ describe('events in a phase where they cannot happen', () => {
   })
 
   it('a stale socket saying it is closing leaves the new open socket alone', () => {
-    const reopened = run([
-      ...OPEN,
-      lost(1),
-      { type: 'timer', name: 'retry' },
-      { type: 'url-resolved', socket: 3, url: 'ws://h' },
-      { type: 'socket-open', socket: 3 },
-    ])
+    const reopened = run([...OPEN, ...REOPEN])
     expect(reopened.view.status).toBe('open')
     expect(transition(reopened, { type: 'socket-closing', socket: 1 }, ctx)).toEqual({
       state: reopened,
@@ -404,16 +396,7 @@ describe('offline and visible', () => {
       { type: 'send-ping' },
       { type: 'start-timer', name: 'pong', ms: 500 },
     ])
-    const reopened = run(
-      [
-        lost(1),
-        { type: 'timer', name: 'retry' },
-        { type: 'url-resolved', socket: 3, url: 'ws://h' },
-        { type: 'socket-open', socket: 3 },
-      ],
-      awaiting,
-      hbCtx,
-    )
+    const reopened = run(REOPEN, awaiting, hbCtx)
     expect(reopened.view.status).toBe('open')
     expect(sentPing(transition(reopened, { type: 'visible' }, hbCtx).effects)).toBe(true)
   })
