@@ -61,13 +61,17 @@ export function latestMessage(connection: Connection): ReceivedMessage | null {
 
 function createMessageStore(connection: Connection): MessageStore {
   const listeners = new Set<(message: ReceivedMessage) => void>()
+  // Copied when the set changes, not per message: a message reaches the hooks listening when
+  // it arrived, and at 100 hooks the copy would be made thousands of times a second.
+  let current: ((message: ReceivedMessage) => void)[] | null = null
   let latest: ReceivedMessage | null = null
   let stop: (() => void) | null = null
 
   const deliver = (data: unknown, event: MessageEvent) => {
     const message = new Message(data, event)
     latest = message
-    for (const listener of [...listeners]) listener(message)
+    current ??= [...listeners]
+    for (const listener of current) listener(message)
   }
 
   return {
@@ -76,9 +80,11 @@ function createMessageStore(connection: Connection): MessageStore {
     },
     subscribe(listener) {
       listeners.add(listener)
+      current = null
       stop ??= connection.onMessage(deliver)
       return () => {
         listeners.delete(listener)
+        current = null
         if (listeners.size > 0 || !stop) return
         stop()
         stop = null

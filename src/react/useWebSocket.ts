@@ -29,7 +29,7 @@ export function useWebSocket<T = unknown>(
 export function useWebSocket<T>(target: ConnectionTarget, options?: UseWebSocketOptions): WebSocketResult<T> {
   const [observer] = useState(() => createWebSocketObserver<T>(target, options))
   // Callbacks and the target reach the observer when the render commits, never before.
-  useCommitEffect(() => observer.setOptions(target, options), [observer, target, options])
+  useCommitEffect(() => observer.setOptions(target, options), [target, options])
   const viewed = useSyncExternalStore(observer.subscribe, observer.getSnapshot, getServerSnapshot)
   useDebugValue(viewed.state, describe)
   return observer.getResult(target, options, viewed)

@@ -268,18 +268,23 @@ function read(snapshot: WebSocketSnapshot, key: TrackedField): any {
   return snapshot.state[key]
 }
 
-// Messages compare by identity, so deciding whether to re-render never parses JSON.
+// Messages compare by identity, so deciding whether to re-render never parses JSON. A new
+// message is the common change (once per message per component), so it is decided first,
+// without walking the tracked fields.
 function differs(
   before: WebSocketSnapshot,
   after: WebSocketSnapshot,
   tracked: ReadonlySet<TrackedField>,
 ): boolean {
+  if (before.message !== after.message && (tracked.has('lastMessage') || tracked.has('lastJsonMessage')))
+    return true
+  // The connection is always tracked.
+  if (before.connection !== after.connection) return true
+  if (before.state === after.state) return false
   for (const field of tracked) {
-    if (field === 'lastMessage' || field === 'lastJsonMessage') {
-      if (before.message !== after.message) return true
-    } else if (!Object.is(read(before, field), read(after, field))) {
-      return true
-    }
+    // The message and connection fields are not in the state: undefined on both sides.
+    const key = field as keyof ConnectionState
+    if (!Object.is(before.state[key], after.state[key])) return true
   }
   return false
 }
