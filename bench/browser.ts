@@ -27,6 +27,16 @@ export interface BenchContext {
   log: (line: string) => void
 }
 
+/**
+ * The implementations in the order run `run` measures them: rotated one place per run, so each
+ * takes each position in turn and a machine that speeds up or slows down during a run (another
+ * process, heat, a garbage collection) does not always favour the same one.
+ */
+export function runOrder(implementations: readonly Implementation[], run: number): Implementation[] {
+  const shift = run % implementations.length
+  return [...implementations.slice(shift), ...implementations.slice(0, shift)]
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** Runs `body` on a fresh page of `name`, then closes it and waits for its sockets to go. */

@@ -1,4 +1,4 @@
-import { type BenchContext, mountLive, withPage } from '../browser'
+import { type BenchContext, mountLive, runOrder, withPage } from '../browser'
 import { median, quantile } from '../stats'
 import { addSample, emptyRow, type ScenarioResult } from './types'
 
@@ -17,7 +17,7 @@ export async function latency(context: BenchContext, runs: number): Promise<Scen
   const p99 = emptyRow(`echo latency p99, ${SUBSCRIBERS} subscribers`, 'ms', true, 1)
   const notes: string[] = []
   for (let run = 0; run < runs; run++) {
-    for (const name of context.implementations) {
+    for (const name of runOrder(context.implementations, run)) {
       await withPage(context, name, async (page) => {
         const { server } = context
         await mountLive(page, server, server.wsUrl, 0, SUBSCRIBERS)

@@ -1,4 +1,4 @@
-import { type BenchContext, withPage } from '../browser'
+import { type BenchContext, runOrder, withPage } from '../browser'
 import { heapSummary } from '../heap'
 import { median } from '../stats'
 import { addSample, emptyRow, type ScenarioResult } from './types'
@@ -24,7 +24,7 @@ export async function leaks(context: BenchContext, runs: number): Promise<Scenar
   const cycleTime = emptyRow('time per mount/unmount cycle', 'ms', true, 2)
   const rows = [growth, dataGrowth, objectGrowth, open, opened, cycleTime]
   for (let run = 0; run < runs; run++) {
-    for (const name of context.implementations) {
+    for (const name of runOrder(context.implementations, run)) {
       await withPage(context, name, async (page) => {
         const { server } = context
         const config = { url: server.wsUrl, ...CONFIG }

@@ -1,4 +1,4 @@
-import { type BenchContext, mountLive, withPage } from '../browser'
+import { type BenchContext, mountLive, runOrder, withPage } from '../browser'
 import { median } from '../stats'
 import { addSample, emptyRow, type ScenarioResult } from './types'
 
@@ -15,7 +15,7 @@ export async function recovery(context: BenchContext, runs: number): Promise<Sce
   const afterBack = emptyRow('of which after the server was back', 'ms', true)
   const attempts = emptyRow('connection attempts until recovered', 'attempts', true)
   for (let run = 0; run < runs; run++) {
-    for (const name of context.implementations) {
+    for (const name of runOrder(context.implementations, run)) {
       await withPage(context, name, async (page) => {
         const { server } = context
         await mountLive(page, server, server.wsUrl, SUBSCRIBERS, 0)

@@ -1,4 +1,4 @@
-import { type BenchContext, mountLive, withPage } from '../browser'
+import { type BenchContext, mountLive, runOrder, withPage } from '../browser'
 import { median } from '../stats'
 import { addSample, emptyRow, type ScenarioResult } from './types'
 
@@ -14,7 +14,7 @@ export async function renders(context: BenchContext, runs: number): Promise<Scen
   const status = emptyRow('renders per status-only component', 'renders', true, 1)
   const message = emptyRow('renders per message component', 'renders', true, 0)
   for (let run = 0; run < runs; run++) {
-    for (const name of context.implementations) {
+    for (const name of runOrder(context.implementations, run)) {
       await withPage(context, name, async (page) => {
         const { server } = context
         await mountLive(page, server, server.wsUrl, STATUS, MESSAGE)

@@ -1,4 +1,4 @@
-import { type BenchContext, mountLive, withPage } from '../browser'
+import { type BenchContext, mountLive, runOrder, withPage } from '../browser'
 import { median } from '../stats'
 import { addSample, emptyRow, type Row, type ScenarioResult } from './types'
 
@@ -20,7 +20,7 @@ export async function throughput(context: BenchContext, runs: number): Promise<S
   )
   for (let run = 0; run < runs; run++) {
     for (const count of SUBSCRIBER_COUNTS) {
-      for (const name of context.implementations) {
+      for (const name of runOrder(context.implementations, run)) {
         await withPage(context, name, async (page) => {
           const { server } = context
           await mountLive(page, server, server.wsUrl, 0, count)
