@@ -66,6 +66,13 @@ function signature(options: ConnectionOptions): string {
   return JSON.stringify(rest, (_key, value) => (typeof value === 'function' ? 'fn' : value))
 }
 
+/** Keeps the options' signature for the development warning; production builds drop it all. */
+function rememberSignature(connection: LifelineConnection, options: ConnectionOptions): void {
+  try {
+    if (process.env.NODE_ENV !== 'production') registeredSignatures.set(connection, signature(options))
+  } catch {}
+}
+
 /**
  * The shared connection for `url` (and `options.protocols`): every caller with the same key
  * gets the same object, so components share one socket. The options of the call that creates
@@ -94,7 +101,7 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
     // that brings options is the one whose options should count.
     if (!withOptions.has(existing) && existing.configure(options)) {
       withOptions.add(existing)
-      registeredSignatures.set(existing, signature(options))
+      rememberSignature(existing, options)
       return existing
     }
     // Hooks call this on every render; comparing options is for a development warning only.
@@ -111,7 +118,7 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   keys.set(connection, key)
   if (options) {
     withOptions.add(connection)
-    registeredSignatures.set(connection, signature(options))
+    rememberSignature(connection, options)
   }
   let started = false
   const stop = connection.subscribe(() => {
