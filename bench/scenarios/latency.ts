@@ -10,6 +10,10 @@ const ECHOES = 150
 // they alone would set p99.
 const WARMUP_ECHOES = 10
 const ECHO_INTERVAL_MS = 20
+// A page that cannot keep up with the stream never gets back to its timers, so its run would
+// wait forever (react-use-websocket's per-subscriber flushSync on a slow machine); past this
+// the run is given up and counted as no sample, with a note.
+const RUN_LIMIT_MS = 60_000
 
 /**
  * Round trip while the server streams: the page sends an echo request through the library,
@@ -29,10 +33,16 @@ export async function latency(context: BenchContext, runs: number): Promise<Scen
         try {
           // Let the stream reach its steady state before sampling.
           await page.waitForTimeout(300)
-          const result = await page.evaluate(
-            ([count, interval]) => window.bench.echo(count, interval, 10_000),
-            [WARMUP_ECHOES + ECHOES, ECHO_INTERVAL_MS] as const,
+          const result = await withinLimit(
+            page.evaluate(([count, interval]) => window.bench.echo(count, interval, 10_000), [
+              WARMUP_ECHOES + ECHOES,
+              ECHO_INTERVAL_MS,
+            ] as const),
           )
+          if (typeof result === 'string') {
+            notes.push(`${name}, run ${run + 1}: ${result}; no sample`)
+            return
+          }
           if (result.missing > 0)
             notes.push(`${name}: ${result.missing} of ${WARMUP_ECHOES + ECHOES} echoes not seen by all`)
           const measured = result.latencies.slice(WARMUP_ECHOES)
@@ -56,5 +66,20 @@ export async function latency(context: BenchContext, runs: number): Promise<Scen
       `${ECHOES} echo requests ${ECHO_INTERVAL_MS} ms apart per run, sent with the library's own send, after ${WARMUP_ECHOES} warm-up echoes that are not counted; p50 and p99 per run, median over runs.`,
       ...notes,
     ],
+  }
+}
+
+/** The run's result, or why there is none: the page crashed or did not answer within the limit. */
+async function withinLimit<T>(run: Promise<T>): Promise<T | string> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const limit = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${RUN_LIMIT_MS / 1000} s`), RUN_LIMIT_MS)
+  })
+  try {
+    return await Promise.race([run, limit])
+  } catch (error) {
+    return `the page failed (${(error as Error).message.split('\n')[0]})`
+  } finally {
+    clearTimeout(timer)
   }
 }
