@@ -82,7 +82,10 @@ function summary(results: ScenarioResult[], implementations: readonly Implementa
 async function main(): Promise<void> {
   if (process.argv.includes('--rewrite')) {
     // Rewrites RESULTS.md from the last full run, e.g. after editing FINDINGS.md.
-    const saved = JSON.parse(readFileSync(SAVED, 'utf8')) as Saved
+    // JSON keeps NaN (a measure with no sample) as null; it is read back as NaN.
+    const saved = JSON.parse(readFileSync(SAVED, 'utf8'), (_key, value) =>
+      value === null ? Number.NaN : value,
+    ) as Saved
     writeFileSync(
       join(ROOT, 'bench', 'RESULTS.md'),
       document(saved.results, saved.implementations, saved.env, saved.breakdown),
