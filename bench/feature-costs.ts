@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { gzipSync } from 'node:zlib'
-import { build, type Plugin } from 'esbuild'
-import { LIFELINE_ENTRIES, ROOT } from './sizes'
+import type { Plugin } from 'esbuild'
+import { LIFELINE_ENTRIES, measureBundle } from './sizes'
 
 /**
  * What each feature a bare reconnecting socket does without costs in the `createConnection`
@@ -67,19 +66,7 @@ async function measure(stubs: Stub[]): Promise<number> {
       })
     },
   }
-  const result = await build({
-    stdin: { contents: LIFELINE_ENTRIES.createConnection, resolveDir: ROOT, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [swap],
-  })
-  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length
+  return (await measureBundle(LIFELINE_ENTRIES.createConnection, [swap])).gzip
 }
 
 const whole = await measure([])

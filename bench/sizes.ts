@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { build, type Metafile } from 'esbuild'
+import { build, type Metafile, type Plugin } from 'esbuild'
 
 /** The repository root, found from this file so the bench (bundled into bench/.out) and vitest agree. */
 export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)))
@@ -31,8 +31,11 @@ export interface BundleSize {
   metafile: Metafile
 }
 
-/** Bundles `source` (an ES module text resolved from the repository root) as users would ship it. */
-export async function measureBundle(source: string): Promise<BundleSize> {
+/**
+ * Bundles `source` (an ES module text resolved from the repository root) as users would ship it;
+ * `plugins` may swap modules for stubs (bench/feature-costs.ts).
+ */
+export async function measureBundle(source: string, plugins: Plugin[] = []): Promise<BundleSize> {
   const result = await build({
     stdin: { contents: source, resolveDir: ROOT, loader: 'ts', sourcefile: 'entry.ts' },
     bundle: true,
@@ -47,6 +50,7 @@ export async function measureBundle(source: string): Promise<BundleSize> {
     logLevel: 'silent',
     external: EXTERNALS,
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins,
   })
   const output = result.outputFiles[0]!
   const [outputMeta] = Object.values(result.metafile.outputs)
