@@ -10,43 +10,46 @@ import { LIFELINE_ENTRIES, measureBundle } from './sizes'
  * never run.
  */
 interface Stub {
-  file: string
+  files: string[]
   /** The stub's source, or a rewrite of the real one. */
   replace: string | ((source: string) => string)
 }
 
-// Function bodies of the option checks in options.ts, emptied by the "option checks" stub.
+// Function bodies of the option checks (options.ts, option-checks.ts), emptied by the "option checks" stub.
 const OPTION_CHECKS =
-  /^(function (?:checkRetry|checkDuration|checkCount|checkProtocols|checkObject|checkMethods)\([^)]*\)[^{]*\{)[\s\S]*?^\}/gm
+  /^((?:export )?function (?:checkRetry|checkDuration|checkCount|checkProtocols|checkObject|checkMethods)\([^)]*\)[^{]*\{)[\s\S]*?^\}/gm
 
 const STUBS: Record<string, Stub> = {
   'close-code descriptions (close-codes.ts)': {
-    file: 'close-codes.ts',
+    files: ['close-codes.ts'],
     // Every description is a sentence of 25 characters or more; names are shorter.
     replace: (source) => source.replace(/'[^'\n]{25,}'/g, "''"),
   },
-  'handshake sessions (session.ts)': { file: 'session.ts', replace: 'export const openSession = () => null' },
+  'handshake sessions (session.ts)': {
+    files: ['session.ts'],
+    replace: 'export const openSession = () => null',
+  },
   'history across page loads (history-storage.ts)': {
-    file: 'history-storage.ts',
+    files: ['history-storage.ts'],
     replace: 'export const historyKey = () => "", keepHistory = () => []',
   },
   'secret redaction (redact.ts)': {
-    file: 'redact.ts',
+    files: ['redact.ts'],
     replace:
       'export const isSecretKey = () => false, redactUrl = (u) => u, redactText = (t) => t, toSafeError = (e) => e',
   },
   'URL functions and URL checks (url.ts)': {
-    file: 'url.ts',
+    files: ['url.ts'],
     replace:
       'export const toWebSocketUrl = (u) => u, assertUrlSource = () => {}, resolveUrlSource = (s, done) => done({ url: s })',
   },
   'network and visibility awareness (network.ts)': {
-    file: 'network.ts',
+    files: ['network.ts'],
     replace:
       'const always = { isOnline: () => true, isVisible: () => true, subscribe: () => () => {} }\nexport const browserNetwork = always, browserVisibility = always',
   },
-  'option checks (options.ts)': {
-    file: 'options.ts',
+  'option checks (options.ts, option-checks.ts)': {
+    files: ['options.ts', 'option-checks.ts'],
     replace: (source) => source.replace(OPTION_CHECKS, '$1}'),
   },
 }
@@ -56,7 +59,9 @@ async function measure(stubs: Stub[]): Promise<number> {
     name: 'swap-for-stubs',
     setup(context) {
       context.onLoad({ filter: /[\\/]src[\\/]core[\\/][^\\/]+\.ts$/ }, (args) => {
-        const stub = stubs.find((candidate) => args.path.endsWith(`/src/core/${candidate.file}`))
+        const stub = stubs.find((candidate) =>
+          candidate.files.some((file) => args.path.endsWith(`/src/core/${file}`)),
+        )
         if (!stub) return undefined
         const { replace } = stub
         return {
