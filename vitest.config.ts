@@ -34,11 +34,23 @@ export default defineConfig({
         },
       },
       {
+        // The documentation as readers meet it: code blocks that compile, an API reference
+        // that matches the declarations.
+        test: {
+          name: 'docs',
+          environment: 'node',
+          include: ['test/docs/**/*.test.ts'],
+          setupFiles: [consoleClean],
+          testTimeout: 120000,
+        },
+      },
+      {
         // react-lifeline/testing, used the way its docs show (test/testing mirrors docs/testing.md).
         // The tests import the package names, as the docs do; here they mean the sources.
         resolve: {
           alias: [
             { find: /^react-lifeline\/testing$/, replacement: resolve('src/testing/index.ts') },
+            { find: /^react-lifeline\/share$/, replacement: resolve('src/share/index.ts') },
             { find: /^react-lifeline\/core$/, replacement: resolve('src/core/index.ts') },
             { find: /^react-lifeline$/, replacement: resolve('src/index.ts') },
           ],

@@ -29,24 +29,25 @@ export function installShare(environment: ShareEnvironment | null = browserShare
     )
   }
   LifelineConnection.shareDriver = attach
-  attachOnConfigure((connection) => attach(connection))
+  attachOnConfigure()
 }
 
-let configureAttach: ((connection: LifelineConnection) => void) | null = null
+let patched = false
 
 /**
  * The registry creates a connection without options when a watcher (a banner at the app root)
  * asks first, and gives it the options of the first caller that brings some. The core only
  * looks at `share` on creation, to stay small, so that later `share: 'origin'` is caught here.
+ * It goes through `LifelineConnection.shareDriver`, so a driver installed later (another
+ * `installShare`, or the testing kit's one-tab driver) applies here too.
  */
-function attachOnConfigure(attach: (connection: LifelineConnection) => void): void {
-  const patched = configureAttach !== null
-  configureAttach = attach
+function attachOnConfigure(): void {
   if (patched) return
+  patched = true
   const configure = LifelineConnection.prototype.configure
   LifelineConnection.prototype.configure = function (this: LifelineConnection, options) {
     const done = configure.call(this, options)
-    if (done && options?.share === 'origin') configureAttach?.(this)
+    if (done && options?.share === 'origin') LifelineConnection.shareDriver?.(this)
     return done
   }
 }

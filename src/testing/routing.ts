@@ -1,5 +1,6 @@
 import { redactUrl, resetConnections } from '../core/index'
 import { createMockWebSocketClass, type FindServer, type MockWebSocketClass } from './mock-websocket'
+import { installOneTabShare, uninstallOneTabShare } from './one-tab-share'
 
 type Endpoint = NonNullable<ReturnType<FindServer>>
 
@@ -34,7 +35,8 @@ function routing(): Routing {
  * Makes `key` answered by `endpoint`. The first mock server puts the mock class on
  * `globalThis.WebSocket` and destroys the shared connections left from earlier tests (they
  * linger a second after their last component unmounts, on sockets from before this server),
- * so the code under test opens fresh sockets that reach it.
+ * so the code under test opens fresh sockets that reach it; it also keeps `share: 'origin'`
+ * connections in their one tab, quietly, where sharing cannot run (see one-tab-share.ts).
  */
 export function addServer(key: string, endpoint: Endpoint): void {
   const state = routing()
@@ -57,6 +59,7 @@ export function removeServer(key: string, endpoint: Endpoint): void {
 
 function install(state: Routing): void {
   resetConnections()
+  installOneTabShare()
   state.saved = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket')
   Object.defineProperty(globalThis, 'WebSocket', {
     value: state.MockWebSocket,
@@ -66,6 +69,7 @@ function install(state: Routing): void {
 }
 
 function uninstall(state: Routing): void {
+  uninstallOneTabShare()
   // Someone replaced it after us (another mocking library): theirs stays.
   if (globalThis.WebSocket !== (state.MockWebSocket as unknown)) return
   if (state.saved) Object.defineProperty(globalThis, 'WebSocket', state.saved)

@@ -1,4 +1,6 @@
-// The first example of docs/testing.md: a banner that appears after a drop.
+// Shown whole in docs/testing.md; test/docs/testing-mirror.test.ts keeps the two identical.
+// banner-after-drop.test.tsx
+// @vitest-environment jsdom
 import { act, cleanup, render, screen } from '@testing-library/react'
 import { ConnectionBanner, useWebSocket } from 'react-lifeline'
 import { createMockServer, type MockServer } from 'react-lifeline/testing'

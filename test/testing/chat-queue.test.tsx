@@ -1,4 +1,6 @@
-// The second example of docs/testing.md: a chat that queues messages while the connection is down.
+// Shown whole in docs/testing.md; test/docs/testing-mirror.test.ts keeps the two identical.
+// chat-queue.test.tsx
+// @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { useState } from 'react'
 import { useWebSocket } from 'react-lifeline'

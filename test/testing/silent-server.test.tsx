@@ -1,4 +1,6 @@
-// The third example of docs/testing.md: the heartbeat finds a server that went silent.
+// Shown whole in docs/testing.md; test/docs/testing-mirror.test.ts keeps the two identical.
+// silent-server.test.tsx
+// @vitest-environment jsdom
 import { act, cleanup, render, screen } from '@testing-library/react'
 import { useWebSocket } from 'react-lifeline'
 import { createMockServer, type MockServer } from 'react-lifeline/testing'
