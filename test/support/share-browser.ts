@@ -17,9 +17,16 @@ export interface TabBrowser {
   close(): Promise<void>
 }
 
-export async function startTabBrowser(): Promise<TabBrowser> {
+export interface TabBrowserOptions {
+  /** The page script in test/support/share-page/ ['page.ts']. */
+  page?: string
+  /** Other paths the page's origin serves, as text (e.g. a token endpoint). */
+  routes?: Record<string, () => string>
+}
+
+export async function startTabBrowser(options: TabBrowserOptions = {}): Promise<TabBrowser> {
   const bundle = await build({
-    entryPoints: [join(ROOT, 'test', 'support', 'share-page', 'page.ts')],
+    entryPoints: [join(ROOT, 'test', 'support', 'share-page', options.page ?? 'page.ts')],
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -33,6 +40,11 @@ export async function startTabBrowser(): Promise<TabBrowser> {
     if (request.url?.startsWith('/page.js')) {
       response.writeHead(200, { 'content-type': 'text/javascript' })
       return response.end(script)
+    }
+    const route = options.routes?.[request.url?.split('?')[0] ?? '']
+    if (route) {
+      response.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' })
+      return response.end(route())
     }
     response.writeHead(200, { 'content-type': 'text/html' })
     response.end('<!doctype html><title>tab</title><script src="/page.js"></script>')
