@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs'
+import { shrinkPng } from './shrink-png.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SHOTS = [
@@ -49,7 +50,9 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 const base = `http://127.0.0.1:${server.address().port}`
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
 try {
-  const context = await browser.newContext({ viewport: { width: 820, height: 600 }, deviceScaleFactor: 2 })
+  // One device pixel per CSS pixel, then a palette (shrink-png.mjs): the README's images ship
+  // in the package, so they are kept to a few tens of kB each.
+  const context = await browser.newContext({ viewport: { width: 820, height: 600 }, deviceScaleFactor: 1 })
   for (const shot of SHOTS) {
     const page = await context.newPage()
     await page.goto(`${base}/?scene=${shot.scene}&theme=${shot.theme}`)
@@ -62,6 +65,7 @@ try {
     // Focus the newest drop so the shot shows its close record and focus ring.
     await panel.locator('.lifeline-inspector__mark[tabindex="0"]').focus()
     await panel.screenshot({ path: join(root, 'docs', shot.file) })
+    shrinkPng(join(root, 'docs', shot.file))
     console.log(`[inspector-screenshots] docs/${shot.file}`)
     await page.close()
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run screenshots`: PNG screenshots of the ConnectionBanner states (and the examples) for
+// `npm run screenshots`: PNG screenshots (palette PNGs at 1x; needs pngquant, see shrink-png.mjs) of the ConnectionBanner states (and the examples) for
 // the docs, taken from the static Storybook build in Debian's Chromium.
 //
 //   node scripts/screenshots.mjs           build storybook-static if it is missing, then shoot
@@ -15,6 +15,7 @@ import { dirname, extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs'
+import { shrinkPng } from './shrink-png.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const staticDir = join(root, 'storybook-static')
@@ -107,7 +108,9 @@ try {
   // Reduced motion: banner.css then skips its fade-in, so no shot catches it half-transparent.
   const context = await browser.newContext({
     viewport: { width: 640, height: 400 },
-    deviceScaleFactor: 2,
+    // One device pixel per CSS pixel, then a palette (shrink-png.mjs): the README's images ship
+    // in the package.
+    deviceScaleFactor: 1,
     reducedMotion: 'reduce',
   })
   for (const shot of SHOTS) {
@@ -123,6 +126,7 @@ try {
         .locator('#storybook-root [data-theme]')
         .first()
         .screenshot({ path: join(outDir, shot.file) })
+      shrinkPng(join(outDir, shot.file))
       console.log(`[screenshots] docs/${shot.file}`)
     } catch (error) {
       failed += 1

@@ -24,9 +24,13 @@ export { type ShareInfo, type ShareRole, shareInfoOf } from './tab-link'
 export function installShare(environment: ShareEnvironment | null = browserShareEnvironment()): void {
   const attach = (connection: LifelineConnection) => {
     if (environment) return attachTabLink(connection, environment)
-    warnOnce(
-      "share: 'origin' needs the Web Locks API and BroadcastChannel, which this browser lacks; each tab keeps its own socket.",
-    )
+    // Written out so that production bundles drop the text.
+    try {
+      if (process.env.NODE_ENV !== 'production')
+        warnOnce(
+          "share: 'origin' needs the Web Locks API and BroadcastChannel, which this browser lacks; each tab keeps its own socket.",
+        )
+    } catch {}
   }
   LifelineConnection.shareDriver = attach
   attachOnConfigure()

@@ -178,11 +178,17 @@ export abstract class TabMirror implements LinkPort {
     }
     this.mirrored = fromWireState(message.state)
     if (message.history) this.closes = message.history.slice(-this.connection.options.historySize)
-    if (message.options !== undefined && message.options !== this.signature) {
-      warnOnce(
-        `share: 'origin': this tab's options for ${this.name} differ from those of the tab that holds the socket; the holder's options apply.`,
+    // Written out so that production bundles drop the text.
+    try {
+      if (
+        process.env.NODE_ENV !== 'production' &&
+        message.options !== undefined &&
+        message.options !== this.signature
       )
-    }
+        warnOnce(
+          `share: 'origin': this tab's options for ${this.name} differ from those of the tab that holds the socket; the holder's options apply.`,
+        )
+    } catch {}
     this.refresh()
   }
 

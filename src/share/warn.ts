@@ -2,20 +2,16 @@ import type { LifelineConnection } from '../core/index'
 
 const warned = new Set<string>()
 
-/** A development warning, once per text; bundlers drop it from production builds. */
+/**
+ * Logs a development warning once per text. Callers wrap the call in
+ * `try { if (process.env.NODE_ENV !== 'production') warnOnce(…) } catch {}`, spelled out so
+ * bundlers drop the text from production builds (as src/core/dev.ts explains); a test in
+ * test/core/error-codes.test.ts holds production bundles free of every such sentence.
+ */
 export function warnOnce(message: string): void {
-  if (!isDevelopment() || warned.has(message)) return
+  if (warned.has(message)) return
   warned.add(message)
   console.warn(`react-lifeline: ${message}`)
-}
-
-// Spelled out so bundlers replace it; without a bundler `process` is missing and warnings stay on.
-function isDevelopment(): boolean {
-  try {
-    return process.env.NODE_ENV !== 'production'
-  } catch {
-    return true
-  }
 }
 
 /**

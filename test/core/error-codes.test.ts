@@ -353,7 +353,52 @@ describe('production bundles', () => {
     }
     expect(bundle.code).not.toContain('the first options stay in force')
   })
+
+  // Every text the sources write behind `process.env.NODE_ENV !== 'production'` (thrown
+  // sentences and development warnings alike), found afresh in src/, so a new one is covered.
+  const sentences = developmentSentences(join(ROOT, 'src'))
+
+  it('the sources have development-only sentences to look for (so the check below can fail)', () => {
+    expect(sentences.length).toBeGreaterThan(40)
+    expect(sentences).toContain(" differ from those of the tab that holds the socket; the holder")
+  })
+
+  for (const [entry, source] of [
+    ['react-lifeline', LIFELINE_ENTRIES.full],
+    ['react-lifeline/core', LIFELINE_ENTRIES.core],
+    ['react-lifeline/share', "export * from './src/share/index.ts'"],
+  ]) {
+    it(`${entry} carries none of the development-only sentences`, async () => {
+      const bundle = await measureBundle(source!)
+      expect(sentences.filter((sentence) => bundle.code.includes(sentence))).toEqual([])
+    })
+  }
 })
+
+/**
+ * The text pieces (20+ characters, cut at quotes and `${}`, as minifiers may re-quote) of the
+ * string literals written between `process.env.NODE_ENV !== 'production'` and the `catch` that
+ * closes its guard, and of every `warnOnce(…)` call, in every source file.
+ */
+function developmentSentences(src: string): string[] {
+  const pieces = new Set<string>()
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (!/\.tsx?$/.test(file)) continue
+    const text = readFileSync(join(src, file), 'utf8')
+    // Development warnings count wherever they are called: an unguarded one is the bug to find.
+    for (const guard of text.matchAll(/process\.env\.NODE_ENV !== 'production'|(?<!function )warnOnce\(/g)) {
+      const start = (guard.index ?? 0) + guard[0].length
+      const end = text.indexOf('} catch', start)
+      const region = text.slice(start, end === -1 ? start + 600 : Math.min(end, start + 600))
+      for (const [literal] of region.matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g)) {
+        for (const piece of literal.slice(1, -1).split(/\$\{[^}]*\}|['"`\\]/)) {
+          if (piece.length >= 20) pieces.add(piece)
+        }
+      }
+    }
+  }
+  return [...pieces]
+}
 
 describe('browser bundles, run where there is no `process`', () => {
   // Vite's dev server, webpack and Next.js replace process.env.NODE_ENV but leave no `process`
