@@ -122,6 +122,17 @@ const packed = JSON.parse(
   execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' }),
 )
 const shipped = new Set(packed[0].files.map((file) => file.path))
+// A light package (issue 21): the README's screenshots are palette PNGs (scripts/shrink-png.mjs)
+// and the builds carry no source maps; the tarball stays under 500 kB.
+const PACKED_LIMIT = 500_000
+if (packed[0].size > PACKED_LIMIT) {
+  const largest = [...packed[0].files]
+    .sort((a, b) => b.size - a.size)
+    .slice(0, 5)
+    .map((file) => `${file.path} ${file.size} B`)
+    .join(', ')
+  problems.push(`the tarball is ${packed[0].size} B, over ${PACKED_LIMIT} B; largest files: ${largest}.`)
+}
 for (const doc of [...shipped].filter((path) => path.endsWith('.md'))) {
   const base = doc.includes('/') ? doc.slice(0, doc.lastIndexOf('/') + 1) : ''
   for (const [, target] of readFileSync(doc, 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
@@ -172,5 +183,5 @@ if (problems.length > 0) {
   process.exit(1)
 }
 console.log(
-  `dist checked: core has no React import; publint and attw clean; 'use client' on the React entry; ${shipped.size} files packed, every Markdown link ships.`,
+  `dist checked: core has no React import; publint and attw clean; 'use client' on the React entry; ${shipped.size} files packed (${packed[0].size} B of ${PACKED_LIMIT} B), every Markdown link ships.`,
 )
