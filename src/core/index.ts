@@ -1,3 +1,5 @@
+// `react-lifeline/core`: the connection store without React, for browsers, Node, workers and other
+// frameworks (createConnection, getConnection, diagnose, close codes, reports).
 export { backoffCap, backoffDelay, DEFAULT_RETRY } from './backoff'
 export { describeCloseCode, isClientCloseCode } from './close-codes'
 export { LifelineConnection } from './connection'
