@@ -36,10 +36,15 @@ export function apiEntries() {
       return {
         specifier: subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`,
         source,
-        summary: (/^(.*?[.:])(\s|$)/.exec(text)?.[1] ?? '').replace(/:$/, '.').replace(/^./, (first) => first.toUpperCase()),
+        summary: (/^(.*?[.:])(\s|$)/.exec(text)?.[1] ?? '')
+          .replace(/:$/, '.')
+          .replace(/^./, (first) => first.toUpperCase()),
       }
     })
-  return [...entries.filter((entry) => entry.specifier !== pkg.name), ...entries.filter((entry) => entry.specifier === pkg.name)]
+  return [
+    ...entries.filter((entry) => entry.specifier !== pkg.name),
+    ...entries.filter((entry) => entry.specifier === pkg.name),
+  ]
 }
 
 /** The page of an entry, relative to docs/: `react-lifeline/core` is api/react-lifeline/core.md. */
@@ -80,9 +85,11 @@ export async function generateApiDocs(docsDir = join(root, 'docs')) {
   for (const module of project.children ?? []) {
     const entry = entries.find(
       (candidate) =>
-        candidate.source.replace(/^src\//, '').replace(/\/?index\.ts$/, '') === module.name.replace(/^index$/, ''),
+        candidate.source.replace(/^src\//, '').replace(/\/?index\.ts$/, '') ===
+        module.name.replace(/^index$/, ''),
     )
-    if (!entry) throw new Error(`TypeDoc made a module "${module.name}" that no entry of package.json exports matches.`)
+    if (!entry)
+      throw new Error(`TypeDoc made a module "${module.name}" that no entry of package.json exports matches.`)
     module.name = entry.specifier
   }
   await app.generateOutputs(project)
@@ -105,7 +112,10 @@ function indexPage(entries) {
   const rows = entries
     .slice()
     .sort((a, b) => a.specifier.length - b.specifier.length || a.specifier.localeCompare(b.specifier))
-    .map((entry) => `| [\`${entry.specifier}\`](${pageOf(entry.specifier)}) | ${entry.summary.replace(/\|/g, '\\|')} |`)
+    .map(
+      (entry) =>
+        `| [\`${entry.specifier}\`](${pageOf(entry.specifier)}) | ${entry.summary.replace(/\|/g, '\\|')} |`,
+    )
   return `# API reference
 
 Every export of every entry of the package, with its options and types, generated from the

@@ -360,7 +360,7 @@ describe('production bundles', () => {
 
   it('the sources have development-only sentences to look for (so the check below can fail)', () => {
     expect(sentences.length).toBeGreaterThan(40)
-    expect(sentences).toContain(" differ from those of the tab that holds the socket; the holder")
+    expect(sentences).toContain(' differ from those of the tab that holds the socket; the holder')
   })
 
   for (const [entry, source] of [

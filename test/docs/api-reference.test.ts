@@ -39,11 +39,21 @@ describe('the API reference', () => {
   it('has a page for every entry of package.json exports, and each page every export of its entry', () => {
     const entries = apiEntries()
     expect(entries.map((entry) => entry.specifier)).toEqual(
-      expect.arrayContaining(['react-lifeline', 'react-lifeline/core', 'react-lifeline/testing', 'react-lifeline/share']),
+      expect.arrayContaining([
+        'react-lifeline',
+        'react-lifeline/core',
+        'react-lifeline/testing',
+        'react-lifeline/share',
+      ]),
     )
     const program = ts.createProgram(
       entries.map((entry) => join(root, entry.source)),
-      { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, jsx: ts.JsxEmit.ReactJSX, noEmit: true },
+      {
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        jsx: ts.JsxEmit.ReactJSX,
+        noEmit: true,
+      },
     )
     const checker = program.getTypeChecker()
     const index = readFileSync(join(root, 'docs/api.md'), 'utf8')
@@ -51,7 +61,9 @@ describe('the API reference', () => {
       expect(index).toContain(`](${pageOf(entry.specifier)})`)
       const page = readFileSync(join(root, 'docs', pageOf(entry.specifier)), 'utf8')
       // Headings escape Markdown: DEFAULT\_RETRY.
-      const headings = new Set([...page.matchAll(/^### ([\w\\]+)/gm)].map((match) => match[1]!.replaceAll('\\', '')))
+      const headings = new Set(
+        [...page.matchAll(/^### ([\w\\]+)/gm)].map((match) => match[1]!.replaceAll('\\', '')),
+      )
       const module = checker.getSymbolAtLocation(program.getSourceFile(join(root, entry.source))!)!
       const exported = checker
         .getExportsOfModule(module)
@@ -59,7 +71,10 @@ describe('the API reference', () => {
         .filter((symbol) => !isInternal(declarationOf(checker, symbol)))
         .map((symbol) => symbol.name)
       expect(exported.length, entry.specifier).toBeGreaterThan(0)
-      expect(exported.filter((name) => !headings.has(name)), `exports of ${entry.specifier} missing from its page`).toEqual([])
+      expect(
+        exported.filter((name) => !headings.has(name)),
+        `exports of ${entry.specifier} missing from its page`,
+      ).toEqual([])
     }
   })
 })

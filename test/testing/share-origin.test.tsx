@@ -15,7 +15,9 @@ function Ticker() {
     <>
       <output>{status}</output>
       <p>Price: {lastJsonMessage?.price ?? '…'}</p>
-      <button onClick={() => sendJson({ type: 'refresh' })}>Refresh</button>
+      <button type="button" onClick={() => sendJson({ type: 'refresh' })}>
+        Refresh
+      </button>
     </>
   )
 }
