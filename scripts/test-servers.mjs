@@ -1,0 +1,469 @@
+#!/usr/bin/env node
+// `npm run test:servers`: runs each server snippet of docs/servers.md against the real client.
+//
+// For every block marked `<!-- test-servers: NAME -->`, it starts that code on 127.0.0.1 on a
+// free port, connects `createConnection` from src/core (Node, `ws` as the WebSocket
+// constructor, a short heartbeat, no retry), waits for N pongs (the connection must stay open
+// across all of them, many heartbeat timeouts), then stops the server (SIGTERM) and checks the
+// close code the client sees. It prints a table and exits 1 when a server that ran did not
+// answer, answered with anything but the exact text frame {"type":"pong"}, dropped the
+// connection, or closed with another code than its snippet promises.
+//
+//   --allow-missing        a runtime that is not installed is reported and skipped (else: exit 1)
+//   --only=node,python     run only these
+//   --pings=N [12]         pongs to wait for; the figures use the first and the median
+//   --interval=MS [500]    heartbeat interval (the pong timeout is 80% of it)
+//   --write-figures        replace the figures at the end of docs/servers.md with this run's
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, connect as tcpConnect } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build, transform } from 'esbuild'
+import WebSocket from 'ws'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const docPath = join(root, 'docs/servers.md')
+const PING = '{"type":"ping"}'
+const PONG = '{"type":"pong"}'
+
+const args = process.argv.slice(2)
+const flag = (name) => args.includes(`--${name}`)
+const option = (name, fallback) => {
+  const given = args.find((arg) => arg.startsWith(`--${name}=`))
+  return given === undefined ? fallback : given.slice(name.length + 3)
+}
+const PINGS = Number(option('pings', '12'))
+const INTERVAL = Number(option('interval', '500'))
+const TIMEOUT = Math.round(INTERVAL * 0.8)
+const only = option('only', '')
+  .split(',')
+  .filter((name) => name !== '')
+
+/** Output of a command, or null when it cannot run. */
+function output(command, commandArgs, options = {}) {
+  try {
+    return execFileSync(command, commandArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).trim()
+  } catch {
+    return null
+  }
+}
+
+const bin = (name) => {
+  const local = join(root, 'node_modules/.bin', name)
+  return existsSync(local) ? local : name
+}
+
+function packageVersion(name) {
+  const file = join(root, 'node_modules', name, 'package.json')
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : null
+}
+
+/** The Python that can import websockets: $PYTHON, python3 on PATH (maybe pyenv's), or Debian's. */
+function findPython() {
+  for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3']) {
+    if (!python) continue
+    const version = output(python, ['-c', 'import sys, websockets; print(websockets.__version__, sys.version.split()[0])'])
+    if (version) return { python, version }
+  }
+  return null
+}
+
+const GOPATH = [process.env.GOPATH, '/usr/share/gocode'].filter(Boolean).join(':')
+
+/**
+ * How to run each snippet. `detect` returns the version line, or null when not installed;
+ * `drainCode` is the close code the client must see on SIGTERM.
+ */
+const RUNTIMES = {
+  node: {
+    title: 'Node ws',
+    install: 'npm ci (ws is a devDependency)',
+    drainCode: 1012,
+    detect: () => (packageVersion('ws') ? `ws ${packageVersion('ws')}, Node ${process.versions.node}` : null),
+    // Node 20 cannot run TypeScript; the file sits in the project so `ws` resolves.
+    async prepare(code) {
+      const dir = join(root, 'node_modules/.cache/test-servers')
+      mkdirSync(dir, { recursive: true })
+      const file = join(dir, 'node-server.mjs')
+      writeFileSync(file, (await transform(code, { loader: 'ts', format: 'esm', target: 'node20' })).code)
+      return { command: process.execPath, args: [file] }
+    },
+  },
+  python: {
+    title: 'Python websockets',
+    install: 'apt-get install python3-websockets (Debian), or pip install websockets',
+    drainCode: 1012,
+    detect() {
+      const found = findPython()
+      return found && `websockets ${found.version.replace(' ', ', Python ')}`
+    },
+    prepare(code, dir) {
+      writeFileSync(join(dir, 'server.py'), code)
+      return { command: findPython().python, args: [join(dir, 'server.py')], env: { PYTHONUNBUFFERED: '1' } }
+    },
+  },
+  go: {
+    title: 'Go gorilla/websocket',
+    install: 'apt-get install golang-go golang-github-gorilla-websocket-dev',
+    drainCode: 1012,
+    detect() {
+      const go = output('go', ['env', 'GOVERSION'])
+      if (!go) return null
+      const gorilla = GOPATH.split(':').some((path) => existsSync(join(path, 'src/github.com/gorilla/websocket')))
+      if (!gorilla) return null
+      const packaged = output('dpkg-query', ['-W', '-f=${Version}', 'golang-github-gorilla-websocket-dev'])
+      return `gorilla ${packaged ?? '(GOPATH)'}, ${go}`
+    },
+    prepare(code, dir) {
+      writeFileSync(join(dir, 'main.go'), code)
+      // GOPATH mode: Debian's package lives in /usr/share/gocode; no module download.
+      execFileSync('go', ['build', '-o', join(dir, 'server'), 'main.go'], {
+        cwd: dir,
+        env: { ...process.env, GO111MODULE: 'off', GOPATH, GOFLAGS: '' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      })
+      return { command: join(dir, 'server'), args: [] }
+    },
+  },
+  bun: {
+    title: 'Bun',
+    install: 'npm ci (bun is a devDependency), or see bun.sh',
+    drainCode: 1012,
+    detect: () => {
+      const version = output(bin('bun'), ['--version'])
+      return version && `Bun ${version}`
+    },
+    prepare(code, dir) {
+      writeFileSync(join(dir, 'server.js'), code)
+      return { command: bin('bun'), args: [join(dir, 'server.js')], env: { DO_NOT_TRACK: '1' } }
+    },
+  },
+  deno: {
+    title: 'Deno',
+    install: 'npm ci (deno is a devDependency), or see deno.com',
+    drainCode: 1012,
+    detect: () => {
+      const version = output(bin('deno'), ['--version'], { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } })
+      return version && `Deno ${version.split('\n')[0].split(' ')[1]}`
+    },
+    prepare(code, dir) {
+      writeFileSync(join(dir, 'server.js'), code)
+      return {
+        command: bin('deno'),
+        args: ['run', '--allow-net', '--allow-env', join(dir, 'server.js')],
+        env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+      }
+    },
+  },
+  cloudflare: {
+    title: 'Cloudflare Durable Object',
+    install: 'npm ci (miniflare is a devDependency)',
+    // No shutdown hook in a Durable Object: the client closes instead, and the object must
+    // complete the closing handshake (webSocketClose).
+    drainCode: null,
+    detect: () =>
+      packageVersion('miniflare') ? `Miniflare ${packageVersion('miniflare')} (workerd ${packageVersion('workerd')})` : null,
+    prepare: (code) => ({ miniflare: code }),
+  },
+}
+
+/** The marked blocks of docs/servers.md, in order. */
+function snippets() {
+  const doc = readFileSync(docPath, 'utf8')
+  const found = [...doc.matchAll(/<!-- test-servers: (\w+) -->\n```\w+\n([\s\S]*?)\n```/g)]
+  return found.map(([, name, code]) => {
+    if (!RUNTIMES[name]) throw new Error(`docs/servers.md: no runtime "${name}" in scripts/test-servers.mjs`)
+    return { name, code: `${code}\n` }
+  })
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Resolves once the port accepts a TCP connection; rejects after `ms`. */
+async function listening(port, ms, exited) {
+  const deadline = performance.now() + ms
+  while (performance.now() < deadline) {
+    if (exited()) throw new Error('the server exited before listening')
+    const open = await new Promise((resolve) => {
+      const socket = tcpConnect(port, '127.0.0.1')
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (open) return
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error(`nothing listened on port ${port} within ${ms} ms`)
+}
+
+/** Starts a prepared server; `stop()` sends SIGTERM and resolves with how it ended. */
+async function start(prepared, port) {
+  if (prepared.miniflare !== undefined) {
+    const { Miniflare } = await import('miniflare')
+    const miniflare = new Miniflare({
+      modules: true,
+      script: prepared.miniflare,
+      durableObjects: { ROOM: 'Room' },
+      compatibilityDate: '2026-01-01',
+      host: '127.0.0.1',
+      port,
+    })
+    await miniflare.ready
+    return { stop: () => miniflare.dispose().then(() => 'disposed'), log: () => '' }
+  }
+  let log = ''
+  let exit = null
+  const child = spawn(prepared.command, prepared.args, {
+    env: { ...process.env, ...prepared.env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const exited = new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = signal ? `killed by ${signal}` : `exit ${code}`
+      resolve(exit)
+    })
+    child.once('error', (error) => {
+      exit = error.message
+      resolve(exit)
+    })
+  })
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => (log = (log + chunk).slice(-4000)))
+  const kill = () => {
+    if (exit === null) child.kill('SIGKILL')
+  }
+  try {
+    await listening(port, 30_000, () => exit !== null)
+  } catch (error) {
+    kill()
+    throw Object.assign(error, { log })
+  }
+  return {
+    async stop() {
+      child.kill('SIGTERM')
+      const timer = setTimeout(kill, 15_000)
+      const how = await exited
+      clearTimeout(timer)
+      return how
+    },
+    kill,
+    log: () => log,
+  }
+}
+
+/** The real client over a `ws` socket that notes when each ping leaves and each pong comes. */
+function measuredClient(createConnection, url) {
+  const record = { roundTrips: [], inexact: [], delivered: 0 }
+  let pingAt = null
+  class MeasuredWebSocket extends WebSocket {
+    constructor(address, protocols) {
+      super(address, protocols)
+      // Registered before the connection's own handler, so the clock is read first.
+      this.addEventListener('message', ({ data }) => {
+        const now = performance.now()
+        if (data === PONG) {
+          if (pingAt !== null) record.roundTrips.push(now - pingAt)
+          pingAt = null
+        } else if (typeof data !== 'string' || data.includes('pong')) {
+          record.inexact.push(typeof data === 'string' ? data : `a binary frame of ${data.length} bytes`)
+        }
+      })
+    }
+    send(data, ...rest) {
+      if (data === PING) pingAt = performance.now()
+      return super.send(data, ...rest)
+    }
+  }
+  const connection = createConnection(url, {
+    WebSocket: MeasuredWebSocket,
+    heartbeat: { interval: INTERVAL, timeout: TIMEOUT },
+    retry: false,
+  })
+  connection.onMessage(() => {
+    record.delivered += 1
+  })
+  return { connection, record }
+}
+
+/** Resolves when `test(state)` holds; rejects after `ms` with `what`. */
+function waitForState(connection, test, ms, what) {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const state = connection.getState()
+      if (!test(state)) return false
+      clearTimeout(timer)
+      unsubscribe()
+      resolve(state)
+      return true
+    }
+    const timer = setTimeout(() => {
+      unsubscribe()
+      reject(new Error(`${what} within ${ms} ms (status ${connection.getState().status})`))
+    }, ms)
+    const unsubscribe = connection.subscribe(check)
+    check()
+  })
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+async function runOne({ name, code }, createConnection) {
+  const runtime = RUNTIMES[name]
+  const row = { name, title: runtime.title, version: runtime.detect() }
+  if (!row.version) return { ...row, missing: runtime.install }
+  const dir = mkdtempSync(join(tmpdir(), `test-servers-${name}-`))
+  let server
+  let connection
+  try {
+    const prepareStart = performance.now()
+    const prepared = await runtime.prepare(code, dir)
+    row.prepareMs = performance.now() - prepareStart
+    const port = await freePort()
+    const startAt = performance.now()
+    server = await start(prepared, port)
+    row.readyMs = performance.now() - startAt
+
+    const client = measuredClient(createConnection, `ws://127.0.0.1:${port}/`)
+    connection = client.connection
+    const { record } = client
+    connection.connect()
+    await waitForState(connection, (state) => state.status === 'open', 10_000, 'no open')
+    const problem = () => {
+      if (record.inexact.length > 0) return `answered ${JSON.stringify(record.inexact[0])}, not ${PONG}`
+      if (record.delivered > 0) return `${record.delivered} non-pong message(s) reached the app`
+      const state = connection.getState()
+      if (state.status !== 'open') {
+        const close = state.lastClose
+        return `dropped after ${record.roundTrips.length} pongs: ${close ? `${close.code} (${close.initiator})` : state.status}`
+      }
+      return null
+    }
+    // Every ping must be answered before the next one: PINGS × INTERVAL is many pong timeouts.
+    const deadline = PINGS * INTERVAL + 5 * INTERVAL + 5_000
+    const startedAt = performance.now()
+    while (record.roundTrips.length < PINGS && problem() === null && performance.now() - startedAt < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, INTERVAL / 5))
+    }
+    row.pongs = record.roundTrips.length
+    row.firstMs = record.roundTrips[0]
+    row.medianMs = record.roundTrips.length > 0 ? median(record.roundTrips) : undefined
+    const failure = problem() ?? (row.pongs < PINGS ? `only ${row.pongs} of ${PINGS} pongs` : null)
+    if (failure) throw new Error(failure)
+
+    if (runtime.drainCode === null) {
+      // The client leaves; the server must answer its close frame.
+      connection.close(1000, 'done')
+      const closed = await waitForState(connection, (state) => state.lastClose !== null, 5_000, 'no close reply')
+      row.ending = `client close answered (${closed.lastClose.code}, clean: ${closed.lastClose.wasClean})`
+      if (!closed.lastClose.wasClean) throw new Error('the close frame was not answered')
+      await server.stop()
+    } else {
+      const stopped = server.stop()
+      const closed = await waitForState(connection, (state) => state.lastClose !== null, 15_000, 'no close after SIGTERM')
+      const how = await stopped
+      const { code, reason, wasClean } = closed.lastClose
+      row.ending = `${code}${reason ? ` ${reason}` : ''}${wasClean ? '' : ' (no clean close)'}, server ${how}`
+      if (code !== runtime.drainCode) throw new Error(`SIGTERM closed the socket with ${code}, not ${runtime.drainCode}`)
+    }
+    row.ok = true
+  } catch (error) {
+    row.error = error.message
+    row.log = error.log ?? server?.log()
+  } finally {
+    connection?.destroy()
+    server?.kill?.()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return row
+}
+
+const ms = (value) => (value === undefined ? '–' : `${value.toFixed(2)} ms`)
+
+function table(rows) {
+  const lines = [
+    '| server | version | first pong | median pong | pongs | on SIGTERM | started in |',
+    '|---|---|---|---|---|---|---|',
+  ]
+  for (const row of rows) {
+    if (row.missing) {
+      lines.push(`| ${row.title} | not installed: ${row.missing} | | | | | |`)
+      continue
+    }
+    const result = row.ok ? `${row.pongs}/${PINGS}, stayed open` : `FAILED: ${row.error}`
+    lines.push(
+      `| ${row.title} | ${row.version} | ${ms(row.firstMs)} | ${ms(row.medianMs)} | ${result} | ${row.ending ?? '–'} | ${ms(row.readyMs)} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+async function loadClient() {
+  const outfile = join(root, 'node_modules/.cache/test-servers/core.mjs')
+  await build({
+    entryPoints: [join(root, 'src/core/index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  })
+  return (await import(pathToFileURL(outfile).href)).createConnection
+}
+
+function writeFigures(rows) {
+  const doc = readFileSync(docPath, 'utf8')
+  const marker = '<!-- figures -->'
+  const at = doc.indexOf(marker)
+  if (at === -1) throw new Error(`docs/servers.md has no ${marker}`)
+  const cpu = cpus()
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.versions.node}`
+  const figures = [
+    marker,
+    '',
+    `\`npm run test:servers\` (heartbeat interval ${INTERVAL} ms, pong timeout ${TIMEOUT} ms, ${PINGS} pings), ` +
+      `${new Date().toISOString().slice(0, 10)}, ${machine}:`,
+    '',
+    table(rows),
+    '',
+  ].join('\n')
+  writeFileSync(docPath, doc.slice(0, at) + figures)
+}
+
+const createConnection = await loadClient()
+const selected = snippets().filter(({ name }) => only.length === 0 || only.includes(name))
+if (selected.length === 0) throw new Error(`no snippet matches --only=${only.join(',')}`)
+const rows = []
+for (const snippet of selected) {
+  process.stdout.write(`${snippet.name}… `)
+  const row = await runOne(snippet, createConnection)
+  process.stdout.write(row.missing ? 'not installed\n' : row.ok ? `${ms(row.firstMs)}\n` : `FAILED: ${row.error}\n`)
+  if (!row.ok && row.log) process.stdout.write(`  server output:\n${row.log.replace(/^/gm, '    ')}\n`)
+  rows.push(row)
+}
+process.stdout.write(`\n${table(rows)}\n`)
+
+const failed = rows.filter((row) => row.error)
+const missing = rows.filter((row) => row.missing)
+if (flag('write-figures')) writeFigures(rows)
+if (missing.length > 0 && !flag('allow-missing')) {
+  process.stdout.write(`\nnot installed: ${missing.map((row) => row.name).join(', ')} (pass --allow-missing to skip them)\n`)
+}
+process.exit(failed.length > 0 || (missing.length > 0 && !flag('allow-missing')) ? 1 : 0)
