@@ -14,17 +14,17 @@
 //   --pings=N [12]         pongs to wait for; the figures use the first and the median
 //   --interval=MS [500]    heartbeat interval (the pong timeout is 80% of it)
 //   --write-figures        replace the figures at the end of docs/servers.md with this run's
+//   --doc=PATH             read the snippets from another markdown file (the script's own test)
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect as tcpConnect } from 'node:net'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build, transform } from 'esbuild'
 import WebSocket from 'ws'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const docPath = join(root, 'docs/servers.md')
 const PING = '{"type":"ping"}'
 const PONG = '{"type":"pong"}'
 
@@ -37,6 +37,7 @@ const option = (name, fallback) => {
 const PINGS = Number(option('pings', '12'))
 const INTERVAL = Number(option('interval', '500'))
 const TIMEOUT = Math.round(INTERVAL * 0.8)
+const docPath = option('doc', join(root, 'docs/servers.md'))
 const only = option('only', '')
   .split(',')
   .filter((name) => name !== '')
@@ -44,7 +45,11 @@ const only = option('only', '')
 /** Output of a command, or null when it cannot run. */
 function output(command, commandArgs, options = {}) {
   try {
-    return execFileSync(command, commandArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).trim()
+    return execFileSync(command, commandArgs, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    }).trim()
   } catch {
     return null
   }
@@ -64,11 +69,19 @@ function packageVersion(name) {
 function findPython() {
   for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3']) {
     if (!python) continue
-    const version = output(python, ['-c', 'import sys, websockets; print(websockets.__version__, sys.version.split()[0])'])
+    const version = output(python, [
+      '-c',
+      'import sys, websockets; print(websockets.__version__, sys.version.split()[0])',
+    ])
     if (version) return { python, version }
   }
   return null
 }
+
+// This run's generated files (the bundled client, the Node server) sit inside the project so
+// their imports resolve from node_modules; one directory per run, removed at the end.
+mkdirSync(join(root, 'node_modules/.cache'), { recursive: true })
+const runCache = mkdtempSync(join(root, 'node_modules/.cache/test-servers-'))
 
 const GOPATH = [process.env.GOPATH, '/usr/share/gocode'].filter(Boolean).join(':')
 
@@ -84,9 +97,7 @@ const RUNTIMES = {
     detect: () => (packageVersion('ws') ? `ws ${packageVersion('ws')}, Node ${process.versions.node}` : null),
     // Node 20 cannot run TypeScript; the file sits in the project so `ws` resolves.
     async prepare(code) {
-      const dir = join(root, 'node_modules/.cache/test-servers')
-      mkdirSync(dir, { recursive: true })
-      const file = join(dir, 'node-server.mjs')
+      const file = join(runCache, 'node-server.mjs')
       writeFileSync(file, (await transform(code, { loader: 'ts', format: 'esm', target: 'node20' })).code)
       return { command: process.execPath, args: [file] }
     },
@@ -111,8 +122,11 @@ const RUNTIMES = {
     detect() {
       const go = output('go', ['env', 'GOVERSION'])
       if (!go) return null
-      const gorilla = GOPATH.split(':').some((path) => existsSync(join(path, 'src/github.com/gorilla/websocket')))
+      const gorilla = GOPATH.split(':').some((path) =>
+        existsSync(join(path, 'src/github.com/gorilla/websocket')),
+      )
       if (!gorilla) return null
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
       const packaged = output('dpkg-query', ['-W', '-f=${Version}', 'golang-github-gorilla-websocket-dev'])
       return `gorilla ${packaged ?? '(GOPATH)'}, ${go}`
     },
@@ -145,7 +159,9 @@ const RUNTIMES = {
     install: 'npm ci (deno is a devDependency), or see deno.com',
     drainCode: 1012,
     detect: () => {
-      const version = output(bin('deno'), ['--version'], { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } })
+      const version = output(bin('deno'), ['--version'], {
+        env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+      })
       return version && `Deno ${version.split('\n')[0].split(' ')[1]}`
     },
     prepare(code, dir) {
@@ -164,7 +180,9 @@ const RUNTIMES = {
     // complete the closing handshake (webSocketClose).
     drainCode: null,
     detect: () =>
-      packageVersion('miniflare') ? `Miniflare ${packageVersion('miniflare')} (workerd ${packageVersion('workerd')})` : null,
+      packageVersion('miniflare')
+        ? `Miniflare ${packageVersion('miniflare')} (workerd ${packageVersion('workerd')})`
+        : null,
     prepare: (code) => ({ miniflare: code }),
   },
 }
@@ -240,7 +258,8 @@ async function start(prepared, port) {
       resolve(exit)
     })
   })
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => (log = (log + chunk).slice(-4000)))
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk) => (log = (log + chunk).slice(-4000)))
   const kill = () => {
     if (exit === null) child.kill('SIGKILL')
   }
@@ -277,7 +296,9 @@ function measuredClient(createConnection, url) {
           if (pingAt !== null) record.roundTrips.push(now - pingAt)
           pingAt = null
         } else if (typeof data !== 'string' || data.includes('pong')) {
-          record.inexact.push(typeof data === 'string' ? data : `a binary frame of ${data.length} bytes`)
+          record.inexact.push(
+            typeof data === 'string' ? data : `a binary frame of ${data.size ?? data.byteLength} bytes`,
+          )
         }
       })
     }
@@ -357,7 +378,11 @@ async function runOne({ name, code }, createConnection) {
     // Every ping must be answered before the next one: PINGS × INTERVAL is many pong timeouts.
     const deadline = PINGS * INTERVAL + 5 * INTERVAL + 5_000
     const startedAt = performance.now()
-    while (record.roundTrips.length < PINGS && problem() === null && performance.now() - startedAt < deadline) {
+    while (
+      record.roundTrips.length < PINGS &&
+      problem() === null &&
+      performance.now() - startedAt < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, INTERVAL / 5))
     }
     row.pongs = record.roundTrips.length
@@ -369,17 +394,28 @@ async function runOne({ name, code }, createConnection) {
     if (runtime.drainCode === null) {
       // The client leaves; the server must answer its close frame.
       connection.close(1000, 'done')
-      const closed = await waitForState(connection, (state) => state.lastClose !== null, 5_000, 'no close reply')
+      const closed = await waitForState(
+        connection,
+        (state) => state.lastClose !== null,
+        5_000,
+        'no close reply',
+      )
       row.ending = `client close answered (${closed.lastClose.code}, clean: ${closed.lastClose.wasClean})`
       if (!closed.lastClose.wasClean) throw new Error('the close frame was not answered')
       await server.stop()
     } else {
       const stopped = server.stop()
-      const closed = await waitForState(connection, (state) => state.lastClose !== null, 15_000, 'no close after SIGTERM')
+      const closed = await waitForState(
+        connection,
+        (state) => state.lastClose !== null,
+        15_000,
+        'no close after SIGTERM',
+      )
       const how = await stopped
       const { code, reason, wasClean } = closed.lastClose
       row.ending = `${code}${reason ? ` ${reason}` : ''}${wasClean ? '' : ' (no clean close)'}, server ${how}`
-      if (code !== runtime.drainCode) throw new Error(`SIGTERM closed the socket with ${code}, not ${runtime.drainCode}`)
+      if (code !== runtime.drainCode)
+        throw new Error(`SIGTERM closed the socket with ${code}, not ${runtime.drainCode}`)
     }
     row.ok = true
   } catch (error) {
@@ -414,7 +450,7 @@ function table(rows) {
 }
 
 async function loadClient() {
-  const outfile = join(root, 'node_modules/.cache/test-servers/core.mjs')
+  const outfile = join(runCache, 'core.mjs')
   await build({
     entryPoints: [join(root, 'src/core/index.ts')],
     outfile,
@@ -434,7 +470,10 @@ function writeFigures(rows) {
   const at = doc.indexOf(marker)
   if (at === -1) throw new Error(`docs/servers.md has no ${marker}`)
   const cpu = cpus()
-  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.versions.node}`
+  const release = existsSync('/etc/os-release')
+    ? readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)/m)
+    : null
+  const machine = `${release?.[1] ?? platform()}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.versions.node}`
   const figures = [
     marker,
     '',
@@ -454,16 +493,21 @@ const rows = []
 for (const snippet of selected) {
   process.stdout.write(`${snippet.name}… `)
   const row = await runOne(snippet, createConnection)
-  process.stdout.write(row.missing ? 'not installed\n' : row.ok ? `${ms(row.firstMs)}\n` : `FAILED: ${row.error}\n`)
+  process.stdout.write(
+    row.missing ? 'not installed\n' : row.ok ? `${ms(row.firstMs)}\n` : `FAILED: ${row.error}\n`,
+  )
   if (!row.ok && row.log) process.stdout.write(`  server output:\n${row.log.replace(/^/gm, '    ')}\n`)
   rows.push(row)
 }
 process.stdout.write(`\n${table(rows)}\n`)
+rmSync(runCache, { recursive: true, force: true })
 
 const failed = rows.filter((row) => row.error)
 const missing = rows.filter((row) => row.missing)
 if (flag('write-figures')) writeFigures(rows)
 if (missing.length > 0 && !flag('allow-missing')) {
-  process.stdout.write(`\nnot installed: ${missing.map((row) => row.name).join(', ')} (pass --allow-missing to skip them)\n`)
+  process.stdout.write(
+    `\nnot installed: ${missing.map((row) => row.name).join(', ')} (pass --allow-missing to skip them)\n`,
+  )
 }
 process.exit(failed.length > 0 || (missing.length > 0 && !flag('allow-missing')) ? 1 : 0)
