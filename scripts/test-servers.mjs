@@ -15,6 +15,8 @@
 //   --interval=MS [500]    heartbeat interval (the pong timeout is 80% of it)
 //   --write-figures        replace the figures at the end of docs/servers.md with this run's
 //   --doc=PATH             read the snippets from another markdown file (the script's own test)
+//   PYTHON=path            the Python to run the websockets server with (else the first of
+//                          python3 and /usr/bin/python3 that imports websockets)
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect as tcpConnect } from 'node:net'
@@ -168,7 +170,7 @@ const RUNTIMES = {
       writeFileSync(join(dir, 'server.js'), code)
       return {
         command: bin('deno'),
-        args: ['run', '--allow-net', '--allow-env', join(dir, 'server.js')],
+        args: ['run', '--allow-net', '--allow-env=HOST,PORT', join(dir, 'server.js')],
         env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
       }
     },
@@ -234,7 +236,8 @@ async function start(prepared, port) {
     const miniflare = new Miniflare({
       modules: true,
       script: prepared.miniflare,
-      durableObjects: { ROOM: 'Room' },
+      // As the doc's wrangler.jsonc declares it.
+      durableObjects: { ROOM: { className: 'Room', useSQLite: true } },
       compatibilityDate: '2026-01-01',
       host: '127.0.0.1',
       port,
@@ -243,6 +246,7 @@ async function start(prepared, port) {
     return { stop: () => miniflare.dispose().then(() => 'disposed'), log: () => '' }
   }
   let log = ''
+  let errors = ''
   let exit = null
   const child = spawn(prepared.command, prepared.args, {
     env: { ...process.env, ...prepared.env, HOST: '127.0.0.1', PORT: String(port) },
@@ -260,6 +264,7 @@ async function start(prepared, port) {
   })
   for (const stream of [child.stdout, child.stderr])
     stream.on('data', (chunk) => (log = (log + chunk).slice(-4000)))
+  child.stderr.on('data', (chunk) => (errors = (errors + chunk).slice(0, 4000)))
   const kill = () => {
     if (exit === null) child.kill('SIGKILL')
   }
@@ -279,6 +284,8 @@ async function start(prepared, port) {
     },
     kill,
     log: () => log,
+    /** What the server wrote to stderr: a snippet that logs a traceback while working is wrong. */
+    errors: () => errors,
   }
 }
 
@@ -417,6 +424,8 @@ async function runOne({ name, code }, createConnection) {
       if (code !== runtime.drainCode)
         throw new Error(`SIGTERM closed the socket with ${code}, not ${runtime.drainCode}`)
     }
+    const errors = server.errors?.().trim()
+    if (errors) throw new Error(`the server wrote to stderr: ${errors.split('\n').at(-1)}`)
     row.ok = true
   } catch (error) {
     row.error = error.message

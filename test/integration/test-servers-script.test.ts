@@ -31,7 +31,7 @@ function run(snippets: string[]): Promise<{ exitCode: number; rows: string[] }> 
   const doc = join(dir, `${Math.random().toString(36).slice(2)}.md`)
   writeFileSync(doc, snippets.join('\n\n'))
   return new Promise((resolve) => {
-    execFile(process.execPath, [script, `--doc=${doc}`, '--pings=3', '--interval=200'], (error, stdout) => {
+    execFile(process.execPath, [script, `--doc=${doc}`, '--pings=3', '--interval=500'], (error, stdout) => {
       const rows = stdout.split('\n').filter((line) => line.startsWith('| Node ws'))
       resolve({ exitCode: error ? (error.code as number) : 0, rows })
     })
@@ -47,7 +47,7 @@ describe('npm run test:servers', () => {
     expect(exitCode).toBe(0)
   }, 30_000)
 
-  it('fails on a silent server, a pong that is not byte for byte, a binary pong and a drain without 1012', async () => {
+  it('fails on a silent server, a pong that is not byte for byte, a binary pong, a drain without 1012, an error logged', async () => {
     const { exitCode, rows } = await run([
       nodeServer('', DRAIN),
       nodeServer(`socket.send('{"type": "pong"}')`, DRAIN),
@@ -56,12 +56,14 @@ describe('npm run test:servers', () => {
         `socket.send('{"type":"pong"}')`,
         'for (const socket of server.clients) socket.close(1001); server.close()',
       ),
+      nodeServer(`console.error('handler failed'); socket.send('{"type":"pong"}')`, DRAIN),
     ])
-    expect(rows).toHaveLength(4)
+    expect(rows).toHaveLength(5)
     expect(rows[0]).toContain('FAILED: dropped after 0 pongs: 1006 (heartbeat)')
     expect(rows[1]).toContain('FAILED: answered "{\\"type\\": \\"pong\\"}"')
     expect(rows[2]).toContain('FAILED: answered "a binary frame of 15 bytes"')
     expect(rows[3]).toContain('FAILED: SIGTERM closed the socket with 1001, not 1012')
+    expect(rows[4]).toContain('FAILED: the server wrote to stderr: handler failed')
     expect(exitCode).toBe(1)
   }, 60_000)
 })
