@@ -11,7 +11,8 @@
 //
 //   --allow-missing        a runtime that is not installed is reported and skipped (else: exit 1)
 //   --only=node,python     run only these
-//   --pings=N [12]         pongs to wait for; the figures use the first and the median
+//   --pings=N [12]         pongs to wait for on one connection (the median pong)
+//   --connections=K [5]    connections whose first pong is timed (that one and K-1 fresh ones)
 //   --interval=MS [500]    heartbeat interval (the pong timeout is 80% of it)
 //   --write-figures        replace the figures at the end of docs/servers.md with this run's
 //   --doc=PATH             read the snippets from another markdown file (the script's own test)
@@ -37,6 +38,7 @@ const option = (name, fallback) => {
   return given === undefined ? fallback : given.slice(name.length + 3)
 }
 const PINGS = Number(option('pings', '12'))
+const CONNECTIONS = Number(option('connections', '5'))
 const INTERVAL = Number(option('interval', '500'))
 const TIMEOUT = Math.round(INTERVAL * 0.8)
 const docPath = option('doc', join(root, 'docs/servers.md'))
@@ -345,6 +347,34 @@ function waitForState(connection, test, ms, what) {
   })
 }
 
+/** Connects and waits for `count` pongs; `failure` says what went wrong, if anything. */
+async function pongs(createConnection, url, count) {
+  const { connection, record } = measuredClient(createConnection, url)
+  connection.connect()
+  try {
+    await waitForState(connection, (state) => state.status === 'open', 10_000, 'no open')
+  } catch (error) {
+    return { connection, record, failure: error.message }
+  }
+  const problem = () => {
+    if (record.inexact.length > 0) return `answered ${JSON.stringify(record.inexact[0])}, not ${PONG}`
+    if (record.delivered > 0) return `${record.delivered} non-pong message(s) reached the app`
+    const state = connection.getState()
+    if (state.status !== 'open') {
+      const close = state.lastClose
+      return `dropped after ${record.roundTrips.length} pongs: ${close ? `${close.code} (${close.initiator})` : state.status}`
+    }
+    return null
+  }
+  // Every ping must be answered before the next one: `count` × INTERVAL is many pong timeouts.
+  const deadline = performance.now() + (count + 5) * INTERVAL + 5_000
+  while (record.roundTrips.length < count && problem() === null && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, INTERVAL / 5))
+  }
+  const got = record.roundTrips.length
+  return { connection, record, failure: problem() ?? (got < count ? `only ${got} of ${count} pongs` : null) }
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
@@ -367,36 +397,23 @@ async function runOne({ name, code }, createConnection) {
     server = await start(prepared, port)
     row.readyMs = performance.now() - startAt
 
-    const client = measuredClient(createConnection, `ws://127.0.0.1:${port}/`)
-    connection = client.connection
-    const { record } = client
-    connection.connect()
-    await waitForState(connection, (state) => state.status === 'open', 10_000, 'no open')
-    const problem = () => {
-      if (record.inexact.length > 0) return `answered ${JSON.stringify(record.inexact[0])}, not ${PONG}`
-      if (record.delivered > 0) return `${record.delivered} non-pong message(s) reached the app`
-      const state = connection.getState()
-      if (state.status !== 'open') {
-        const close = state.lastClose
-        return `dropped after ${record.roundTrips.length} pongs: ${close ? `${close.code} (${close.initiator})` : state.status}`
-      }
-      return null
+    const url = `ws://127.0.0.1:${port}/`
+    // One connection through all PINGS (many pong timeouts), then fresh ones for the first pong.
+    const long = await pongs(createConnection, url, PINGS)
+    connection = long.connection
+    row.pongs = long.record.roundTrips.length
+    row.medianMs = row.pongs > 0 ? median(long.record.roundTrips) : undefined
+    if (long.failure) throw new Error(long.failure)
+    const firsts = [long.record.roundTrips[0]]
+    while (firsts.length < CONNECTIONS) {
+      const short = await pongs(createConnection, url, 1)
+      short.connection.close(1000, 'done')
+      short.connection.destroy()
+      if (short.failure) throw new Error(`connection ${firsts.length + 1}: ${short.failure}`)
+      firsts.push(short.record.roundTrips[0])
     }
-    // Every ping must be answered before the next one: PINGS × INTERVAL is many pong timeouts.
-    const deadline = PINGS * INTERVAL + 5 * INTERVAL + 5_000
-    const startedAt = performance.now()
-    while (
-      record.roundTrips.length < PINGS &&
-      problem() === null &&
-      performance.now() - startedAt < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, INTERVAL / 5))
-    }
-    row.pongs = record.roundTrips.length
-    row.firstMs = record.roundTrips[0]
-    row.medianMs = record.roundTrips.length > 0 ? median(record.roundTrips) : undefined
-    const failure = problem() ?? (row.pongs < PINGS ? `only ${row.pongs} of ${PINGS} pongs` : null)
-    if (failure) throw new Error(failure)
+    row.firstMs = median(firsts)
+    row.firstRange = [Math.min(...firsts), Math.max(...firsts)]
 
     if (runtime.drainCode === null) {
       // The client leaves; the server must answer its close frame.
@@ -442,7 +459,7 @@ const ms = (value) => (value === undefined ? '–' : `${value.toFixed(2)} ms`)
 
 function table(rows) {
   const lines = [
-    '| server | version | first pong | median pong | pongs | on SIGTERM | started in |',
+    `| server | version | first pong (median of ${CONNECTIONS} connections, range) | median pong (${PINGS} on one connection) | result | on SIGTERM | started in |`,
     '|---|---|---|---|---|---|---|',
   ]
   for (const row of rows) {
@@ -452,7 +469,7 @@ function table(rows) {
     }
     const result = row.ok ? `${row.pongs}/${PINGS}, stayed open` : `FAILED: ${row.error}`
     lines.push(
-      `| ${row.title} | ${row.version} | ${ms(row.firstMs)} | ${ms(row.medianMs)} | ${result} | ${row.ending ?? '–'} | ${ms(row.readyMs)} |`,
+      `| ${row.title} | ${row.version} | ${ms(row.firstMs)}${row.firstRange ? ` (${row.firstRange.map((value) => value.toFixed(2)).join('–')})` : ''} | ${ms(row.medianMs)} | ${result} | ${row.ending ?? '–'} | ${ms(row.readyMs)} |`,
     )
   }
   return lines.join('\n')
@@ -486,7 +503,7 @@ function writeFigures(rows) {
   const figures = [
     marker,
     '',
-    `\`npm run test:servers\` (heartbeat interval ${INTERVAL} ms, pong timeout ${TIMEOUT} ms, ${PINGS} pings), ` +
+    `\`npm run test:servers\` (heartbeat interval ${INTERVAL} ms, pong timeout ${TIMEOUT} ms, ${PINGS} pings, ${CONNECTIONS} connections), ` +
       `${new Date().toISOString().slice(0, 10)}, ${machine}:`,
     '',
     table(rows),

@@ -31,10 +31,14 @@ function run(snippets: string[]): Promise<{ exitCode: number; rows: string[] }> 
   const doc = join(dir, `${Math.random().toString(36).slice(2)}.md`)
   writeFileSync(doc, snippets.join('\n\n'))
   return new Promise((resolve) => {
-    execFile(process.execPath, [script, `--doc=${doc}`, '--pings=3', '--interval=500'], (error, stdout) => {
-      const rows = stdout.split('\n').filter((line) => line.startsWith('| Node ws'))
-      resolve({ exitCode: error ? (error.code as number) : 0, rows })
-    })
+    execFile(
+      process.execPath,
+      [script, `--doc=${doc}`, '--pings=3', '--interval=500', '--connections=2'],
+      (error, stdout) => {
+        const rows = stdout.split('\n').filter((line) => line.startsWith('| Node ws'))
+        resolve({ exitCode: error ? (error.code as number) : 0, rows })
+      },
+    )
   })
 }
 
