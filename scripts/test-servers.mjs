@@ -15,11 +15,13 @@
 //   --connections=K [5]    connections whose first pong is timed (that one and K-1 fresh ones)
 //   --interval=MS [500]    heartbeat interval (the pong timeout is 80% of it)
 //   --write-figures        replace the figures at the end of docs/servers.md with this run's
+//   --install              first install Bun, Deno and Miniflare from npm into node_modules/.cache
 //   --doc=PATH             read the snippets from another markdown file (the script's own test)
 //   PYTHON=path            the Python to run the websockets server with (else the first of
 //                          python3 and /usr/bin/python3 that imports websockets)
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { createServer, connect as tcpConnect } from 'node:net'
 import { cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -59,14 +61,53 @@ function output(command, commandArgs, options = {}) {
   }
 }
 
+// Bun, Deno and Miniflare (workerd) come from npm, but together they are about 360 MB: more
+// than the rest of node_modules. So they are not devDependencies; `--install` puts these exact
+// versions in node_modules/.cache (ignored by git, wiped by `npm ci`), where this script looks
+// first, before the project's node_modules and the PATH.
+const RUNTIME_PACKAGES = { bun: '1.4.5', deno: '2.9.6', miniflare: '4.20260426.0' }
+const runtimes = join(root, 'node_modules/.cache/test-servers-runtimes')
+const packageDirs = [join(runtimes, 'node_modules'), join(root, 'node_modules')]
+const INSTALL_HINT = 'npm run test:servers -- --install'
+
 const bin = (name) => {
-  const local = join(root, 'node_modules/.bin', name)
-  return existsSync(local) ? local : name
+  for (const dir of packageDirs) if (existsSync(join(dir, '.bin', name))) return join(dir, '.bin', name)
+  return name
 }
 
-function packageVersion(name) {
-  const file = join(root, 'node_modules', name, 'package.json')
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : null
+/** Where a package is installed ({ dir, version }), or null. */
+function installed(name) {
+  for (const dir of packageDirs) {
+    const file = join(dir, name, 'package.json')
+    if (existsSync(file))
+      return { dir: join(dir, name), version: JSON.parse(readFileSync(file, 'utf8')).version }
+  }
+  return null
+}
+
+const packageVersion = (name) => installed(name)?.version ?? null
+
+/** Installs the npm-packaged runtimes (all of them: a second `npm install` there would prune). */
+function installRuntimes() {
+  mkdirSync(runtimes, { recursive: true })
+  const manifest = {
+    private: true,
+    description: 'scripts/test-servers.mjs --install',
+    dependencies: RUNTIME_PACKAGES,
+  }
+  writeFileSync(join(runtimes, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+  const started = performance.now()
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: runtimes,
+    stdio: 'inherit',
+  })
+  const seconds = ((performance.now() - started) / 1000).toFixed(1)
+  const size = output('du', ['-sh', join(runtimes, 'node_modules')])?.split('\t')[0] ?? '?'
+  process.stdout.write(
+    `installed ${Object.entries(RUNTIME_PACKAGES)
+      .map(([name, version]) => `${name}@${version}`)
+      .join(', ')} in ${seconds} s (${size})\n`,
+  )
 }
 
 /** The Python that can import websockets: $PYTHON, python3 on PATH (maybe pyenv's), or Debian's. */
@@ -147,7 +188,7 @@ const RUNTIMES = {
   },
   bun: {
     title: 'Bun',
-    install: 'npm ci (bun is a devDependency), or see bun.sh',
+    install: `${INSTALL_HINT} (bun@${RUNTIME_PACKAGES.bun} from npm), or bun.sh`,
     drainCode: 1012,
     detect: () => {
       const version = output(bin('bun'), ['--version'])
@@ -160,7 +201,7 @@ const RUNTIMES = {
   },
   deno: {
     title: 'Deno',
-    install: 'npm ci (deno is a devDependency), or see deno.com',
+    install: `${INSTALL_HINT} (deno@${RUNTIME_PACKAGES.deno} from npm), or deno.com`,
     drainCode: 1012,
     detect: () => {
       const version = output(bin('deno'), ['--version'], {
@@ -179,7 +220,7 @@ const RUNTIMES = {
   },
   cloudflare: {
     title: 'Cloudflare Durable Object',
-    install: 'npm ci (miniflare is a devDependency)',
+    install: `${INSTALL_HINT} (miniflare@${RUNTIME_PACKAGES.miniflare} from npm)`,
     // No shutdown hook in a Durable Object: the client closes instead, and the object must
     // complete the closing handshake (webSocketClose).
     drainCode: null,
@@ -234,7 +275,9 @@ async function listening(port, ms, exited) {
 /** Starts a prepared server; `stop()` sends SIGTERM and resolves with how it ended. */
 async function start(prepared, port) {
   if (prepared.miniflare !== undefined) {
-    const { Miniflare } = await import('miniflare')
+    const miniflarePackage = installed('miniflare')
+    const entry = createRequire(join(miniflarePackage.dir, 'package.json')).resolve('miniflare')
+    const { Miniflare } = await import(pathToFileURL(entry).href)
     const miniflare = new Miniflare({
       modules: true,
       script: prepared.miniflare,
@@ -512,6 +555,7 @@ function writeFigures(rows) {
   writeFileSync(docPath, doc.slice(0, at) + figures)
 }
 
+if (flag('install')) installRuntimes()
 const createConnection = await loadClient()
 const selected = snippets().filter(({ name }) => only.length === 0 || only.includes(name))
 if (selected.length === 0) throw new Error(`no snippet matches --only=${only.join(',')}`)
