@@ -76,8 +76,8 @@ const bin = (name) => {
 }
 
 /** Where a package is installed ({ dir, version }), or null. */
-function installed(name) {
-  for (const dir of packageDirs) {
+function installed(name, dirs = packageDirs) {
+  for (const dir of dirs) {
     const file = join(dir, name, 'package.json')
     if (existsSync(file))
       return { dir: join(dir, name), version: JSON.parse(readFileSync(file, 'utf8')).version }
@@ -85,7 +85,7 @@ function installed(name) {
   return null
 }
 
-const packageVersion = (name) => installed(name)?.version ?? null
+const packageVersion = (name, dirs = packageDirs) => installed(name, dirs)?.version ?? null
 
 /** Installs the npm-packaged runtimes (all of them: a second `npm install` there would prune). */
 function installRuntimes() {
@@ -139,7 +139,11 @@ const RUNTIMES = {
     title: 'Node ws',
     install: 'npm ci (ws is a devDependency)',
     drainCode: 1012,
-    detect: () => (packageVersion('ws') ? `ws ${packageVersion('ws')}, Node ${process.versions.node}` : null),
+    // The snippet imports the project's ws (Miniflare brings another copy into the cache).
+    detect() {
+      const ws = packageVersion('ws', [join(root, 'node_modules')])
+      return ws && `ws ${ws}, Node ${process.versions.node}`
+    },
     // Node 20 cannot run TypeScript; the file sits in the project so `ws` resolves.
     async prepare(code) {
       const file = join(runCache, 'node-server.mjs')
