@@ -5,9 +5,10 @@
 // free port, connects `createConnection` from src/core (Node, `ws` as the WebSocket
 // constructor, a short heartbeat, no retry), waits for N pongs (the connection must stay open
 // across all of them, many heartbeat timeouts), then stops the server (SIGTERM) and checks the
-// close code the client sees. It prints a table and exits 1 when a server that ran did not
-// answer, answered with anything but the exact text frame {"type":"pong"}, dropped the
-// connection, or closed with another code than its snippet promises.
+// close code the client sees (a Durable Object has no SIGTERM: the client closes, and the
+// object must answer). It prints a table and exits 1 when a server that ran did not answer,
+// answered with anything but the exact text frame {"type":"pong"}, dropped the connection,
+// closed with another code than its snippet promises, or wrote to stderr.
 //
 //   --allow-missing        a runtime that is not installed is reported and skipped (else: exit 1)
 //   --only=node,python     run only these
@@ -39,9 +40,21 @@ const option = (name, fallback) => {
   const given = args.find((arg) => arg.startsWith(`--${name}=`))
   return given === undefined ? fallback : given.slice(name.length + 3)
 }
-const PINGS = Number(option('pings', '12'))
-const CONNECTIONS = Number(option('connections', '5'))
-const INTERVAL = Number(option('interval', '500'))
+const KNOWN = ['allow-missing', 'write-figures', 'install', 'only', 'pings', 'connections', 'interval', 'doc']
+for (const arg of args) {
+  if (!KNOWN.includes(arg.replace(/^--/, '').replace(/=.*/, ''))) {
+    throw new Error(`test-servers: unknown argument ${arg} (see the comment at the top of the script)`)
+  }
+}
+const count = (name, fallback, min) => {
+  const value = Number(option(name, fallback))
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`test-servers: --${name} must be an integer ≥ ${min}`)
+  return value
+}
+const PINGS = count('pings', '12', 1)
+const CONNECTIONS = count('connections', '5', 1)
+const INTERVAL = count('interval', '500', 50)
 const TIMEOUT = Math.round(INTERVAL * 0.8)
 const docPath = option('doc', join(root, 'docs/servers.md'))
 const only = option('only', '')
@@ -560,21 +573,24 @@ function writeFigures(rows) {
 }
 
 if (flag('install')) installRuntimes()
-const createConnection = await loadClient()
-const selected = snippets().filter(({ name }) => only.length === 0 || only.includes(name))
-if (selected.length === 0) throw new Error(`no snippet matches --only=${only.join(',')}`)
 const rows = []
-for (const snippet of selected) {
-  process.stdout.write(`${snippet.name}… `)
-  const row = await runOne(snippet, createConnection)
-  process.stdout.write(
-    row.missing ? 'not installed\n' : row.ok ? `${ms(row.firstMs)}\n` : `FAILED: ${row.error}\n`,
-  )
-  if (!row.ok && row.log) process.stdout.write(`  server output:\n${row.log.replace(/^/gm, '    ')}\n`)
-  rows.push(row)
+try {
+  const createConnection = await loadClient()
+  const selected = snippets().filter(({ name }) => only.length === 0 || only.includes(name))
+  if (selected.length === 0) throw new Error(`no snippet matches --only=${only.join(',')}`)
+  for (const snippet of selected) {
+    process.stdout.write(`${snippet.name}… `)
+    const row = await runOne(snippet, createConnection)
+    process.stdout.write(
+      row.missing ? 'not installed\n' : row.ok ? `${ms(row.firstMs)}\n` : `FAILED: ${row.error}\n`,
+    )
+    if (!row.ok && row.log) process.stdout.write(`  server output:\n${row.log.replace(/^/gm, '    ')}\n`)
+    rows.push(row)
+  }
+} finally {
+  rmSync(runCache, { recursive: true, force: true })
 }
 process.stdout.write(`\n${table(rows)}\n`)
-rmSync(runCache, { recursive: true, force: true })
 
 const failed = rows.filter((row) => row.error)
 const missing = rows.filter((row) => row.missing)
