@@ -15,5 +15,11 @@ export type {
 export { useConnectionState } from './useConnectionState'
 export type { MessageOf, UseMessagesOptions } from './useMessages'
 export { useMessages } from './useMessages'
-export type { UseWebSocketOptions, WebSocketActions, WebSocketResult } from './useWebSocket'
+export type { HookOnlyOptions } from './target-options'
+export type {
+  UseWebSocketOptions,
+  WebSocketActions,
+  WebSocketHookOptions,
+  WebSocketResult,
+} from './useWebSocket'
 export { useWebSocket } from './useWebSocket'

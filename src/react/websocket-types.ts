@@ -2,8 +2,15 @@ import type { CloseInfo, Connection, ConnectionOptions, ConnectionState, SendRes
 import type { ReceivedMessage } from './message-store'
 import type { StandardSchemaV1 } from './standard-schema'
 
-/** Options of `useWebSocket`: the connection options plus what only this hook call uses. */
-export interface UseWebSocketOptions extends ConnectionOptions {
+/**
+ * Options of `useWebSocket` with a URL target: the connection options (merged with what the
+ * shared connection's other holders ask for) plus what only this hook call uses. With a
+ * `Connection` target, only the hook's own (`WebSocketHookOptions`) type-check.
+ */
+export interface UseWebSocketOptions extends ConnectionOptions, WebSocketHookOptions {}
+
+/** What only this `useWebSocket` call uses: allowed with every kind of target. */
+export interface WebSocketHookOptions {
   /** `false` lets go of the connection (others may still hold it) [true]. */
   enabled?: boolean
   /** Every message, pongs excepted, without a re-render; may be a new function each render. */
