@@ -47,6 +47,7 @@ export type {
   RetryOptions,
   SendResult,
   Session,
+  SessionMessage,
   UrlSource,
   VisibilitySource,
   WebSocketConstructor,
