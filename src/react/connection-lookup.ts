@@ -97,7 +97,17 @@ export function createConnectionLookup(
 
 // The hooks' own options are not the connection's: the registry compares options to warn about
 // a second, different configuration, and a schema object is no connection setting.
-const HOOK_OPTIONS = ['enabled', 'onMessage', 'filter', 'onOpen', 'onClose', 'onError', 'onFailed', 'schema']
+const HOOK_OPTIONS = [
+  'enabled',
+  'onMessage',
+  'filter',
+  'onOpen',
+  'onClose',
+  'onDisconnect',
+  'onError',
+  'onFailed',
+  'schema',
+]
 
 function connectionOptionsOf(options: ConnectionOptions | undefined): ConnectionOptions | undefined {
   if (!options) return options
