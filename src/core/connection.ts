@@ -97,7 +97,8 @@ export class LifelineConnection implements Connection {
   configure(options: ConnectionOptions): boolean {
     const resolved = resolveOptions(options)
     const before = this.#resolved
-    const fresh = this.#stats.attempts === 0 && this.#state.holders === 0 && this.#state.view.status === 'idle'
+    const fresh =
+      this.#stats.attempts === 0 && this.#state.holders === 0 && this.#state.view.status === 'idle'
     if (!fresh) {
       resolved.clock = before.clock
       resolved.network = before.network

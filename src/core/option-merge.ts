@@ -30,7 +30,8 @@ export function mergeOptions(given: readonly ConnectionOptions[]): [ConnectionOp
       if (had === undefined) merged[key] = value
       else if (LARGEST.includes(key)) merged[key] = Math.max(had, value)
       else if (key === 'heartbeat') merged[key] = mergeHeartbeat(had, value, disagreements)
-      else if (key === 'queue') merged[key] = had && value ? { max: Math.max(had.max, value.max) } : had || value
+      else if (key === 'queue')
+        merged[key] = had && value ? { max: Math.max(had.max, value.max) } : had || value
       else if (key === 'closeCodes') {
         for (const code in value) if (code in had && !same(had[code], value[code])) disagreements.push(key)
         merged[key] = { ...value, ...had }

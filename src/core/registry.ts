@@ -28,7 +28,11 @@ interface Entry {
  * Everything the registry keeps: [version, connections by key, entries by connection]. A
  * tuple, because it is spelled out in every bundle.
  */
-type RegistryStore = [version: number, shared: Map<string, LifelineConnection>, entries: WeakMap<object, Entry>]
+type RegistryStore = [
+  version: number,
+  shared: Map<string, LifelineConnection>,
+  entries: WeakMap<object, Entry>,
+]
 
 // A process that loads both the ESM and the CJS build (an ESM app with a CommonJS dependency
 // that requires the library, or a server bundle that mixes both) has two copies of this module;
@@ -150,8 +154,11 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   const entry = entryOf(url, options)
   if (options) {
     resolveOptions(options)
-    let calls = entry.calls
-    if (!calls) entry.holders.push((calls = entry.calls = { options: undefined }))
+    if (!entry.calls) {
+      entry.calls = { options: undefined }
+      entry.holders.push(entry.calls)
+    }
+    const calls = entry.calls
     const [merged, kept] = mergeOptions(calls.options ? [calls.options, options] : [options])
     calls.options = merged
     for (const key of kept) report(url, key)
@@ -168,7 +175,11 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
 export function joinConnection(
   url: string,
   options: ConnectionOptions | undefined,
-): [connection: LifelineConnection, change: (options: ConnectionOptions | undefined) => void, leave: () => void] {
+): [
+  connection: LifelineConnection,
+  change: (options: ConnectionOptions | undefined) => void,
+  leave: () => void,
+] {
   if (options) resolveOptions(options)
   const entry = entryOf(url, options)
   const holding: Holding = { options }

@@ -1,7 +1,7 @@
 import { errorCode } from './errors'
+import { parseJson } from './json'
 import type { Outgoing } from './send-queue'
 import { assertOutgoing } from './socket'
-import { parseJson } from './json'
 import type { Clock, CloseInfo, Handshake, Session, SessionMessage } from './types'
 
 /** What a session needs from its connection. */

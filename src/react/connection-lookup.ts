@@ -124,7 +124,9 @@ function protocolsOf(options: ConnectionOptions | undefined): ConnectionOptions 
 function warnIfIgnored(target: Connection | null, options: ConnectionOptions | undefined): void {
   try {
     if (process.env.NODE_ENV !== 'production') {
-      const given = Object.entries(connectionOptionsOf(options) ?? {}).filter(([, value]) => value !== undefined)
+      const given = Object.entries(connectionOptionsOf(options) ?? {}).filter(
+        ([, value]) => value !== undefined,
+      )
       if (target && given.length > 0)
         warnOnce(
           `connection options (${given.map(([key]) => key).join(', ')}) were passed beside a Connection target and are not applied: a Connection keeps the options it was created with. Pass them to createConnection(), or pass the URL instead.`,

@@ -12,10 +12,10 @@ export type {
   StandardSchemaResult,
   StandardSchemaV1,
 } from './standard-schema'
+export type { HookOnlyOptions } from './target-options'
 export { useConnectionState } from './useConnectionState'
 export type { MessageOf, UseMessagesOptions } from './useMessages'
 export { useMessages } from './useMessages'
-export type { HookOnlyOptions } from './target-options'
 export type {
   UseWebSocketOptions,
   WebSocketActions,

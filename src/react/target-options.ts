@@ -16,4 +16,3 @@ import type { ConnectionOptions } from '../core/types'
  * `ConnectionOptions & Own`, then one with `target: ConnectionTarget` and `HookOnlyOptions<Own>`.
  */
 export type HookOnlyOptions<Own> = Own & { [K in Exclude<keyof ConnectionOptions, keyof Own>]?: never }
-

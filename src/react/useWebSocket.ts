@@ -2,9 +2,9 @@ import { useDebugValue, useState, useSyncExternalStore } from 'react'
 import type { ConnectionState } from '../core/types'
 import type { ConnectionTarget } from './connection-lookup'
 import type { InferSchemaOutput, StandardSchemaV1 } from './standard-schema'
+import type { HookOnlyOptions } from './target-options'
 import { useCommitEffect } from './use-commit-effect'
 import { createWebSocketObserver, SERVER_SNAPSHOT } from './websocket-observer'
-import type { HookOnlyOptions } from './target-options'
 import type { UseWebSocketOptions, WebSocketHookOptions, WebSocketResult } from './websocket-types'
 
 export type {

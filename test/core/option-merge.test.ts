@@ -67,10 +67,7 @@ describe('mergeOptions', () => {
 
   it('treats unknown options (a newer option, a protocol object) as first-wins', () => {
     const topics = { subscribe: () => '' }
-    const [merged, kept] = mergeOptions([
-      { topics } as never,
-      { topics: { subscribe: () => '' } } as never,
-    ])
+    const [merged, kept] = mergeOptions([{ topics } as never, { topics: { subscribe: () => '' } } as never])
     expect((merged as { topics: unknown }).topics).toBe(topics)
     expect(kept).toEqual(['topics'])
   })

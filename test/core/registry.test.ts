@@ -146,7 +146,10 @@ describe('getConnection option order', () => {
     const first = getConnection('ws://h/order-started', { WebSocket: FakeWebSocketConstructor, clock })
     first.connect()
     FakeWebSocket.last.open()
-    getConnection('ws://h/order-started', { heartbeat: { interval: 1000 }, WebSocket: FakeWebSocketConstructor })
+    getConnection('ws://h/order-started', {
+      heartbeat: { interval: 1000 },
+      WebSocket: FakeWebSocketConstructor,
+    })
     expect(first.options.heartbeat?.interval).toBe(1000)
     clock.advance(1000)
     expect(FakeWebSocket.last.sent).toEqual(['{"type":"ping"}'])
@@ -232,7 +235,9 @@ describe('getConnection bookkeeping', () => {
     getConnection('ws://h/once?token=secret', { handshake: () => {} })
     getConnection('ws://h/once?token=secret', { handshake: () => {} })
     expect(warn).toHaveBeenCalledOnce()
-    expect(String(warn.mock.calls[0]?.[0])).toMatch(/^react-lifeline: the shared connection for "ws:\/\/h\/once\?token=/)
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(
+      /^react-lifeline: the shared connection for "ws:\/\/h\/once\?token=/,
+    )
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/keeps its "handshake"/)
     expect(String(warn.mock.calls[0]?.[0])).not.toContain('secret')
   })

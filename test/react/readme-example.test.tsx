@@ -5,8 +5,9 @@ import { ConnectionBanner, useWebSocket } from '../../src/react/index'
 import { waitFor } from '../support/wait'
 import { startTestServer, type TestServer } from '../support/ws-server'
 
-// README's "React" example, as written there apart from the URL: `Status` asks for no options
-// and mounts (and starts the shared socket) before `Messages` asks for `heartbeat: true`.
+// README's "React" example, as written there apart from the URL and the button's type:
+// `Status` asks for no options and mounts (and starts the shared socket) before `Messages`
+// asks for `heartbeat: true`. The same in real Chromium, production build: bench/readme-pings.
 // Rendered with createRoot and no act(), as an app renders, with the library's development and
 // production paths.
 
@@ -17,7 +18,10 @@ function Messages() {
   const { lastJsonMessage, sendJson } = useWebSocket<{ text: string }>(URL, { heartbeat: true })
   return (
     <p>
-      {lastJsonMessage?.text} <button onClick={() => sendJson({ type: 'like' })}>Like</button>
+      {lastJsonMessage?.text}{' '}
+      <button type="button" onClick={() => sendJson({ type: 'like' })}>
+        Like
+      </button>
     </p>
   )
 }

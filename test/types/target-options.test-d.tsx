@@ -25,7 +25,11 @@ describe('options beside a target', () => {
   })
 
   it('takes only the hook options beside a Connection', () => {
-    useWebSocket(live, { onOpen: () => {}, enabled: false, filter: (_data, message) => message.json !== undefined })
+    useWebSocket(live, {
+      onOpen: () => {},
+      enabled: false,
+      filter: (_data, message) => message.json !== undefined,
+    })
     // @ts-expect-error a Connection keeps the options it was created with
     useWebSocket(live, { heartbeat: true, share: 'origin' })
     // @ts-expect-error not even beside the hook's own options
@@ -49,7 +53,9 @@ describe('options beside a target', () => {
   })
 
   it('keeps the schema overloads for both kinds of target', () => {
-    expectTypeOf(useWebSocket(url, { schema, heartbeat: true })).toEqualTypeOf<WebSocketResult<{ room: string }>>()
+    expectTypeOf(useWebSocket(url, { schema, heartbeat: true })).toEqualTypeOf<
+      WebSocketResult<{ room: string }>
+    >()
     expectTypeOf(useWebSocket(live, { schema })).toEqualTypeOf<WebSocketResult<{ room: string }>>()
     // @ts-expect-error connection options beside a Connection, with a schema too
     useWebSocket(live, { schema, heartbeat: true })
@@ -59,6 +65,8 @@ describe('options beside a target', () => {
     expectTypeOf(useWebSocket<{ text: string }>(url, { heartbeat: true }).lastJsonMessage).toEqualTypeOf<{
       text: string
     } | null>()
-    expectTypeOf(useWebSocket<{ text: string }>(live).lastJsonMessage).toEqualTypeOf<{ text: string } | null>()
+    expectTypeOf(useWebSocket<{ text: string }>(live).lastJsonMessage).toEqualTypeOf<{
+      text: string
+    } | null>()
   })
 })
