@@ -99,7 +99,7 @@ export function openSession(io: SessionIo): HandshakeRun {
       take(match, options).then((message) => {
         if (message.json !== undefined) return message.json as T
         throw new TypeError(
-          'Handshake receive: the message is not JSON text, so it cannot be the typed value receive() promises; use session.receiveMessage() for raw frames.',
+          'Handshake receive: the message is not JSON text; use session.receiveMessage() for raw frames.',
         )
       }),
     receiveMessage: (match, options) => take(match, options),
