@@ -5,6 +5,7 @@ import {
   type StandardSchemaV1,
   type UseWebSocketOptions,
   useConnectionState,
+  useMessages,
   useWebSocket,
   type WebSocketHookOptions,
   type WebSocketResult,
@@ -44,6 +45,13 @@ describe('options beside a target', () => {
     useWebSocket(live, options)
     const own: WebSocketHookOptions = { enabled: true }
     useWebSocket(live, own)
+  })
+
+  it('gives useMessages no connection options: it listens without holding', () => {
+    const append = (list: unknown[], message: { data: unknown }) => [...list, message.data]
+    useMessages(live, append, [], { filter: (_data, message) => message.json !== undefined })
+    // @ts-expect-error useMessages takes no connection options with any target
+    useMessages(url, append, [], { heartbeat: true })
   })
 
   it('treats a target that may be a Connection as one', () => {
