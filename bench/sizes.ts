@@ -109,11 +109,16 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   // useWebSocket 12,068, useWebSocket + ConnectionBanner 14,266, full 22,643, core 14,600; each
   // ceiling is that plus about 1 %. `core` (everything from react-lifeline/core) has no target of
   // its own: the budgets count what an app imports.
-  createConnection: 9_650,
-  useWebSocket: 12_190,
-  useWebSocketAndBanner: 14_400,
-  full: 22_870,
-  core: 14_750,
+  // Issue 21 raised them (measured 2026-12-07: createConnection 9,748, useWebSocket 12,966,
+  // + ConnectionBanner 15,196, full 23,538, core 15,375), each by what it added plus the
+  // headroom each had: a shared connection's options merged across its holders and reported
+  // in production builds too (src/core/option-merge.ts, registry.ts; about 700 B of
+  // useWebSocket), live reconfiguration, session.receiveMessage and onDisconnect.
+  createConnection: 9_850,
+  useWebSocket: 13_100,
+  useWebSocketAndBanner: 15_330,
+  full: 23_760,
+  core: 15_530,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */

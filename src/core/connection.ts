@@ -87,21 +87,33 @@ export class LifelineConnection implements Connection {
   }
 
   /**
-   * Replaces the options of a connection that has never started. The shared registry uses it
-   * when the first caller for a URL only watched (a banner at the app root renders before the
-   * component that brings the options).
+   * Replaces the options. Before the connection has started, all of them (the shared registry
+   * uses this when the first caller for a URL only watched). Once started, without disturbing
+   * the socket: each new value applies where it is next read (a heartbeat interval at the next
+   * ping, `connectTimeout` at the next attempt, `handshake` at the next open); a heartbeat
+   * turned on while open schedules its first ping; `clock`, `network`, `visibility` and `share`
+   * stay as they were. Returns whether the connection had not started.
    */
   configure(options: ConnectionOptions): boolean {
-    if (this.#stats.attempts > 0 || this.#state.holders > 0 || this.#state.view.status !== 'idle')
-      return false
     const resolved = resolveOptions(options)
+    const before = this.#resolved
+    const fresh =
+      this.#stats.attempts === 0 && this.#state.holders === 0 && this.#state.view.status === 'idle'
+    if (!fresh) {
+      resolved.clock = before.clock
+      resolved.network = before.network
+      resolved.visibility = before.visibility
+    }
     this.#resolved = resolved
     this.#context = machineContextOf(resolved)
-    const queued = this.#queue?.drainAll() ?? []
-    this.#queue = SendQueue.of(resolved.queueMax)
-    for (const message of queued) this.send(message)
+    if (resolved.queueMax !== before.queueMax) {
+      const queued = this.#queue?.drainAll() ?? []
+      this.#queue = SendQueue.of(resolved.queueMax)
+      for (const message of queued) this.send(message)
+    }
     if (this.#history.length === 0) this.#history = keepHistory(this.url, resolved)
-    return true
+    if (resolved.heartbeat && !before.heartbeat) this.#dispatch({ type: 'heartbeat-on' })
+    return fresh
   }
 
   getState = (): ConnectionState => this.#state.view

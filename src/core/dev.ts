@@ -9,9 +9,14 @@ const warned = new Set<string>()
  * a page then behaves like a production build (no warnings, error codes; see errors.ts).
  */
 export function warnOnce(message: string): void {
-  if (warned.has(message)) return
-  warned.add(message)
-  console.warn(`react-lifeline: ${message}`)
+  reportOnce(`react-lifeline: ${message}`)
+}
+
+/** Logs `text` as it is, once: for reports that production builds keep as a short code. */
+export function reportOnce(text: string): void {
+  if (warned.has(text)) return
+  warned.add(text)
+  console.warn(text)
 }
 
 /** Hands an exception thrown by user code to the host's error reporting without breaking the caller. */

@@ -11,6 +11,10 @@ export interface ResolvedHeartbeat {
 
 const PING = '{"type":"ping"}'
 
+/** The defaults of `interval` and `timeout`, also what a holder's `heartbeat: true` asks for in a merge. */
+export const HEARTBEAT_INTERVAL = 25000
+export const HEARTBEAT_TIMEOUT = 10000
+
 /** The default pong test: a JSON text whose `type` is `'pong'`. Cheap prefix check first, because it runs on every message. */
 export function isJsonPong(data: unknown): boolean {
   if (typeof data !== 'string' || !data.includes('pong')) return false
@@ -28,8 +32,8 @@ export function resolveHeartbeat(option: boolean | HeartbeatOptions | undefined)
   // Stryker disable next-line ConditionalExpression,BooleanLiteral: `true.interval` and the like read undefined, so passing `true` on gives the same defaults as `{}`.
   const given = option === true ? {} : option
   return {
-    interval: given.interval ?? 25000,
-    timeout: given.timeout ?? 10000,
+    interval: given.interval ?? HEARTBEAT_INTERVAL,
+    timeout: given.timeout ?? HEARTBEAT_TIMEOUT,
     message: given.message ?? PING,
     isPong: given.isPong ?? isJsonPong,
   }

@@ -49,6 +49,7 @@ export type {
   RetryOptions,
   SendResult,
   Session,
+  SessionMessage,
   UrlSource,
   VisibilitySource,
   WebSocketConstructor,

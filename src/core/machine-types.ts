@@ -37,6 +37,8 @@ export type MachineEvent =
   | { type: 'online' }
   | { type: 'offline' }
   | { type: 'visible' }
+  /** `configure` turned the heartbeat on. */
+  | { type: 'heartbeat-on' }
   | { type: 'timer'; name: TimerName }
   | { type: 'url-resolved'; socket: number; url: string }
   /** The URL function failed, or a socket could not be created. `fatal`: do not retry. */

@@ -106,6 +106,10 @@ class Step {
         // Timers are throttled in background tabs, so the socket may have died unnoticed.
         if (s.phase === 'open' && !s.awaitingLife) this.#pingNow()
         return
+      case 'heartbeat-on':
+        // Turned on by another holder of a socket that is already up: the first ping is one interval away.
+        if (isLive(s)) this.#start('ping', this.#ctx.heartbeat!.interval)
+        return
       case 'timer':
         return this.#onTimer(event.name)
       case 'url-resolved':

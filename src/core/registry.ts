@@ -1,19 +1,37 @@
 import { LifelineConnection } from './connection'
-import { warnOnce } from './dev'
+import { reportOnce, warnOnce } from './dev'
 import { errorCode } from './errors'
+import { mergeOptions, same } from './option-merge'
+import { resolveOptions } from './options'
 import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
+/** What one holder of a shared connection asks for; `undefined` while it asks for nothing. */
+interface Holding {
+  options: ConnectionOptions | undefined
+}
+
+/** A shared connection and what its holders ask for, oldest holder first. */
+interface Entry {
+  connection: LifelineConnection
+  key: string
+  holders: Holding[]
+  /** The holding of every `getConnection(url, options)` call: those never let go. */
+  calls?: Holding
+  /** The merged options last handed to the connection. */
+  applied: ConnectionOptions
+  /** The options in force when it started: the ones that cannot change afterwards are read here. */
+  started: ConnectionOptions
+}
+
 /**
- * Everything the registry keeps: [version, connections by key, option signatures, connections
- * created with options, keys]. A tuple, because it is spelled out in every bundle.
+ * Everything the registry keeps: [version, connections by key, entries by connection]. A
+ * tuple, because it is spelled out in every bundle.
  */
 type RegistryStore = [
   version: number,
   shared: Map<string, LifelineConnection>,
-  signatures: WeakMap<LifelineConnection, string>,
-  withOptions: WeakSet<LifelineConnection>,
-  keys: WeakMap<object, string>,
+  entries: WeakMap<object, Entry>,
 ]
 
 // A process that loads both the ESM and the CJS build (an ESM app with a CommonJS dependency
@@ -21,14 +39,14 @@ type RegistryStore = [
 // one registry on globalThis keeps one socket per URL for both. Bump the version when the
 // store's shape or the connection's contract changes: a copy of another version then keeps
 // its own registry rather than handing out connections it does not understand.
-const REGISTRY_VERSION = 1
+const REGISTRY_VERSION = 2
 
 function openRegistry(): RegistryStore {
   const host = globalThis as { [key: symbol]: RegistryStore | undefined }
   const slot = Symbol.for('react-lifeline.registry')
   const found = host[slot]
   if (found?.[0] === REGISTRY_VERSION) return found
-  const store: RegistryStore = [REGISTRY_VERSION, new Map(), new WeakMap(), new WeakSet(), new WeakMap()]
+  const store: RegistryStore = [REGISTRY_VERSION, new Map(), new WeakMap()]
   if (!found) host[slot] = store
   // Written out (here and below) so that production bundles drop the text.
   else
@@ -39,7 +57,7 @@ function openRegistry(): RegistryStore {
   return store
 }
 
-const [, shared, registeredSignatures, withOptions, keys] = openRegistry()
+const [, shared, entries] = openRegistry()
 
 /** The registry key: the same URL with other subprotocols is another server conversation. */
 function keyOf(url: string, options?: ConnectionOptions): string {
@@ -48,38 +66,12 @@ function keyOf(url: string, options?: ConnectionOptions): string {
   return `${url}\n${Array.isArray(protocols) ? protocols.join(',') : protocols}`
 }
 
-// Functions (clock, WebSocket, callbacks) are compared by identity-free shape only: an inline
-// arrow differs on every render and must not cause a warning. Protocols are left out: the key
-// already compares them, and 'v2' and ['v2'] are the same request.
-function signature(options: ConnectionOptions): string {
-  const {
-    protocols: _protocols,
-    WebSocket: _socket,
-    clock: _clock,
-    network: _network,
-    visibility: _visibility,
-    random: _random,
-    historyStorage: _storage,
-    ...rest
-  } = options as ConnectionOptions & Record<string, unknown>
-  for (const key of ['enabled', 'onMessage', 'filter']) delete (rest as Record<string, unknown>)[key]
-  return JSON.stringify(rest, (_key, value) => (typeof value === 'function' ? 'fn' : value))
-}
+// Set up with the connection (its timers, its network and visibility listeners, the tab link):
+// a holder that brings another one after the start is told, not obeyed.
+const FIXED_AT_START = ['clock', 'network', 'visibility', 'share'] as const
 
-/** Keeps the options' signature for the development warning; production builds drop it all. */
-function rememberSignature(connection: LifelineConnection, options: ConnectionOptions): void {
-  try {
-    if (process.env.NODE_ENV !== 'production') registeredSignatures.set(connection, signature(options))
-  } catch {}
-}
-
-/**
- * The shared connection for `url` (and `options.protocols`): every caller with the same key
- * gets the same object, so components share one socket. The options of the call that creates
- * it are its options. Once its last holder has let go and the linger has passed, it leaves the
- * registry, and the next call creates a fresh one.
- */
-export function getConnection(url: string, options?: ConnectionOptions): LifelineConnection {
+/** The shared entry for `url`, created with `options` if there is none. */
+function entryOf(url: string, options?: ConnectionOptions): Entry {
   if (typeof url !== 'string') {
     throw new TypeError(
       (() => {
@@ -95,31 +87,11 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   const existing = shared.get(key)
   // A destroyed connection is skipped here too: destroying one that was already closed changes
   // no state, so the listener below never hears of it.
-  if (existing && !existing.destroyed) {
-    if (!options) return existing
-    // Created by a caller that only watches (no options) and never started: the first caller
-    // that brings options is the one whose options should count.
-    if (!withOptions.has(existing) && existing.configure(options)) {
-      withOptions.add(existing)
-      rememberSignature(existing, options)
-      return existing
-    }
-    // Hooks call this on every render; comparing options is for a development warning only.
-    try {
-      if (process.env.NODE_ENV !== 'production' && signature(options) !== registeredSignatures.get(existing))
-        warnOnce(
-          `getConnection("${redactUrl(url)}") was called with options that differ from those the shared connection was created with; the first options stay in force. Create the connection once with createConnection() and pass it instead.`,
-        )
-    } catch {}
-    return existing
-  }
+  if (existing && !existing.destroyed) return entries.get(existing)!
   const connection = new LifelineConnection(url, options)
+  const entry: Entry = { connection, key, holders: [], applied: options ?? {}, started: options ?? {} }
   shared.set(key, connection)
-  keys.set(connection, key)
-  if (options) {
-    withOptions.add(connection)
-    rememberSignature(connection, options)
-  }
+  entries.set(connection, entry)
   let started = false
   const stop = connection.subscribe(() => {
     const { status } = connection.getState()
@@ -131,13 +103,109 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
       stop()
     }
   })
-  return connection
+  return entry
+}
+
+/**
+ * Hands the connection the merge of what its holders ask for (see `mergeOptions`), and reports
+ * each option it had to leave as it was. With no holder asking for anything (the last one
+ * left and it lingers), the options stay as they are. `joined`: a holder arrived, rather than
+ * one re-rendering with new objects (an inline clock) for the options it gave on joining.
+ */
+function apply(entry: Entry, joined: boolean): void {
+  const given = entry.holders.flatMap((holding) => (holding.options ? [holding.options] : []))
+  if (given.length === 0) return
+  const [merged, kept] = mergeOptions(given)
+  if (!sameOptions(merged, entry.applied)) {
+    entry.applied = merged
+    if (entry.connection.configure(merged)) entry.started = merged
+  }
+  if (joined) for (const key of FIXED_AT_START) if (!same(merged[key], entry.started[key])) kept.push(key)
+  for (const key of kept) report(entry.connection.url as string, key)
+}
+
+function sameOptions(a: ConnectionOptions, b: ConnectionOptions): boolean {
+  const keys = Object.keys({ ...a, ...b }) as (keyof ConnectionOptions)[]
+  return keys.every((key) => same(a[key], b[key]))
+}
+
+// Production builds report too, as a short code: an option that silently does nothing is the
+// trap this guards against.
+function report(url: string, option: string): void {
+  reportOnce(
+    (() => {
+      try {
+        if (process.env.NODE_ENV !== 'production')
+          return `react-lifeline: the shared connection for "${redactUrl(url)}" keeps its "${option}": another holder passed a different one, or it came after the socket started (clock, network, visibility and share are fixed then). Pass the same value everywhere (a function or object defined once, outside components), or create the connection once with createConnection() and pass it to the hooks.`
+      } catch {}
+      return errorCode(37, option)
+    })(),
+  )
+}
+
+/**
+ * The shared connection for `url` (and `options.protocols`): every caller with the same key
+ * gets the same object, so components share one socket. Its options are the merge of what
+ * every holder asks for (see `mergeOptions`): options given here count for as long as the
+ * connection lives. Once its last holder has let go and the linger has passed, it leaves the
+ * registry, and the next call creates a fresh one.
+ */
+export function getConnection(url: string, options?: ConnectionOptions): LifelineConnection {
+  const entry = entryOf(url, options)
+  if (options) {
+    resolveOptions(options)
+    if (!entry.calls) {
+      entry.calls = { options: undefined }
+      entry.holders.push(entry.calls)
+    }
+    const calls = entry.calls
+    const [merged, kept] = mergeOptions(calls.options ? [calls.options, options] : [options])
+    calls.options = merged
+    for (const key of kept) report(url, key)
+    apply(entry, true)
+  }
+  return entry.connection
+}
+
+/**
+ * Joins the holders of the shared connection for `url`: `options` count in its merged options
+ * until `leave()`, and `change` replaces them (a re-render with other options). For the hooks,
+ * which hold a connection while mounted.
+ */
+export function joinConnection(
+  url: string,
+  options: ConnectionOptions | undefined,
+): [
+  connection: LifelineConnection,
+  change: (options: ConnectionOptions | undefined) => void,
+  leave: () => void,
+] {
+  if (options) resolveOptions(options)
+  const entry = entryOf(url, options)
+  const holding: Holding = { options }
+  entry.holders.push(holding)
+  apply(entry, true)
+  return [
+    entry.connection,
+    (next) => {
+      if (next && holding.options && sameOptions(next, holding.options)) return
+      if (next) resolveOptions(next)
+      holding.options = next
+      apply(entry, false)
+    },
+    () => {
+      const at = entry.holders.indexOf(holding)
+      if (at < 0) return
+      entry.holders.splice(at, 1)
+      apply(entry, false)
+    },
+  ]
 }
 
 /** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
 export function isShared(connection: object): boolean {
-  // A connection that was never shared has no key, and nothing is stored under undefined.
-  const current = shared.get(keys.get(connection) as string)
+  // A connection that was never shared has no entry, and nothing is stored under undefined.
+  const current = shared.get(entries.get(connection)?.key as string)
   return current === connection && !current.destroyed
 }
 

@@ -1,7 +1,8 @@
 import { errorCode } from './errors'
+import { parseJson } from './json'
 import type { Outgoing } from './send-queue'
 import { assertOutgoing } from './socket'
-import type { Clock, CloseInfo, Handshake, Session } from './types'
+import type { Clock, CloseInfo, Handshake, Session, SessionMessage } from './types'
 
 /** What a session needs from its connection. */
 export interface SessionIo {
@@ -24,13 +25,56 @@ export interface HandshakeRun {
   abort(): void
 }
 
-type Waiter = (data: unknown) => boolean
+type Waiter = (message: SessionMessage) => boolean
+type MessageMatch = (data: unknown, json: unknown) => boolean
 
 export function openSession(io: SessionIo): HandshakeRun {
   const controller = new AbortController()
   const signal = controller.signal
-  const held: [unknown, MessageEvent][] = []
+  const held: [SessionMessage, MessageEvent][] = []
   const waiters = new Set<Waiter>()
+
+  /** The first message `match` accepts (held or still to come), taken from the app's messages. */
+  const take = (match: MessageMatch | undefined, options: { timeout?: number } | undefined) =>
+    new Promise<SessionMessage>((resolve, reject) => {
+      signal.throwIfAborted()
+      const timeout = options?.timeout
+      // A message may have come before the handshake asked for it (a greeting sent on open).
+      const early = held.findIndex(([message]) => !match || match(message.data, message.json))
+      if (early >= 0) return resolve(held.splice(early, 1)[0]![0])
+      let timer: unknown
+      const finish = () => {
+        waiters.delete(waiter)
+        // Stryker disable next-line StringLiteral: onAbort after settling rejects a settled promise, which does nothing.
+        signal.removeEventListener('abort', onAbort)
+        if (timer !== undefined) io.clock.clearTimeout(timer)
+      }
+      const waiter: Waiter = (message) => {
+        try {
+          if (match && !match(message.data, message.json)) return false
+        } catch (error) {
+          finish()
+          reject(error)
+          return false
+        }
+        finish()
+        resolve(message)
+        return true
+      }
+      const onAbort = () => {
+        finish()
+        reject(signal.reason)
+      }
+      signal.addEventListener('abort', onAbort)
+      if (timeout !== undefined) {
+        timer = io.clock.setTimeout(() => {
+          finish()
+          const what = match ? `a message matching ${String(match).slice(0, 80)}` : 'any message'
+          reject(new Error(`Handshake receive timed out after ${timeout} ms waiting for ${what}.`))
+        }, timeout)
+      }
+      waiters.add(waiter)
+    })
 
   const session: Session = {
     send(data) {
@@ -51,46 +95,14 @@ export function openSession(io: SessionIo): HandshakeRun {
         )
       session.send(text)
     },
-    receive: <T>(match?: (data: unknown) => boolean, options?: { timeout?: number }) =>
-      new Promise<T>((resolve, reject) => {
-        signal.throwIfAborted()
-        const timeout = options?.timeout
-        // A message may have come before the handshake asked for it (a greeting sent on open).
-        const early = held.findIndex(([data]) => !match || match(data))
-        if (early >= 0) return resolve(held.splice(early, 1)[0]![0] as T)
-        let timer: unknown
-        const finish = () => {
-          waiters.delete(waiter)
-          // Stryker disable next-line StringLiteral: onAbort after settling rejects a settled promise, which does nothing.
-          signal.removeEventListener('abort', onAbort)
-          if (timer !== undefined) io.clock.clearTimeout(timer)
-        }
-        const waiter: Waiter = (data) => {
-          try {
-            if (match && !match(data)) return false
-          } catch (error) {
-            finish()
-            reject(error)
-            return false
-          }
-          finish()
-          resolve(data as T)
-          return true
-        }
-        const onAbort = () => {
-          finish()
-          reject(signal.reason)
-        }
-        signal.addEventListener('abort', onAbort)
-        if (timeout !== undefined) {
-          timer = io.clock.setTimeout(() => {
-            finish()
-            const what = match ? `a message matching ${String(match).slice(0, 80)}` : 'any message'
-            reject(new Error(`Handshake receive timed out after ${timeout} ms waiting for ${what}.`))
-          }, timeout)
-        }
-        waiters.add(waiter)
+    receive: <T>(match?: MessageMatch, options?: { timeout?: number }) =>
+      take(match, options).then((message) => {
+        if (message.json !== undefined) return message.json as T
+        throw new TypeError(
+          'Handshake receive: the message is not JSON text; use session.receiveMessage() for raw frames.',
+        )
       }),
+    receiveMessage: (match, options) => take(match, options),
     attempt: io.attempt,
     lastClose: io.lastClose,
     signal,
@@ -110,10 +122,12 @@ export function openSession(io: SessionIo): HandshakeRun {
       ;(result as Promise<void>).then(() => settle(), failed)
     },
     offer(data, event) {
-      for (const waiter of [...waiters]) if (waiter(data)) return
-      held.push([data, event])
+      // Parsed once, for every waiter's match and for the value receive() resolves with.
+      const message: SessionMessage = { data, json: parseJson(data) }
+      for (const waiter of [...waiters]) if (waiter(message)) return
+      held.push([message, event])
     },
-    held: () => held,
+    held: () => held.map(([message, event]) => [message.data, event]),
     abort() {
       // Stryker disable next-line ConditionalExpression: aborting twice does nothing; the check only reads well.
       if (!signal.aborted) controller.abort(new Error('Handshake abandoned: its socket closed first.'))

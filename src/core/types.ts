@@ -193,15 +193,33 @@ export interface Session {
   sendJson(value: unknown): void
   /**
    * The first inbound message that `match` accepts (any message without one), also one that
-   * arrived before the call; it is not delivered to message listeners. Rejects after `timeout`
-   * ms, or when the socket is abandoned.
+   * arrived before the call, parsed as JSON: a value typed `T` is a parsed value, never the raw
+   * text. `match(data, json)` gets the raw data and its parse (`undefined` when not JSON). The
+   * message is not delivered to message listeners. Rejects when the message it takes is not
+   * JSON text (use `receiveMessage` for raw frames), after `timeout` ms, or when the socket is
+   * abandoned. `T` is not checked: validate the value if the server may send another shape.
    */
-  receive<T = unknown>(match?: (data: unknown) => boolean, options?: { timeout?: number }): Promise<T>
+  receive<T = unknown>(
+    match?: (data: unknown, json: unknown) => boolean,
+    options?: { timeout?: number },
+  ): Promise<T>
+  /** As `receive`, but resolves with the raw data and its parse, for text or binary protocols. */
+  receiveMessage(
+    match?: (data: unknown, json: unknown) => boolean,
+    options?: { timeout?: number },
+  ): Promise<SessionMessage>
   /** Failed attempts since the last stable open: 0 on the first open. */
   readonly attempt: number
   readonly lastClose: CloseInfo | null
   /** Aborted when this socket is abandoned (closed, timed out, replaced). */
   readonly signal: AbortSignal
+}
+
+/** A message a handshake took: the raw `MessageEvent.data` and its JSON parse. */
+export interface SessionMessage {
+  readonly data: unknown
+  /** `data` parsed as JSON; `undefined` when it is not JSON text. */
+  readonly json: unknown
 }
 
 /** Where `historyStorage` keeps the history: `localStorage`, `sessionStorage` or anything alike. */

@@ -30,7 +30,11 @@ export interface ConnectionBannerProps {
   children?: (state: BannerState, actions: BannerActions) => ReactNode
   /** Time source for the delays and the countdown [the connection's clock, else the global timers]. */
   clock?: Clock
-  /** Options used only if the banner is the first to ask for the shared connection of `target`. */
+  /**
+   * With a URL target: options the banner asks for on the shared connection, merged with its
+   * other holders' while mounted. Beside a `Connection` they do nothing (a development warning
+   * says so); kept loosely typed so wrappers can spread their props.
+   */
   options?: ConnectionOptions
 }
 

@@ -19,7 +19,7 @@ export interface ConnectionInspectorProps {
   title?: string
   /** Added to `lifeline-inspector`. */
   className?: string
-  /** Options used only if the inspector is the first to ask for the shared connection of `target`. */
+  /** With a URL target: options merged into the shared connection's while mounted (see the banner's). */
   options?: ConnectionOptions
   /** Milliseconds the timeline shows [the smallest of 1 min, 5 min, 15 min, 1 h, 6 h, 24 h, 7 days that fits the history]. */
   timelineMs?: number

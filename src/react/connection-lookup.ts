@@ -1,4 +1,5 @@
-import { findConnection, getConnection, isShared } from '../core/registry'
+import { warnOnce } from '../core/dev'
+import { findConnection, getConnection, isShared, joinConnection } from '../core/registry'
 import type { Connection, ConnectionOptions } from '../core/types'
 
 /** What the hooks and the banner accept: a URL (the shared connection), a connection, or nothing. */
@@ -31,16 +32,25 @@ export function createConnectionLookup(
   let current: Connection | null = null
   let onChange: (() => void) | null = null
   let unwatch = noop
-
-  const resolve = (): Connection | null =>
-    typeof target === 'string' ? getConnection(target, connectionOptionsOf(options)) : target
+  // This hook's place among the holders of a URL's shared connection: its options count in
+  // the connection's merged options while it is subscribed.
+  let change: ((options: ConnectionOptions | undefined) => void) | null = null
+  let leave = noop
 
   const use = () => {
     unwatch()
-    unwatch = noop
-    const connection = resolve()
+    leave()
+    unwatch = leave = noop
+    change = null
+    if (typeof target !== 'string') {
+      current = target
+      warnIfIgnored(target, options)
+      return
+    }
+    const [connection, changeOptions, leaveConnection] = joinConnection(target, connectionOptionsOf(options))
     current = connection
-    if (typeof target !== 'string' || !connection) return
+    change = changeOptions
+    leave = leaveConnection
     // The registry's own listener runs first (it subscribed at creation), so by now a
     // connection that lingered out is gone from it and the lookup finds or makes the next one.
     unwatch = connection.subscribe(() => {
@@ -59,20 +69,24 @@ export function createConnectionLookup(
       if (rendered === target && current) return current
       return findConnection(rendered, renderedOptions) ?? null
     },
-    obtain: () => current ?? resolve(),
+    // An action before the commit (rare) finds or creates the connection; the commit joins it.
+    obtain: () =>
+      current ?? (typeof target === 'string' ? getConnection(target, protocolsOf(options)) : target),
     subscribe(listener) {
       onChange = listener
       use()
       return () => {
         onChange = null
         unwatch()
-        unwatch = noop
+        leave()
+        unwatch = leave = noop
+        change = null
         current = null
       }
     },
     update(nextTarget, nextOptions) {
       options = nextOptions
-      if (nextTarget === target) return
+      if (nextTarget === target) return change?.(connectionOptionsOf(nextOptions))
       target = nextTarget
       if (!onChange) return
       use()
@@ -83,13 +97,42 @@ export function createConnectionLookup(
 
 // The hooks' own options are not the connection's: the registry compares options to warn about
 // a second, different configuration, and a schema object is no connection setting.
-const HOOK_OPTIONS = ['enabled', 'onMessage', 'filter', 'onOpen', 'onClose', 'onError', 'onFailed', 'schema']
+const HOOK_OPTIONS = [
+  'enabled',
+  'onMessage',
+  'filter',
+  'onOpen',
+  'onClose',
+  'onDisconnect',
+  'onError',
+  'onFailed',
+  'schema',
+]
 
 function connectionOptionsOf(options: ConnectionOptions | undefined): ConnectionOptions | undefined {
   if (!options) return options
   const own: Record<string, unknown> = { ...options }
   for (const key of HOOK_OPTIONS) delete own[key]
   return own
+}
+
+function protocolsOf(options: ConnectionOptions | undefined): ConnectionOptions | undefined {
+  return options?.protocols === undefined ? undefined : { protocols: options.protocols }
+}
+
+/** Options beside a connection are not applied: the connection was configured where it was made. */
+function warnIfIgnored(target: Connection | null, options: ConnectionOptions | undefined): void {
+  try {
+    if (process.env.NODE_ENV !== 'production') {
+      const given = Object.entries(connectionOptionsOf(options) ?? {}).filter(
+        ([, value]) => value !== undefined,
+      )
+      if (target && given.length > 0)
+        warnOnce(
+          `connection options (${given.map(([key]) => key).join(', ')}) were passed beside a Connection target and are not applied: a Connection keeps the options it was created with. Pass them to createConnection(), or pass the URL instead.`,
+        )
+    }
+  } catch {}
 }
 
 function noop(): void {}

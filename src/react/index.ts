@@ -12,8 +12,14 @@ export type {
   StandardSchemaResult,
   StandardSchemaV1,
 } from './standard-schema'
+export type { HookOnlyOptions } from './target-options'
 export { useConnectionState } from './useConnectionState'
 export type { MessageOf, UseMessagesOptions } from './useMessages'
 export { useMessages } from './useMessages'
-export type { UseWebSocketOptions, WebSocketActions, WebSocketResult } from './useWebSocket'
+export type {
+  UseWebSocketOptions,
+  WebSocketActions,
+  WebSocketHookOptions,
+  WebSocketResult,
+} from './useWebSocket'
 export { useWebSocket } from './useWebSocket'

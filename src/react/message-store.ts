@@ -1,3 +1,4 @@
+import { parseJson } from '../core/json'
 import type { Connection } from '../core/types'
 
 /** One inbound message, shared by every hook on the connection. */
@@ -5,7 +6,11 @@ export interface ReceivedMessage {
   /** The raw `MessageEvent.data`: a string, Blob or ArrayBuffer. */
   readonly data: unknown
   readonly event: MessageEvent
-  /** `data` parsed as JSON, or `null` when it is not a JSON string; parsed at most once. */
+  /**
+   * `data` parsed as JSON, `undefined` when it is not JSON text (a JSON `null` stays `null`), as
+   * in `useMessages`' `MessageOf.json`; parsed at most once. Only `lastJsonMessage` says `null`
+   * for "not JSON", as its contract has it.
+   */
   readonly json: unknown
 }
 
@@ -30,15 +35,6 @@ class Message implements ReceivedMessage {
   get json(): unknown {
     if (this.#parsed === UNPARSED) this.#parsed = parseJson(this.data)
     return this.#parsed
-  }
-}
-
-function parseJson(data: unknown): unknown {
-  if (typeof data !== 'string') return null
-  try {
-    return JSON.parse(data)
-  } catch {
-    return null
   }
 }
 

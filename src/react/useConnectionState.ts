@@ -7,8 +7,20 @@ import { type ConnectionTarget, useTargetConnection } from './use-target-connect
 /**
  * A slice of a connection's state, re-rendering only when the slice changes (`isEqual`,
  * `Object.is` by default). It observes without holding: a URL nobody holds stays idle.
- * `options` are used only if this call creates the shared connection for the URL.
+ * With a URL, `options` join the shared connection's merged options while mounted.
  */
+export function useConnectionState<S>(
+  target: string | null,
+  selector: (state: ConnectionState) => S,
+  isEqual?: (a: S, b: S) => boolean,
+  options?: ConnectionOptions,
+): S
+/** With a `Connection` target, no options: the connection has its own. */
+export function useConnectionState<S>(
+  target: ConnectionTarget,
+  selector: (state: ConnectionState) => S,
+  isEqual?: (a: S, b: S) => boolean,
+): S
 export function useConnectionState<S>(
   target: ConnectionTarget,
   selector: (state: ConnectionState) => S,

@@ -16,8 +16,11 @@ export interface MessageOf<T> {
 }
 
 export interface UseMessagesOptions<T> {
-  /** Which messages reach the reducer (checked before the schema). */
-  filter?(data: unknown): boolean
+  /**
+   * Which messages reach the reducer (checked before the schema); the same arguments as
+   * `useWebSocket`'s `filter`: the raw data and the shared message (`message.json` its parse).
+   */
+  filter?(data: unknown, message: ReceivedMessage): boolean
   /** Checks the parsed JSON; a message that fails is not reduced and counts as invalid. */
   schema?: StandardSchemaV1<unknown, T>
   /** Invalid messages and throwing reducers or filters [reported to the host's reportError]. */
@@ -66,8 +69,8 @@ export function useMessages<S, T = unknown>(
         }
       }
       try {
-        if (options?.filter && !options.filter(message.data)) return
-        let json = jsonOf(message) as T | undefined
+        if (options?.filter && !options.filter(message.data, message)) return
+        let json = message.json as T | undefined
         if (options?.schema) {
           const checked = checkSchema(options.schema, json)
           if (!checked.ok) {
@@ -117,11 +120,4 @@ function followTarget(
   }
   follow()
   return () => detach()
-}
-
-/** The shared parse gives null for "not JSON"; this hook says undefined, so a JSON null stays null. */
-function jsonOf(message: ReceivedMessage): unknown {
-  const json = message.json
-  if (json !== null) return json
-  return typeof message.data === 'string' && message.data.trim() === 'null' ? null : undefined
 }

@@ -84,6 +84,8 @@ export function createWebSocketObserver<T>(
   let unwire = noop
   let release: (() => void) | null = null
   let previous: ConnectionState = IDLE_STATE
+  // Whether the connection has been open since the last close this hook reported: onDisconnect.
+  let wasOpen = false
   // This hook's message slot belongs to one connection: another connection starts it empty.
   let owner: Connection | null = null
   let considered: ReceivedMessage | null = null
@@ -145,7 +147,13 @@ export function createWebSocketObserver<T>(
     const state = connection.getState()
     const before = previous
     previous = state
-    if (state.lastClose && state.lastClose !== before.lastClose) call(options?.onClose, state.lastClose)
+    if (state.status === 'open') wasOpen = true
+    if (state.lastClose && state.lastClose !== before.lastClose) {
+      call(options?.onClose, state.lastClose)
+      // The first close after an open is the lost connection; refused retries after it are not.
+      if (wasOpen) call(options?.onDisconnect, state.lastClose)
+      wasOpen = state.status === 'open'
+    }
     if (state.error && state.error !== before.error) call(options?.onError, state.error)
     if (state.status !== before.status) {
       if (state.status === 'failed') call(options?.onFailed, state)
@@ -171,6 +179,7 @@ export function createWebSocketObserver<T>(
     follow(connection)
     if (!connection) return
     previous = connection.getState()
+    wasOpen = previous.status === 'open'
     const stopState = connection.subscribe(() => onState(connection))
     const stopMessages = getMessageStore(connection).subscribe((received) => onMessage(connection, received))
     hold()
@@ -263,7 +272,7 @@ function call<A, B>(callback: ((a: A, b: B) => void) | undefined, a: A, b?: B): 
 
 function read(snapshot: WebSocketSnapshot, key: TrackedField): any {
   if (key === 'lastMessage') return snapshot.message ? snapshot.message.data : null
-  if (key === 'lastJsonMessage') return snapshot.message ? snapshot.message.json : null
+  if (key === 'lastJsonMessage') return snapshot.message?.json ?? null
   if (key === 'connection') return snapshot.connection
   return snapshot.state[key]
 }

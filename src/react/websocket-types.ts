@@ -2,21 +2,42 @@ import type { CloseInfo, Connection, ConnectionOptions, ConnectionState, SendRes
 import type { ReceivedMessage } from './message-store'
 import type { StandardSchemaV1 } from './standard-schema'
 
-/** Options of `useWebSocket`: the connection options plus what only this hook call uses. */
-export interface UseWebSocketOptions extends ConnectionOptions {
+/**
+ * Options of `useWebSocket` with a URL target: the connection options (merged with what the
+ * shared connection's other holders ask for) plus what only this hook call uses. With a
+ * `Connection` target, only the hook's own (`WebSocketHookOptions`) type-check.
+ */
+export interface UseWebSocketOptions extends ConnectionOptions, WebSocketHookOptions {}
+
+/** What only this `useWebSocket` call uses: allowed with every kind of target. */
+export interface WebSocketHookOptions {
   /** `false` lets go of the connection (others may still hold it) [true]. */
   enabled?: boolean
   /** Every message, pongs excepted, without a re-render; may be a new function each render. */
   onMessage?: (data: unknown, event: MessageEvent) => void
-  /** Which messages update `lastMessage`; `message.json` is the shared parse. */
+  /**
+   * Which messages update `lastMessage`; `message.json` is the shared parse (`undefined` when
+   * not JSON). `useMessages`' `filter` gets the same arguments.
+   */
   filter?: (data: unknown, message: ReceivedMessage) => boolean
   /**
    * Each time the status becomes 'open' while the component is mounted (after every
    * reconnect too; not for a connection that was already open when it mounted).
    */
   onOpen?: () => void
-  /** Each disconnect recorded while mounted (a new `lastClose`). */
+  /**
+   * Each disconnect recorded while mounted (a new `lastClose`): also each refused or failed
+   * retry of one outage, since each is a `CloseInfo` with its own code, reason and timing, as
+   * `getHistory()` and `diagnose()` see them (a server refusing with 1013 then 1008 is news).
+   * For "the connection was lost" once per outage, use `onDisconnect`.
+   */
   onClose?: (close: CloseInfo) => void
+  /**
+   * Once per lost connection: the first close after the status was 'open' while mounted, not
+   * the refused retries that follow, until it has been open again. For a toast or an analytics
+   * event per outage.
+   */
+  onDisconnect?: (close: CloseInfo) => void
   /**
    * Each new `state.error` (bad URL, connect timeout, dropped send, ...) and each message that
    * passes `filter` but fails `schema`.

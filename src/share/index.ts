@@ -22,7 +22,12 @@ export { type ShareInfo, type ShareRole, shareInfoOf } from './tab-link'
  * and BroadcastChannel). Pass an environment to run it elsewhere, e.g. fakes in tests.
  */
 export function installShare(environment: ShareEnvironment | null = browserShareEnvironment()): void {
+  const attached = new WeakSet<LifelineConnection>()
   const attach = (connection: LifelineConnection) => {
+    // The registry may configure a connection that has not started more than once, as holders
+    // join; it is linked to the other tabs once.
+    if (attached.has(connection)) return
+    attached.add(connection)
     if (environment) return attachTabLink(connection, environment)
     // Written out so that production bundles drop the text.
     try {

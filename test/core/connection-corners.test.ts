@@ -192,20 +192,24 @@ describe('timed-out closes keep what diagnosis needs', () => {
 })
 
 describe('the class that carries out the machine', () => {
-  it('configure() replaces the options only of a connection that never tried', () => {
+  it('configure() on a connection that has tried changes its options live, but not its clock, network or visibility', () => {
     const pending = fakeConnection({}, () => new Promise<string>(() => {}))
     pending.connection.connect()
     expect(pending.connection.getState().status).toBe('connecting')
     expect(pending.connection.configure({ lingerMs: 5 })).toBe(false)
+    expect(pending.connection.options.lingerMs).toBe(5)
 
     const lingered = fakeConnection({ lingerMs: 0 })
+    const clock = lingered.connection.options.clock
     const release = lingered.connection.retain()
     lingered.socket().open()
     release()
     lingered.clock.advance(0)
     expect(lingered.connection.getState().status).toBe('idle')
     expect(lingered.connection.configure({ lingerMs: 5 })).toBe(false)
-    expect(lingered.connection.options.lingerMs).toBe(0)
+    expect(lingered.connection.options.lingerMs).toBe(5)
+    // The timers it runs were set on this clock: a new one would not cancel them.
+    expect(lingered.connection.options.clock).toBe(clock)
   })
 
   it('configure() on a connection without a queue, and reads the history the new storage keeps', () => {

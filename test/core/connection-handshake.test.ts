@@ -85,9 +85,9 @@ describe('handshake', () => {
     })
     connection.connect()
     socket().open()
-    socket().receive('welcome')
+    socket().receive('{"type":"welcome"}')
     await settle()
-    expect(greeting).toBe('welcome')
+    expect(greeting).toEqual({ type: 'welcome' })
     expect(connection.getState().status).toBe('open')
   })
 
@@ -131,14 +131,14 @@ describe('handshake', () => {
     })
     connection.connect()
     socket().open()
-    socket().receive('no')
+    socket().receive('"no"')
     await settle()
     expect(connection.getState()).toMatchObject({ status: 'reconnecting', attempt: 1 })
     expect(connection.getState().error?.message).toBe('refused: no')
     clock.next()
     expect(sockets()).toHaveLength(2)
     socket().open()
-    socket().receive('ok')
+    socket().receive('"ok"')
     await settle()
     expect(connection.getState().status).toBe('open')
     expect(connection.getState().error).toBeNull()
@@ -298,12 +298,15 @@ describe('handshake', () => {
     socket().open()
     socket().receive('greeting')
     await settle()
-    socket().receive('joined 1')
+    socket().receive('{"type":"joined","n":1}')
     await settle()
     socket().receive('news')
-    socket().receive('joined 2')
+    socket().receive('{"type":"joined","n":2}')
     await settle()
-    expect(taken).toEqual(['joined 1', 'joined 2'])
+    expect(taken).toEqual([
+      { type: 'joined', n: 1 },
+      { type: 'joined', n: 2 },
+    ])
     expect(connection.getState().status).toBe('open')
     expect(seen).toEqual(['greeting', 'news'])
   })
@@ -312,13 +315,13 @@ describe('handshake', () => {
     const { connection, socket, clock } = fakeConnection({
       handshake: async (session) => {
         await session.receive(isJoined, { timeout: 5000 })
-        await session.receive()
+        await session.receiveMessage()
       },
       connectTimeout: 60_000,
     })
     connection.connect()
     socket().open()
-    socket().receive('joined')
+    socket().receive('{"type":"joined"}')
     await settle()
     expect(clock.pending).toBe(1) // the connect timer alone
     clock.advance(59_000)
@@ -359,7 +362,7 @@ describe('handshake', () => {
     socket().open()
     socket().receive('x')
     await settle()
-    socket().receive('joined')
+    socket().receive('{"type":"joined"}')
     await settle()
     expect(connection.getState().status).toBe('open')
     expect(seen).toEqual(['x'])
@@ -446,5 +449,69 @@ describe('closeCodes retryImmediately', () => {
     socket().closeFromServer(4000, 'other')
     expect(sockets()).toHaveLength(1)
     expect(connection.getState().nextRetryAt).not.toBeNull()
+  })
+
+  it('receive resolves with the parsed JSON, so a value typed T is a T; match gets the data and its parse', async () => {
+    let reply: { type: string; room: string } | undefined
+    const matched: [unknown, unknown][] = []
+    const { connection, socket } = fakeConnection({
+      handshake: async (session) => {
+        session.sendJson({ type: 'join', room: 'lobby' })
+        reply = await session.receive<{ type: string; room: string }>((data, json) => {
+          matched.push([data, json])
+          return (json as { type?: string } | undefined)?.type === 'joined'
+        })
+      },
+    })
+    connection.connect()
+    socket().open()
+    socket().receive('plain text')
+    socket().receive('{"type":"joined","room":"lobby"}')
+    await settle()
+    expect(reply?.room).toBe('lobby')
+    expect(matched).toEqual([
+      ['plain text', undefined],
+      ['{"type":"joined","room":"lobby"}', { type: 'joined', room: 'lobby' }],
+    ])
+    expect(connection.getState().status).toBe('open')
+  })
+
+  it('receive rejects a message that is not JSON, saying how to take raw frames; the attempt fails', async () => {
+    const { connection, socket } = fakeConnection({
+      handshake: async (session) => {
+        await session.receive<{ ok: boolean }>()
+      },
+    })
+    connection.connect()
+    socket().open()
+    socket().receive('OK')
+    await settle()
+    expect(connection.getState()).toMatchObject({ status: 'reconnecting', attempt: 1 })
+    expect(connection.getState().error).toBeInstanceOf(TypeError)
+    expect(connection.getState().error?.message).toMatch(/not JSON text.*session\.receiveMessage\(\)/)
+  })
+
+  it('receiveMessage keeps raw frames reachable: text and binary, with the parse when there is one', async () => {
+    const taken: unknown[] = []
+    const bytes = new Uint8Array([1, 2]).buffer
+    const { connection, socket } = fakeConnection({
+      handshake: async (session) => {
+        taken.push(await session.receiveMessage((data) => data instanceof ArrayBuffer))
+        taken.push(await session.receiveMessage())
+        taken.push(await session.receiveMessage())
+      },
+    })
+    connection.connect()
+    socket().open()
+    socket().receive('OK')
+    socket().receive(bytes)
+    socket().receive('null')
+    await settle()
+    expect(taken).toEqual([
+      { data: bytes, json: undefined },
+      { data: 'OK', json: undefined },
+      { data: 'null', json: null },
+    ])
+    expect(connection.getState().status).toBe('open')
   })
 })

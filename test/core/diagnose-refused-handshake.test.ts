@@ -15,7 +15,7 @@ describe('refused-handshake', () => {
       refused({ httpStatus: 403 }),
     ])
     const found = diagnose(history).find((diagnosis) => diagnosis.id === 'refused-handshake')
-    expect(found?.summary).toBe('3 handshakes failed before the socket opened (HTTP 401, 403).')
+    expect(found?.summary).toBe('3 connection attempts refused before the socket opened (HTTP 401, 403).')
     expect(found?.evidence).toHaveLength(3)
   })
 
@@ -33,11 +33,11 @@ describe('refused-handshake', () => {
     expect(found?.severity).toBe('warning')
     expect(found?.evidence).toEqual(history)
     expect(found?.summary).toBe(
-      '4 handshakes failed before the socket opened: the server is down or refuses the upgrade; ' +
+      '4 connection attempts refused before the socket opened: the server is down or refuses the WebSocket upgrade; ' +
         'the HTTP status is not known.',
     )
     expect(found?.advice).toBe(
-      'Browsers hide why a handshake failed and report a plain 1006: look for the request in the Network tab ' +
+      'Browsers hide why an upgrade was refused and report a plain 1006: look for the request in the Network tab ' +
         "of the browser's devtools or in the server's and proxy's logs. 401/403 means credentials (a function " +
         'url can fetch a fresh token for every attempt), 404 a wrong path or a proxy that does not forward ' +
         'the upgrade, 5xx a server or proxy in trouble.',
@@ -47,7 +47,7 @@ describe('refused-handshake', () => {
   it('names the statuses that were reported when some were not', () => {
     const history = spaced([refused(), refused({ httpStatus: 502 }), refused()])
     const found = diagnose(history).find((d) => d.id === 'refused-handshake')
-    expect(found?.summary).toBe('3 handshakes failed before the socket opened (HTTP 502).')
+    expect(found?.summary).toBe('3 connection attempts refused before the socket opened (HTTP 502).')
   })
 
   it('does not count sockets that opened, or other codes', () => {

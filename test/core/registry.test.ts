@@ -57,15 +57,14 @@ describe('getConnection', () => {
     )
   })
 
-  it('ignores the hook-only options and compares callbacks by presence', () => {
-    const warn = vi.spyOn(console, 'warn')
-    getConnection('ws://h/hook', { heartbeat: true, enabled: true } as never)
-    getConnection('ws://h/hook', { heartbeat: true, enabled: false, filter: () => true } as never)
-    expect(warn).not.toHaveBeenCalled()
-    // A callback given once and not again is a difference worth the warning.
-    expectConsole('warn', /getConnection\("ws:\/\/h\/fn"\) was called with options that differ/)
-    getConnection('ws://h/fn', { retry: { shouldRetry: () => true } })
-    getConnection('ws://h/fn', { retry: {} })
+  it('reports a retry policy that differs from the one in force, and keeps the first', () => {
+    const shouldRetry = () => true
+    getConnection('ws://h/fn', { retry: { shouldRetry, maxAttempts: 3 } })
+    // The same policy written again inline is the same policy.
+    getConnection('ws://h/fn', { retry: { shouldRetry, maxAttempts: 3 } })
+    expectConsole('warn', /the shared connection for "ws:\/\/h\/fn" keeps its "retry"/)
+    const connection = getConnection('ws://h/fn', { retry: {} })
+    expect(connection.options.retry?.maxAttempts).toBe(3)
   })
 
   it('lets the first caller with options configure a connection several watchers created', () => {
@@ -75,14 +74,14 @@ describe('getConnection', () => {
     expect(watcher.options.heartbeat).not.toBeNull()
   })
 
-  it('warns in development when a later call brings different socket options', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    getConnection('ws://h/warn', { heartbeat: true })
-    getConnection('ws://h/warn', { heartbeat: true, onMessage: () => {} } as never)
+  it('merges what later calls ask for: a heartbeat is never switched off by a call without one', () => {
+    const warn = vi.spyOn(console, 'warn')
+    const connection = getConnection('ws://h/merge', { heartbeat: { interval: 30000 } })
+    getConnection('ws://h/merge', { heartbeat: false, lingerMs: 5000 })
+    getConnection('ws://h/merge', { heartbeat: { interval: 5000 }, lingerMs: 10 })
     expect(warn).not.toHaveBeenCalled()
-    getConnection('ws://h/warn', { heartbeat: false })
-    expect(warn).toHaveBeenCalledOnce()
-    expect(warn.mock.calls[0]?.[0]).toMatch(/differ/)
+    expect(connection.options.heartbeat?.interval).toBe(5000)
+    expect(connection.options.lingerMs).toBe(5000)
   })
 
   it('refuses a URL function with advice', () => {
@@ -141,13 +140,29 @@ describe('getConnection option order', () => {
     expect(FakeWebSocket.last.sent).toEqual(['early'])
   })
 
-  it('does not reconfigure a connection that has started', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    const first = getConnection('ws://h/order-started', { WebSocket: FakeWebSocketConstructor })
+  it('turns the heartbeat on for a connection that has started, without a new socket', () => {
+    FakeWebSocket.reset()
+    const clock = new FakeClock()
+    const first = getConnection('ws://h/order-started', { WebSocket: FakeWebSocketConstructor, clock })
     first.connect()
-    getConnection('ws://h/order-started', { heartbeat: true, WebSocket: FakeWebSocketConstructor })
-    expect(first.options.heartbeat).toBeNull()
-    expect(warn).toHaveBeenCalledOnce()
+    FakeWebSocket.last.open()
+    getConnection('ws://h/order-started', {
+      heartbeat: { interval: 1000 },
+      WebSocket: FakeWebSocketConstructor,
+    })
+    expect(first.options.heartbeat?.interval).toBe(1000)
+    clock.advance(1000)
+    expect(FakeWebSocket.last.sent).toEqual(['{"type":"ping"}'])
+    expect(FakeWebSocket.instances).toHaveLength(1)
+  })
+
+  it('keeps the clock a started connection runs on, and says so', () => {
+    FakeWebSocket.reset()
+    const first = getConnection('ws://h/order-clock', { WebSocket: FakeWebSocketConstructor })
+    first.connect()
+    expectConsole('warn', /keeps its "clock"/)
+    getConnection('ws://h/order-clock', { clock: new FakeClock() })
+    expect(first.getState().status).toBe('connecting')
   })
 })
 
@@ -195,29 +210,35 @@ describe('getConnection bookkeeping', () => {
     expect(getConnection('ws://h/r1')).not.toBe(a)
   })
 
-  it('compares functions by shape: new inline callbacks on every render do not warn', () => {
+  it('compares functions by identity: the same functions again do not warn', () => {
     const warn = vi.spyOn(console, 'warn')
-    const make = () => ({ heartbeat: { isPong: () => true, message: () => 'ping' }, random: () => 0.5 })
+    const isPong = () => true
+    const random = () => 0.5
+    const make = () => ({ heartbeat: { isPong, message: 'ping' }, random })
     getConnection('ws://h/shape', make())
     getConnection('ws://h/shape', make())
     expect(warn).not.toHaveBeenCalled()
   })
 
-  it('does not warn about differing options in production', () => {
+  it('reports a differing option in production too, as a short code', () => {
     vi.stubEnv('NODE_ENV', 'production')
-    const warn = vi.spyOn(console, 'warn')
-    getConnection('ws://h/prod', { heartbeat: true })
-    getConnection('ws://h/prod', { heartbeat: false })
-    expect(warn).not.toHaveBeenCalled()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    getConnection('ws://h/prod', { binaryType: 'blob' })
+    getConnection('ws://h/prod', { binaryType: 'arraybuffer' })
+    expect(warn).toHaveBeenCalledOnce()
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/^react-lifeline error 37 \(binaryType\); see /)
   })
 
   it('names the redacted URL in the warning, once per message', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    getConnection('ws://h/once?token=secret', { heartbeat: true })
-    getConnection('ws://h/once?token=secret', { heartbeat: false })
-    getConnection('ws://h/once?token=secret', { heartbeat: false })
+    getConnection('ws://h/once?token=secret', { handshake: () => {} })
+    getConnection('ws://h/once?token=secret', { handshake: () => {} })
+    getConnection('ws://h/once?token=secret', { handshake: () => {} })
     expect(warn).toHaveBeenCalledOnce()
-    expect(String(warn.mock.calls[0]?.[0])).toMatch(/^react-lifeline: getConnection\("ws:\/\/h\/once\?token=/)
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(
+      /^react-lifeline: the shared connection for "ws:\/\/h\/once\?token=/,
+    )
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/keeps its "handshake"/)
     expect(String(warn.mock.calls[0]?.[0])).not.toContain('secret')
   })
 })

@@ -260,8 +260,8 @@ describe('secrets in URLs', () => {
       network: new FakeNetwork(),
       visibility: new FakeVisibility(),
     }
-    const first = getConnection(url, { ...base, lingerMs: 10 })
-    getConnection(url, { ...base, lingerMs: 20 })
+    const first = getConnection(url, { ...base, binaryType: 'blob' })
+    getConnection(url, { binaryType: 'arraybuffer' })
     expect(warn).toHaveBeenCalled()
     expectNoSecret(reachableText(...everythingFrom(first, [])), 'the getConnection warning')
   })

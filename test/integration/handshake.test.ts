@@ -69,7 +69,8 @@ describe('handshake against a real server', () => {
       retry: { initialDelay: 20, maxDelay: 100, jitter: 'none' },
       handshake: async (session) => {
         session.sendJson({ token: tokens.shift() })
-        const reply = JSON.parse(await session.receive<string>())
+        // receive() resolves with the parsed JSON.
+        const reply = await session.receive<{ ok: boolean }>()
         if (!reply.ok) throw new Error('auth refused')
       },
     })

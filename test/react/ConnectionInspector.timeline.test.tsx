@@ -105,4 +105,24 @@ describe('ConnectionInspector timeline, figures and report', () => {
       vi.useRealTimers()
     }
   })
+
+  test('reads a stream of one message every 2 s as a steady 0.5 /s, over the last 10 s', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    try {
+      const { connection, clock } = fakeConnection()
+      step(() => connection.connect())
+      step(() => lastSocket().open())
+      render(<ConnectionInspector target={connection} />)
+      const shown: string[] = []
+      for (let second = 1; second <= 40; second++) {
+        if (second % 2 === 0) step(() => lastSocket().receive(`{"n":${second}}`))
+        clock.advance(1_000)
+        act(() => vi.advanceTimersByTime(1_000))
+        if (second >= 10) shown.push(screen.getByText('Messages in').nextElementSibling?.textContent ?? '')
+      }
+      expect(new Set(shown)).toEqual(new Set(['0.5 /s']))
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

@@ -40,7 +40,10 @@ function useServer(onConnect?: (client: MockClient) => void) {
 }
 
 /** Options with a fake clock for retries and the banner; the mock server delivers its events itself. */
-function options(clock = new FakeClock()) {
+// One clock for every component on the URL: a shared connection runs on the clock it started with.
+const CLOCK = new FakeClock()
+
+function options(clock = CLOCK) {
   return { clock, retry: { jitter: 'none' as const, initialDelay: 1000 } }
 }
 

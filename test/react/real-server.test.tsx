@@ -3,8 +3,9 @@ import { StrictMode } from 'react'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { WebSocket as NodeWebSocket } from 'ws'
 import { getConnection, type LifelineConnection } from '../../src/core/index'
-import type { WebSocketConstructor } from '../../src/core/types'
+import type { CloseInfo, WebSocketConstructor } from '../../src/core/types'
 import { ConnectionBanner, useWebSocket } from '../../src/react/index'
+import { waitFor as waitUntil } from '../support/wait'
 import { startTestServer, type TestServer } from '../support/ws-server'
 
 let server: TestServer
@@ -76,5 +77,40 @@ describe('against a real ws server on 127.0.0.1', () => {
     expect(screen.getByRole('status').childNodes).toHaveLength(0)
     expect(server.totalConnections - before).toBe(1)
     expect(getConnection(url).getState().status).toBe('open')
+  })
+
+  test('onClose fires for every refused retry of an outage; onDisconnect once per lost connection', async () => {
+    const closes: CloseInfo[] = []
+    const disconnects: CloseInfo[] = []
+    function Watcher() {
+      useWebSocket(url, {
+        retry: { initialDelay: 10, maxDelay: 40, jitter: 'none' },
+        onClose: (close) => closes.push(close),
+        onDisconnect: (close) => disconnects.push(close),
+      })
+      return null
+    }
+    render(<Watcher />)
+    const connection = getConnection(url)
+    const onChange = (listener: () => void) => connection.subscribe(listener)
+    await waitUntil(onChange, () => connection.getState().status === 'open')
+
+    // The server goes away and refuses the next three attempts.
+    await act(() => server.stop())
+    await waitUntil(onChange, () => closes.length >= 4, { description: 'the drop and three refused retries' })
+    expect(disconnects).toHaveLength(1)
+    expect(disconnects[0]).toBe(closes[0])
+    expect(closes.slice(1).every((close) => close.openForMs === null)).toBe(true)
+
+    await act(() => server.start())
+    await waitUntil(onChange, () => connection.getState().status === 'open')
+    const closesBefore = closes.length
+    // Lost again once open: one more onDisconnect.
+    await act(() => server.stop())
+    await waitUntil(onChange, () => closes.length > closesBefore + 1)
+    expect(disconnects).toHaveLength(2)
+    expect(disconnects[1]).toBe(closes[closesBefore])
+    await act(() => server.start())
+    await waitUntil(onChange, () => connection.getState().status === 'open')
   })
 })

@@ -91,6 +91,38 @@ describe('useMessages', () => {
     expect(items()).toEqual(['keep 1', 'keep 2'])
   })
 
+  test("filter gets the same arguments as useWebSocket's, and both say undefined for not JSON", () => {
+    const { connection } = openConnection()
+    const fromMessages: [unknown, unknown][] = []
+    const fromWebSocket: [unknown, unknown][] = []
+    function Both() {
+      useMessages(connection, (list: unknown[]) => list, [], {
+        filter: (data, message) => {
+          fromMessages.push([data, message.json])
+          return true
+        },
+      })
+      useWebSocket(connection, {
+        filter: (data, message) => {
+          fromWebSocket.push([data, message.json])
+          return true
+        },
+      })
+      return null
+    }
+    render(<Both />)
+    step(() => {
+      for (const data of ['{"a":1}', 'null', 'plain text']) lastSocket().receive(data)
+    })
+    const expected = [
+      ['{"a":1}', { a: 1 }],
+      ['null', null],
+      ['plain text', undefined],
+    ]
+    expect(fromMessages).toEqual(expected)
+    expect(fromWebSocket).toEqual(expected)
+  })
+
   test.each([
     ['zod', z.object({ text: z.string() })],
     ['valibot', v.object({ text: v.string() })],

@@ -2,7 +2,7 @@ import { act, render } from '@testing-library/react'
 import { StrictMode, useState } from 'react'
 import { describe, expect, test, vi } from 'vitest'
 import type { CloseInfo, ConnectionState } from '../../src/core/types'
-import { type UseWebSocketOptions, useWebSocket } from '../../src/react/index'
+import { type UseWebSocketOptions, useWebSocket, type WebSocketHookOptions } from '../../src/react/index'
 import { FakeClock } from '../support/fake-clock'
 import { FakeWebSocket } from '../support/fake-websocket'
 import { fakeConnection, fakeOptions, lastSocket, step } from './helpers'
@@ -23,7 +23,7 @@ describe('hook callbacks', () => {
     const { connection, clock } = fakeConnection()
     const first = recorder()
     const second = recorder()
-    function Probe({ callbacks }: { callbacks: UseWebSocketOptions }) {
+    function Probe({ callbacks }: { callbacks: WebSocketHookOptions }) {
       useWebSocket(connection, callbacks)
       return null
     }

@@ -15,12 +15,13 @@ export const refusedHandshake: Detector = (history, context) => {
     id: 'refused-handshake',
     severity: 'warning',
     summary:
-      `${count(refused.length, 'handshake')} failed before the socket opened` +
+      // "Connection attempts", not "handshakes": the app's `handshake` option runs only after an open.
+      `${count(refused.length, 'connection attempt')} refused before the socket opened` +
       (statuses.length > 0
         ? ` (HTTP ${statuses.join(', ')}).`
-        : ': the server is down or refuses the upgrade; the HTTP status is not known.'),
+        : ': the server is down or refuses the WebSocket upgrade; the HTTP status is not known.'),
     advice:
-      'Browsers hide why a handshake failed and report a plain 1006: look for the request in the Network tab ' +
+      'Browsers hide why an upgrade was refused and report a plain 1006: look for the request in the Network tab ' +
       "of the browser's devtools or in the server's and proxy's logs. 401/403 means credentials (a function " +
       'url can fetch a fresh token for every attempt), 404 a wrong path or a proxy that does not forward ' +
       'the upgrade, 5xx a server or proxy in trouble.',

@@ -13,7 +13,7 @@ export interface LiveFigures {
   /** Clock time of the last reading: what "now" is for the timeline. */
   now: number
   samples: readonly LiveSample[]
-  /** Messages per second over the last interval; null until two readings exist. */
+  /** Messages per second over the last 10 s (since the first reading if sooner); null until two readings exist. */
   inPerSecond: number | null
   outPerSecond: number | null
 }
@@ -37,16 +37,21 @@ function read(connection: Connection, clock: Pick<Clock, 'now'>): LiveSample {
   }
 }
 
+// The rate over the last 10 s (since the first reading when there are fewer): a 1 s window
+// flips between 1.0 /s and 0.0 /s for a stream of one message every 2 s.
+const RATE_WINDOW_MS = 10_000
+
 function rate(samples: readonly LiveSample[], field: 'messagesReceived' | 'messagesSent'): number | null {
   const last = samples[samples.length - 1]
-  const before = samples[samples.length - 2]
-  if (!last || !before || last.at <= before.at) return null
-  return ((last[field] - before[field]) * 1000) / (last.at - before.at)
+  const from = last && samples.find((sample) => sample.at >= last.at - RATE_WINDOW_MS)
+  if (!last || !from || last.at <= from.at) return null
+  return ((last[field] - from[field]) * 1000) / (last.at - from.at)
 }
 
 /**
  * Reads the connection once a second (in an effect: a render only shows the readings) and
- * derives messages in and out per second and the latency series for the sparkline.
+ * derives messages in and out per second (over the last 10 s, so a slow stream reads steadily)
+ * and the latency series for the sparkline.
  */
 export function useLiveFigures(connection: Connection | null): LiveFigures {
   const [samples, setSamples] = useState<readonly LiveSample[]>([])
