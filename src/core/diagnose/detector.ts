@@ -32,8 +32,56 @@ export function median(values: readonly number[]): number {
 
 /** `60 s`, `1.5 s`: whole seconds once the tenths stop mattering. */
 export function seconds(ms: number): string {
-  const value = ms / 1000
-  return value >= 10 ? `${Math.round(value)} s` : `${Number(value.toFixed(1))} s`
+  return amount(ms / 1000, 's')
+}
+
+/** `90 s`, `45 min`, `2 h`: a lifetime in the unit a person would say it in. */
+export function duration(ms: number): string {
+  return ms >= 3_600_000
+    ? amount(ms / 3_600_000, 'h')
+    : ms >= 120_000
+      ? amount(ms / 60_000, 'min')
+      : seconds(ms)
+}
+
+function amount(value: number, unit: string): string {
+  return `${value >= 10 ? Math.round(value) : Number(value.toFixed(1))} ${unit}`
+}
+
+/**
+ * The largest group of records whose `measure` agree within `tolerance` of one another's:
+ * anchored on each record in turn, then re-centred on the median so an edge anchor does not
+ * decide which neighbours count. Idle timeouts cluster on idle time, lifetime caps on uptime.
+ */
+export function largestCluster<T extends CloseInfo>(
+  records: readonly T[],
+  measure: (record: T) => number,
+  tolerance: (centerMs: number) => number,
+): T[] {
+  const near = (centerMs: number) =>
+    records.filter((record) => Math.abs(measure(record) - centerMs) <= tolerance(centerMs))
+  // Stryker disable next-line ArrayDeclaration: a one-element start is replaced by any cluster of two or more, and one close is below every detector's minimum either way.
+  let best: T[] = []
+  for (const anchor of records) {
+    const members = near(measure(anchor))
+    if (members.length > best.length) best = members
+  }
+  const centred = near(median(best.map(measure)))
+  return centred.length >= best.length ? centred : best
+}
+
+/**
+ * Splits records (oldest first) into groups that each fall within `windowMs` of their first
+ * record: the closes a single event caused arrive together, however many clients saw it.
+ */
+export function instants(records: readonly CloseInfo[], windowMs: number): CloseInfo[][] {
+  const groups: CloseInfo[][] = []
+  for (const record of records) {
+    const current = groups[groups.length - 1]
+    if (current && record.at - current[0]!.at <= windowMs) current.push(record)
+    else groups.push([record])
+  }
+  return groups
 }
 
 /** `1 close`, `3 closes`. */
