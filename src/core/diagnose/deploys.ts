@@ -45,13 +45,14 @@ export const DRAINING =
   'close each socket with 1012 yourself, in batches, before server.close())'
 
 /**
- * A burst whose restart closes mostly land in one second: the server closed every socket at
- * once (ws's or Socket.IO's close), so every client comes back at once. Only a history merged
- * from many clients shows it; one client is sent away once per restart.
+ * How many restart closes of a burst landed in one second, when they are most of it (else 0):
+ * the server closed every socket at once (ws's or Socket.IO's close), so every client comes
+ * back at once. Only a history merged from many clients shows it; one client is sent away once
+ * per restart.
  */
-function isAtOnce(restarts: readonly CloseInfo[]): boolean {
+function closedAtOnce(restarts: readonly CloseInfo[]): number {
   const largest = Math.max(...instants(restarts, AT_ONCE_MS).map((group) => group.length))
-  return largest >= MIN_AT_ONCE && largest * 2 >= restarts.length
+  return largest >= MIN_AT_ONCE && largest * 2 >= restarts.length ? largest : 0
 }
 
 /** 1001 / 1012 closes in bursts: the server restarts or deploys, and says so before it goes. */
@@ -66,29 +67,28 @@ export const deploys: Detector = (history, context) => {
   const restarts = evidence.filter(isRestart)
   const failed = evidence.length - restarts.length
   const times = restarts.length === 1 ? 'once' : `${restarts.length} times`
-  const atOnce = repeated.filter((burst) => isAtOnce(burst.filter(isRestart)))
-  const atOnceCount = atOnce.reduce((sum, burst) => sum + burst.filter(isRestart).length, 0)
+  const atOnce = repeated.reduce((sum, burst) => sum + closedAtOnce(burst.filter(isRestart)), 0)
   // The time from the first restart close to the last: how far a drain spread its closes.
   const spanMs =
     repeated.length === 1 && restarts.length > 1 ? restarts[restarts.length - 1]!.at - restarts[0]!.at : 0
   return {
     id: 'deploys',
-    severity: atOnce.length > 0 ? 'warning' : 'info',
+    severity: atOnce > 0 ? 'warning' : 'info',
     summary:
       `The server sent connections away ${times} (${codeList(restarts, context.closeCodes)}) ` +
       `in ${count(repeated.length, 'burst')}` +
-      (atOnce.length > 0
-        ? `, ${atOnceCount === restarts.length ? 'all' : atOnceCount} within the same second`
+      (atOnce > 0
+        ? `, ${atOnce === restarts.length ? 'all' : atOnce} within the same second`
         : spanMs > 0
           ? ` over ${duration(spanMs)}`
           : '') +
       (failed > 0 ? `, and ${count(failed, 'attempt')} failed while it was down` : '') +
       ': the server restarts, most likely for deployments, and ' +
-      (atOnce.length > 0
+      (atOnce > 0
         ? 'closes every socket at once, so every client comes back at once.'
         : 'drains properly, closing its sockets with a close frame before it goes.'),
     advice:
-      atOnce.length > 0
+      atOnce > 0
         ? `Spread the closes over a window: ${DRAINING}. Reconnects are jittered by default, but jitter only ` +
           'spreads them over the first retry delay; keep it on as well.'
         : 'Nothing to fix if these are your deploys: a close frame before each restart is what draining looks like. ' +

@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest'
+import { diagnose } from '../../src/core/diagnose'
+import type { CloseInfo, Diagnosis } from '../../src/core/types'
+import { closeInfo, failedAttempt, heartbeatDead, MINUTE, offlineDrop, SECOND } from '../support/close-info'
+
+const HOUR = 60 * MINUTE
+
+function ids(history: CloseInfo[]): string[] {
+  return diagnose(history).map((diagnosis) => diagnosis.id)
+}
+
+function find(history: CloseInfo[], id: string): Diagnosis {
+  const found = diagnose(history).find((diagnosis) => diagnosis.id === id)
+  if (!found) throw new Error(`expected a '${id}' diagnosis, got [${ids(history).join(', ')}]`)
+  return found
+}
+
+/**
+ * The histories of many clients as `reportDisconnects` sends them, concatenated client after
+ * client: each is in time order, the whole is not.
+ */
+const merged = (histories: CloseInfo[][]) => histories.flat()
+
+/** Client `index` of `clients`, one close each, in reverse so the merged history runs backwards. */
+function fleet(clients: number, close: (index: number) => CloseInfo): CloseInfo[] {
+  return merged(Array.from({ length: clients }, (_, index) => [close(clients - 1 - index)]))
+}
+
+/** A socket that was open `openForMs` and lost its TCP connection without a close frame. */
+const drop = (at: number, fields: Partial<CloseInfo> = {}) => closeInfo(1006, { at, ...fields })
+
+/** An attempt refused while nothing listened: it never opened. */
+const refused = (at: number, fields: Partial<CloseInfo> = {}) => failedAttempt({ at, ...fields })
+
+/** A later close of a socket that opened: the server took connections again. */
+const reopened = (at: number) => closeInfo(1000, { at, initiator: 'server' })
+
+const DRAIN_SENTENCE =
+  'drain({ windowMs }) from react-lifeline/server stops taking new sockets and closes the open ones with 1012 ' +
+  "Service Restart in batches spread over the window (Phoenix's socket drainer does the same; with ws, close " +
+  'each socket with 1012 yourself, in batches, before server.close())'
+
+describe('deploys in a history merged from many clients', () => {
+  it('calls 1012 closes spread over tens of seconds a healthy deploy that drained properly', () => {
+    // drain({ windowMs: 60_000 }) with 12 clients: one close every 5 s.
+    const history = fleet(12, (index) => closeInfo(1012, { at: HOUR + index * 5 * SECOND }))
+    const found = diagnose(history)
+    expect(found.map((diagnosis) => diagnosis.id)).toEqual(['deploys'])
+    expect(found[0]!.severity).toBe('info')
+    expect(found[0]!.evidence.map((record) => record.at)).toEqual(
+      Array.from({ length: 12 }, (_, index) => HOUR + index * 5 * SECOND),
+    )
+    expect(found[0]!.summary).toBe(
+      'The server sent connections away 12 times (1012 Service Restart ×12) in 1 burst over 55 s: the server ' +
+        'restarts, most likely for deployments, and drains properly, closing its sockets with a close frame before ' +
+        'it goes.',
+    )
+    expect(found[0]!.advice).toBe(
+      'Nothing to fix if these are your deploys: a close frame before each restart is what draining looks like. ' +
+        `Keep the closes spread out so clients do not all return in the same instant: ${DRAIN_SENTENCE}. ` +
+        'Reconnects are jittered by default; keep jitter on.',
+    )
+  })
+
+  it('warns when the server closes every socket with 1012 in the same second, and says how to spread them', () => {
+    // What ws's or Socket.IO's close does, with a close frame: everyone is sent away at once.
+    const history = fleet(12, (index) => closeInfo(1012, { at: HOUR + index * 50 }))
+    const found = find(history, 'deploys')
+    expect(ids(history)).toEqual(['deploys'])
+    expect(found.severity).toBe('warning')
+    expect(found.evidence).toHaveLength(12)
+    expect(found.summary).toBe(
+      'The server sent connections away 12 times (1012 Service Restart ×12) in 1 burst, all within the same ' +
+        'second: the server restarts, most likely for deployments, and closes every socket at once, so every ' +
+        'client comes back at once.',
+    )
+    expect(found.advice).toBe(
+      `Spread the closes over a window: ${DRAIN_SENTENCE}. Reconnects are jittered by default, but jitter only ` +
+        'spreads them over the first retry delay; keep it on as well.',
+    )
+  })
+
+  it('counts a burst as at once from three closes in one second that are at least half of it', () => {
+    const atOnce = (together: number, spread: number) => [
+      ...Array.from({ length: together }, (_, index) => closeInfo(1001, { at: index * 400 })),
+      ...Array.from({ length: spread }, (_, index) => closeInfo(1001, { at: (index + 1) * 10 * SECOND })),
+    ]
+    expect(find(atOnce(3, 3), 'deploys').severity).toBe('warning')
+    expect(find(atOnce(3, 3), 'deploys').summary).toContain('in 1 burst, 3 within the same second:')
+    expect(find(atOnce(3, 4), 'deploys').severity).toBe('info')
+    // Two in a second can be one client sent away, reconnecting and sent away again.
+    expect(find(atOnce(2, 1), 'deploys').severity).toBe('info')
+    // The second is counted from the first close of the group: 1 s later is in, 1 ms more is out.
+    const edge = [0, 500, 1_000].map((at) => closeInfo(1012, { at }))
+    expect(find(edge, 'deploys').severity).toBe('warning')
+    const past = [0, 500, 1_001].map((at) => closeInfo(1012, { at }))
+    expect(find(past, 'deploys').severity).toBe('info')
+  })
+})
+
+describe('abrupt-restart', () => {
+  const ADVICE =
+    "Check the server's logs around these times for a crash (an exit code, an out-of-memory kill, an unhandled " +
+    `error). If it was a deploy, drain before the process exits: ${DRAIN_SENTENCE}. Clients then know the server ` +
+    'restarts, and do not all come back at once.'
+
+  it("finds one client's drop without a close frame, refused attempts, then a reopen", () => {
+    const history = [drop(HOUR), refused(HOUR + SECOND), refused(HOUR + 3 * SECOND), reopened(3 * HOUR)]
+    const found = find(history, 'abrupt-restart')
+    expect(ids(history)).toEqual(['abrupt-restart'])
+    expect(found.severity).toBe('warning')
+    expect(found.evidence).toEqual(history.slice(0, 3))
+    expect(found.summary).toBe(
+      '1 connection dropped without a close frame (1006 Abnormal Closure), and 2 attempts failed while the server ' +
+        'was away: the server went away without closing its sockets, as when it crashes or a deploy stops it ' +
+        'without draining.',
+    )
+    expect(found.advice).toBe(ADVICE)
+  })
+
+  it('fires on one drop with two refusals, or on two drops with one refusal each, not on one with one', () => {
+    expect(ids([drop(0), refused(SECOND), reopened(HOUR)])).toEqual([])
+    const twice = [drop(0), refused(SECOND), drop(HOUR), refused(HOUR + SECOND), reopened(5 * HOUR)]
+    const found = find(twice, 'abrupt-restart')
+    expect(found.evidence).toEqual(twice.slice(0, 4))
+    expect(found.summary).toMatch(
+      /^2 connections dropped without a close frame \(1006 Abnormal Closure ×2\), and 2 attempts failed /,
+    )
+  })
+
+  it('needs the server back: refusals that go on are a server that is down', () => {
+    const down = [drop(0), refused(SECOND), refused(3 * SECOND)]
+    expect(ids(down)).toEqual([])
+    expect(ids([...down, refused(7 * SECOND)])).toEqual(['refused-handshake'])
+    // The reopen may be explained by another pattern; it still shows the server came back.
+    const backAndRefused = [...down, closeInfo(1008, { at: HOUR }), closeInfo(1008, { at: 2 * HOUR })]
+    expect(ids(backAndRefused)).toEqual(['policy', 'abrupt-restart'])
+  })
+
+  it('takes refusals up to five minutes apart, not a millisecond more', () => {
+    const slow = [drop(0), refused(5 * MINUTE), refused(10 * MINUTE), reopened(HOUR)]
+    expect(find(slow, 'abrupt-restart').evidence).toEqual(slow.slice(0, 3))
+    const late = [drop(0), refused(5 * MINUTE + 1), refused(6 * MINUTE), reopened(HOUR)]
+    expect(ids(late)).not.toContain('abrupt-restart')
+  })
+
+  it('must not count a drop the browser reported offline, one the heartbeat found, or a young socket', () => {
+    const followedByRefusals = (first: CloseInfo) => [
+      first,
+      refused(HOUR + SECOND),
+      refused(HOUR + 3 * SECOND),
+      reopened(3 * HOUR),
+    ]
+    expect(ids(followedByRefusals(offlineDrop({ at: HOUR })))).toEqual(['network'])
+    expect(ids(followedByRefusals(heartbeatDead(35_000, { at: HOUR })))).not.toContain('abrupt-restart')
+    // A server that drops what it just accepted is flapping, whatever follows.
+    expect(ids(followedByRefusals(drop(HOUR, { openForMs: 4_999 })))).not.toContain('abrupt-restart')
+    expect(ids(followedByRefusals(drop(HOUR, { openForMs: 5_000 })))).toEqual(['abrupt-restart'])
+  })
+
+  it('must not count refusals of the credentials or connect timeouts as the server being away', () => {
+    const history = (fields: Partial<CloseInfo>) => [
+      drop(0),
+      refused(SECOND, fields),
+      refused(3 * SECOND, fields),
+      reopened(HOUR),
+    ]
+    expect(ids(history({ httpStatus: 401 }))).not.toContain('abrupt-restart')
+    expect(ids(history({ initiator: 'timeout' }))).not.toContain('abrupt-restart')
+    // A proxy answering 502 while its upstream is gone is the server being away.
+    expect(ids(history({ httpStatus: 502 }))).toEqual(['abrupt-restart'])
+  })
+
+  it('finds many clients dropped in the same second in a merged history, with the attempts refused after', () => {
+    // 8 clients lose the process at once, retry into nothing, and get back on the next one.
+    const clients = Array.from({ length: 8 }, (_, index) => [
+      drop(HOUR + index * 90),
+      refused(HOUR + 2 * SECOND + index * 300),
+      reopened(5 * HOUR + index * MINUTE),
+    ])
+    const history = merged(clients.reverse())
+    const found = diagnose(history)
+    expect(found.map((diagnosis) => diagnosis.id)).toEqual(['abrupt-restart'])
+    const [restart] = found
+    expect(restart!.evidence).toHaveLength(16)
+    expect(restart!.evidence.map((record) => record.at)).toEqual(
+      [...restart!.evidence.map((record) => record.at)].sort((a, b) => a - b),
+    )
+    expect(restart!.summary).toBe(
+      '8 connections dropped without a close frame (1006 Abnormal Closure ×8), all within the same second, and ' +
+        '8 attempts failed while the server was away: the server went away without closing its sockets, as when ' +
+        'it crashes or a deploy stops it without draining.',
+    )
+    expect(restart!.advice).toBe(ADVICE)
+  })
+
+  it('counts the bursts when the server went away more than once', () => {
+    const burst = (at: number) => [drop(at), drop(at + 200), drop(at + 900)]
+    const history = [...burst(HOUR), drop(2 * HOUR), ...burst(5 * HOUR)]
+    const found = find(history, 'abrupt-restart')
+    expect(found.evidence).toHaveLength(6)
+    expect(found.summary).toBe(
+      '6 connections dropped without a close frame (1006 Abnormal Closure ×6), 6 of them in 2 bursts of one ' +
+        'second each: the server went away without closing its sockets, as when it crashes or a deploy stops it ' +
+        'without draining.',
+    )
+  })
+
+  it('must not call drops spread over minutes, or a busy second among many drops, a burst', () => {
+    const spread = fleet(10, (index) => drop(HOUR + index * 20 * SECOND))
+    expect(ids(spread)).toEqual([])
+    // Three in one second, ten more within half a minute either side: chance in a large fleet.
+    const busy = [
+      ...[0, 300, 600].map((offset) => drop(HOUR + offset)),
+      ...Array.from({ length: 4 }, (_, index) => drop(HOUR - (index + 1) * 7 * SECOND)),
+      ...Array.from({ length: 6 }, (_, index) => drop(HOUR + (index + 1) * 4 * SECOND)),
+    ]
+    expect(ids(busy)).not.toContain('abrupt-restart')
+    // As many drops around as in the second: that second stands out.
+    const standsOut = [...busy.slice(0, 3), ...busy.slice(3, 6)]
+    expect(find(standsOut, 'abrupt-restart').evidence).toEqual(
+      [...standsOut].sort((a, b) => a.at - b.at).slice(3),
+    )
+  })
+
+  it('tells a healthy deploy from a crash in the same fleet', () => {
+    const deploy = fleet(10, (index) => closeInfo(1012, { at: HOUR + index * 4 * SECOND }))
+    const crash = fleet(10, (index) => drop(9 * HOUR + index * 30))
+    const found = diagnose(merged([crash, deploy]))
+    expect(found.map((diagnosis) => [diagnosis.id, diagnosis.severity])).toEqual([
+      ['abrupt-restart', 'warning'],
+      ['deploys', 'info'],
+    ])
+    expect(found[0]!.evidence.every((record) => record.code === 1006)).toBe(true)
+    expect(found[1]!.evidence.every((record) => record.code === 1012)).toBe(true)
+  })
+})
