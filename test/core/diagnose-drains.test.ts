@@ -98,16 +98,16 @@ describe('deploys in a history merged from many clients', () => {
   })
 })
 
-describe('abrupt-restart', () => {
+describe('abrupt-shutdown', () => {
   const ADVICE =
     "Check the server's logs around these times for a crash (an exit code, an out-of-memory kill, an unhandled " +
     `error). If it was a deploy, drain before the process exits: ${DRAIN_SENTENCE}. Clients then know the server ` +
     'restarts, and do not all come back at once.'
 
-  it("finds one client's drop without a close frame, refused attempts, then a reopen", () => {
+  it("finds one client's drop without a close frame followed by refused attempts", () => {
     const history = [drop(HOUR), refused(HOUR + SECOND), refused(HOUR + 3 * SECOND), reopened(3 * HOUR)]
-    const found = find(history, 'abrupt-restart')
-    expect(ids(history)).toEqual(['abrupt-restart'])
+    const found = find(history, 'abrupt-shutdown')
+    expect(ids(history)).toEqual(['abrupt-shutdown'])
     expect(found.severity).toBe('warning')
     expect(found.evidence).toEqual(history.slice(0, 3))
     expect(found.summary).toBe(
@@ -121,27 +121,30 @@ describe('abrupt-restart', () => {
   it('fires on one drop with two refusals, or on two drops with one refusal each, not on one with one', () => {
     expect(ids([drop(0), refused(SECOND), reopened(HOUR)])).toEqual([])
     const twice = [drop(0), refused(SECOND), drop(HOUR), refused(HOUR + SECOND), reopened(5 * HOUR)]
-    const found = find(twice, 'abrupt-restart')
+    const found = find(twice, 'abrupt-shutdown')
     expect(found.evidence).toEqual(twice.slice(0, 4))
     expect(found.summary).toMatch(
       /^2 connections dropped without a close frame \(1006 Abnormal Closure ×2\), and 2 attempts failed /,
     )
   })
 
-  it('needs the server back: refusals that go on are a server that is down', () => {
+  it('says so as soon as the refusals come, whether or not the server is back yet', () => {
     const down = [drop(0), refused(SECOND), refused(3 * SECOND)]
-    expect(ids(down)).toEqual([])
-    expect(ids([...down, refused(7 * SECOND)])).toEqual(['refused-handshake'])
-    // The reopen may be explained by another pattern; it still shows the server came back.
-    const backAndRefused = [...down, closeInfo(1008, { at: HOUR }), closeInfo(1008, { at: 2 * HOUR })]
-    expect(ids(backAndRefused)).toEqual(['policy', 'abrupt-restart'])
+    expect(ids(down)).toEqual(['abrupt-shutdown'])
+    // Refusals that go on after a drop are still the server that went away, not credentials or a path.
+    expect(ids([...down, refused(7 * SECOND)])).toEqual(['abrupt-shutdown'])
+    expect(find([...down, refused(7 * SECOND)], 'abrupt-shutdown').summary).toContain(
+      ', and 3 attempts failed',
+    )
+    // Refusals with no drop before them stay refused handshakes.
+    expect(ids(down.slice(1).concat(refused(7 * SECOND)))).toEqual(['refused-handshake'])
   })
 
   it('takes refusals up to five minutes apart, not a millisecond more', () => {
     const slow = [drop(0), refused(5 * MINUTE), refused(10 * MINUTE), reopened(HOUR)]
-    expect(find(slow, 'abrupt-restart').evidence).toEqual(slow.slice(0, 3))
+    expect(find(slow, 'abrupt-shutdown').evidence).toEqual(slow.slice(0, 3))
     const late = [drop(0), refused(5 * MINUTE + 1), refused(6 * MINUTE), reopened(HOUR)]
-    expect(ids(late)).not.toContain('abrupt-restart')
+    expect(ids(late)).not.toContain('abrupt-shutdown')
   })
 
   it('must not count a drop the browser reported offline, one the heartbeat found, or a young socket', () => {
@@ -152,10 +155,10 @@ describe('abrupt-restart', () => {
       reopened(3 * HOUR),
     ]
     expect(ids(followedByRefusals(offlineDrop({ at: HOUR })))).toEqual(['network'])
-    expect(ids(followedByRefusals(heartbeatDead(35_000, { at: HOUR })))).not.toContain('abrupt-restart')
+    expect(ids(followedByRefusals(heartbeatDead(35_000, { at: HOUR })))).not.toContain('abrupt-shutdown')
     // A server that drops what it just accepted is flapping, whatever follows.
-    expect(ids(followedByRefusals(drop(HOUR, { openForMs: 4_999 })))).not.toContain('abrupt-restart')
-    expect(ids(followedByRefusals(drop(HOUR, { openForMs: 5_000 })))).toEqual(['abrupt-restart'])
+    expect(ids(followedByRefusals(drop(HOUR, { openForMs: 4_999 })))).not.toContain('abrupt-shutdown')
+    expect(ids(followedByRefusals(drop(HOUR, { openForMs: 5_000 })))).toEqual(['abrupt-shutdown'])
   })
 
   it('must not count refusals of the credentials or connect timeouts as the server being away', () => {
@@ -165,10 +168,10 @@ describe('abrupt-restart', () => {
       refused(3 * SECOND, fields),
       reopened(HOUR),
     ]
-    expect(ids(history({ httpStatus: 401 }))).not.toContain('abrupt-restart')
-    expect(ids(history({ initiator: 'timeout' }))).not.toContain('abrupt-restart')
+    expect(ids(history({ httpStatus: 401 }))).not.toContain('abrupt-shutdown')
+    expect(ids(history({ initiator: 'timeout' }))).not.toContain('abrupt-shutdown')
     // A proxy answering 502 while its upstream is gone is the server being away.
-    expect(ids(history({ httpStatus: 502 }))).toEqual(['abrupt-restart'])
+    expect(ids(history({ httpStatus: 502 }))).toEqual(['abrupt-shutdown'])
   })
 
   it('finds many clients dropped in the same second in a merged history, with the attempts refused after', () => {
@@ -180,7 +183,7 @@ describe('abrupt-restart', () => {
     ])
     const history = merged(clients.reverse())
     const found = diagnose(history)
-    expect(found.map((diagnosis) => diagnosis.id)).toEqual(['abrupt-restart'])
+    expect(found.map((diagnosis) => diagnosis.id)).toEqual(['abrupt-shutdown'])
     const [restart] = found
     expect(restart!.evidence).toHaveLength(16)
     expect(restart!.evidence.map((record) => record.at)).toEqual(
@@ -197,7 +200,7 @@ describe('abrupt-restart', () => {
   it('counts the bursts when the server went away more than once', () => {
     const burst = (at: number) => [drop(at), drop(at + 200), drop(at + 900)]
     const history = [...burst(HOUR), drop(2 * HOUR), ...burst(5 * HOUR)]
-    const found = find(history, 'abrupt-restart')
+    const found = find(history, 'abrupt-shutdown')
     expect(found.evidence).toHaveLength(6)
     expect(found.summary).toBe(
       '6 connections dropped without a close frame (1006 Abnormal Closure ×6), 6 of them in 2 bursts of one ' +
@@ -215,10 +218,10 @@ describe('abrupt-restart', () => {
       ...Array.from({ length: 4 }, (_, index) => drop(HOUR - (index + 1) * 7 * SECOND)),
       ...Array.from({ length: 6 }, (_, index) => drop(HOUR + (index + 1) * 4 * SECOND)),
     ]
-    expect(ids(busy)).not.toContain('abrupt-restart')
+    expect(ids(busy)).not.toContain('abrupt-shutdown')
     // As many drops around as in the second: that second stands out.
     const standsOut = [...busy.slice(0, 3), ...busy.slice(3, 6)]
-    expect(find(standsOut, 'abrupt-restart').evidence).toEqual(
+    expect(find(standsOut, 'abrupt-shutdown').evidence).toEqual(
       [...standsOut].sort((a, b) => a.at - b.at).slice(3),
     )
   })
@@ -228,7 +231,7 @@ describe('abrupt-restart', () => {
     const crash = fleet(10, (index) => drop(9 * HOUR + index * 30))
     const found = diagnose(merged([crash, deploy]))
     expect(found.map((diagnosis) => [diagnosis.id, diagnosis.severity])).toEqual([
-      ['abrupt-restart', 'warning'],
+      ['abrupt-shutdown', 'warning'],
       ['deploys', 'info'],
     ])
     expect(found[0]!.evidence.every((record) => record.code === 1006)).toBe(true)

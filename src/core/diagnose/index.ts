@@ -1,4 +1,4 @@
-import { abruptRestart } from './abrupt-restart'
+import { abruptShutdown } from './abrupt-shutdown'
 import { deploys } from './deploys'
 import type { Detector } from './detector'
 import { flapping } from './flapping'
@@ -28,7 +28,7 @@ export const detectors: readonly Detector[] = [
   lifetimeCap,
   heartbeat,
   network,
-  abruptRestart,
+  abruptShutdown,
   refusedHandshake,
   deploys,
   flapping,

@@ -1,6 +1,6 @@
 import type { CloseInfo } from '../types'
 import { DRAINING } from './deploys'
-import { codeList, count, type Detector, type DetectorContext, instants, unclaimed } from './detector'
+import { codeList, count, type Detector, instants, unclaimed } from './detector'
 
 // A process that exits (a crash, an OOM kill, a deploy that stops it without draining) leaves
 // its sockets to the kernel, which ends them with no close frame: every client sees 1006 at
@@ -19,7 +19,8 @@ const SURROUNDINGS_MS = 30_000
 // as for deploys.
 const RECOVERY_MS = 5 * 60_000
 
-// A drop and two refused attempts before the server came back, or that story twice.
+// A drop and two refused attempts, or a drop and a refusal twice: one refusal after one drop
+// can be bad luck (a proxy restarting between two attempts).
 const MIN_SINGLE_EPISODE = 3
 const MIN_EPISODES = 2
 
@@ -64,26 +65,23 @@ function bursts(records: readonly CloseInfo[]): CloseInfo[][] {
 }
 
 /**
- * One client's view: a stable socket dropped, the next attempts were refused, then one opened
- * again. The reopen is what tells a restart from a server that is simply down; the record
- * that shows it may be explained by another detector, so the whole history is read.
+ * One client's view: a stable socket dropped and the next attempts were refused. Whether the
+ * server came back later does not change what happened to the sockets, and a tracker that
+ * groups by diagnosis should see it as soon as the refusals come.
  */
-function episodes(history: readonly CloseInfo[], taken: ReadonlySet<CloseInfo>, context: DetectorContext) {
+function episodes(records: readonly CloseInfo[], taken: ReadonlySet<CloseInfo>, minUptime: number) {
   const found: CloseInfo[][] = []
-  const free = (record: CloseInfo | undefined): record is CloseInfo =>
-    record !== undefined && !taken.has(record) && !context.claimed.has(record)
-  history.forEach((record, index) => {
-    if (!free(record) || !isDrop(record) || record.openForMs! < context.minUptime) return
+  records.forEach((record, index) => {
+    if (taken.has(record) || !isDrop(record) || record.openForMs! < minUptime) return
     let next = index + 1
     while (
-      free(history[next]) &&
-      isRefused(history[next]!) &&
-      history[next]!.at - history[next - 1]!.at <= RECOVERY_MS
+      records[next] &&
+      !taken.has(records[next]!) &&
+      isRefused(records[next]!) &&
+      records[next]!.at - records[next - 1]!.at <= RECOVERY_MS
     )
       next++
-    const after = history[next]
-    if (next > index + 1 && after !== undefined && after.openForMs !== null)
-      found.push(history.slice(index, next))
+    if (next > index + 1) found.push(records.slice(index, next))
   })
   return found
 }
@@ -92,9 +90,10 @@ function episodes(history: readonly CloseInfo[], taken: ReadonlySet<CloseInfo>, 
  * 1006 drops the server did not announce, followed by refused attempts: the server went away
  * without closing its sockets (a crash, or a deploy that does not drain).
  */
-export const abruptRestart: Detector = (history, context) => {
-  const together = bursts(unclaimed(history, context))
-  const alone = episodes(history, new Set(together.flat()), context)
+export const abruptShutdown: Detector = (history, context) => {
+  const records = unclaimed(history, context)
+  const together = bursts(records)
+  const alone = episodes(records, new Set(together.flat()), context.minUptime)
   const fires =
     together.length > 0 ||
     alone.length >= MIN_EPISODES ||
@@ -103,12 +102,12 @@ export const abruptRestart: Detector = (history, context) => {
 
   // A refused attempt can follow two bursts; it is evidence once, in history order.
   const explained = new Set([...together, ...alone].flat())
-  const evidence = history.filter((record) => explained.has(record))
+  const evidence = records.filter((record) => explained.has(record))
   const drops = evidence.filter(isDrop)
   const atOnce = together.reduce((sum, burst) => sum + burst.filter(isDrop).length, 0)
   const refused = evidence.length - drops.length
   return {
-    id: 'abrupt-restart',
+    id: 'abrupt-shutdown',
     severity: 'warning',
     summary:
       `${count(drops.length, 'connection')} dropped without a close frame (${codeList(drops, context.closeCodes)})` +
