@@ -174,6 +174,19 @@ describe('abrupt-shutdown', () => {
     expect(ids(history({ httpStatus: 502 }))).toEqual(['abrupt-shutdown'])
   })
 
+  it("must not string one client's drop to another's refusals in a merged history", () => {
+    // Client A drops at 1 h; client B, whose socket was open across A's, is refused twice after.
+    const clientA = [drop(HOUR, { openForMs: 30 * MINUTE })]
+    const clientB = [
+      closeInfo(1000, { at: HOUR - 10 * MINUTE, openForMs: 50 * MINUTE }),
+      refused(HOUR + SECOND),
+      refused(HOUR + 3 * SECOND),
+    ]
+    expect(ids(merged([clientA, clientB]))).not.toContain('abrupt-shutdown')
+    // The same records as one client's (no socket overlaps another) are a shutdown.
+    expect(ids([...clientA, ...clientB.slice(1)])).toEqual(['abrupt-shutdown'])
+  })
+
   it('finds many clients dropped in the same second in a merged history, with the attempts refused after', () => {
     // 8 clients lose the process at once, retry into nothing, and get back on the next one.
     const clients = Array.from({ length: 8 }, (_, index) => [
@@ -212,11 +225,11 @@ describe('abrupt-shutdown', () => {
   it('must not call drops spread over minutes, or a busy second among many drops, a burst', () => {
     const spread = fleet(10, (index) => drop(HOUR + index * 20 * SECOND))
     expect(ids(spread)).toEqual([])
-    // Three in one second, ten more within half a minute either side: chance in a large fleet.
+    // Three in one second, ten more within five minutes either side: chance in a large fleet.
     const busy = [
       ...[0, 300, 600].map((offset) => drop(HOUR + offset)),
-      ...Array.from({ length: 4 }, (_, index) => drop(HOUR - (index + 1) * 7 * SECOND)),
-      ...Array.from({ length: 6 }, (_, index) => drop(HOUR + (index + 1) * 4 * SECOND)),
+      ...Array.from({ length: 4 }, (_, index) => drop(HOUR - (index + 1) * 70 * SECOND)),
+      ...Array.from({ length: 6 }, (_, index) => drop(HOUR + (index + 1) * 45 * SECOND)),
     ]
     expect(ids(busy)).not.toContain('abrupt-shutdown')
     // As many drops around as in the second: that second stands out.
@@ -224,6 +237,9 @@ describe('abrupt-shutdown', () => {
     expect(find(standsOut, 'abrupt-shutdown').evidence).toEqual(
       [...standsOut].sort((a, b) => a.at - b.at).slice(3),
     )
+    // The surroundings reach 5 minutes either side of the burst's first drop, not a millisecond more.
+    expect(ids([...standsOut, drop(HOUR + 5 * MINUTE)])).not.toContain('abrupt-shutdown')
+    expect(ids([...standsOut, drop(HOUR + 5 * MINUTE + 1)])).toContain('abrupt-shutdown')
   })
 
   it('tells a healthy deploy from a crash in the same fleet', () => {

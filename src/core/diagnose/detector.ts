@@ -50,8 +50,9 @@ function amount(value: number, unit: string): string {
 
 /**
  * The largest group of records whose `measure` agree within `tolerance` of one another's:
- * anchored on each record in turn, then re-centred on the median so an edge anchor does not
- * decide which neighbours count. Idle timeouts cluster on idle time, lifetime caps on uptime.
+ * anchored on each record in turn (the first of equally large groups wins), then re-centred on
+ * the median so an edge anchor does not decide which neighbours count. Idle timeouts cluster on
+ * idle time, lifetime caps on uptime.
  */
 export function largestCluster<T extends CloseInfo>(
   records: readonly T[],
@@ -60,14 +61,39 @@ export function largestCluster<T extends CloseInfo>(
 ): T[] {
   const near = (centerMs: number) =>
     records.filter((record) => Math.abs(measure(record) - centerMs) <= tolerance(centerMs))
-  // Stryker disable next-line ArrayDeclaration: a one-element start is replaced by any cluster of two or more, and one close is below every detector's minimum either way.
-  let best: T[] = []
-  for (const anchor of records) {
-    const members = near(measure(anchor))
-    if (members.length > best.length) best = members
+  // Counting each anchor's group by binary search in the sorted values, not by a pass over all
+  // records, keeps a history merged from 10,000 closes to a few milliseconds instead of over a
+  // second per detector (measured on this machine with a random merged day of closes).
+  const sorted = records.map(measure).sort((a, b) => a - b)
+  let largest = 0
+  let anchorMs = Number.NaN
+  for (const record of records) {
+    const centerMs = measure(record)
+    const within = tolerance(centerMs)
+    // The same comparisons as `near`, so the count and the members agree to the last bit.
+    const size =
+      firstIndex(sorted, (value) => value - centerMs > within) -
+      firstIndex(sorted, (value) => centerMs - value <= within)
+    if (size > largest) {
+      largest = size
+      anchorMs = centerMs
+    }
   }
-  const centred = near(median(best.map(measure)))
-  return centred.length >= best.length ? centred : best
+  const anchored = near(anchorMs)
+  const centred = near(median(anchored.map(measure)))
+  return centred.length >= anchored.length ? centred : anchored
+}
+
+/** The first index of a sorted array from which `test` holds (it holds from there on). */
+function firstIndex(sorted: readonly number[], test: (value: number) => boolean): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if (test(sorted[middle]!)) high = middle
+    else low = middle + 1
+  }
+  return low
 }
 
 /**
