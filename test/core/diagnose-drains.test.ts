@@ -80,6 +80,18 @@ describe('deploys in a history merged from many clients', () => {
     )
   })
 
+  it('must not call one client sent away three times in a second, reconnecting fast, a shutdown at once', () => {
+    // A rolling deploy met with 100 ms retries: each socket opened after the close before it.
+    const history = [
+      closeInfo(1012, { at: 500, openForMs: 500 }),
+      closeInfo(1001, { at: 700, openForMs: 100 }),
+      closeInfo(1001, { at: 900, openForMs: 100 }),
+    ]
+    const found = find(history, 'deploys')
+    expect(found.severity).toBe('info')
+    expect(found.summary).toContain('in 1 burst over 0.4 s:')
+  })
+
   it('counts a burst as at once from three closes in one second that are at least half of it', () => {
     const atOnce = (together: number, spread: number) => [
       ...Array.from({ length: together }, (_, index) => closeInfo(1001, { at: index * 400 })),
@@ -208,6 +220,11 @@ describe('abrupt-shutdown', () => {
         'it crashes or a deploy stops it without draining.',
     )
     expect(restart!.advice).toBe(ADVICE)
+  })
+
+  it('must not call one client that flaps fast a burst: its sockets do not overlap', () => {
+    const flaps = [300, 600, 900].map((at) => closeInfo(1006, { at, openForMs: 120, idleForMs: 120 }))
+    expect(ids(flaps)).toEqual(['flapping'])
   })
 
   it('counts the bursts when the server went away more than once', () => {

@@ -1,14 +1,14 @@
 import type { CloseInfo } from '../types'
 import { DRAINING } from './deploys'
-import { codeList, count, type Detector, instants, unclaimed } from './detector'
+import { codeList, count, type Detector, instants, isOneClient, unclaimed } from './detector'
 
 // A process that exits (a crash, an OOM kill, a deploy that stops it without draining) leaves
 // its sockets to the kernel, which ends them with no close frame: every client sees 1006 at
 // the same moment. One second leaves room for browsers that deliver the event late.
 const AT_ONCE_MS = 1_000
 
-// One client drops once per event; three in one second is several clients losing the server
-// together, which a merged history of many clients shows.
+// Three in one second whose sockets were open at the same time: several clients losing the
+// server together, which only a merged history of many clients shows.
 const MIN_AT_ONCE = 3
 
 // Drops by chance also land in the same second once a merged history is large enough: a
@@ -53,7 +53,7 @@ function bursts(records: readonly CloseInfo[]): CloseInfo[][] {
   const drops = records.filter(isDrop)
   return instants(drops, AT_ONCE_MS)
     .filter((group) => {
-      if (group.length < MIN_AT_ONCE) return false
+      if (group.length < MIN_AT_ONCE || isOneClient(group)) return false
       const at = group[0]!.at
       const around = drops.filter((drop) => Math.abs(drop.at - at) <= SURROUNDINGS_MS)
       return group.length * 2 >= around.length
@@ -65,20 +65,6 @@ function bursts(records: readonly CloseInfo[]): CloseInfo[][] {
         ...records.filter((record) => isRefused(record) && record.at > end && record.at - end <= RECOVERY_MS),
       ]
     })
-}
-
-/**
- * One client's sockets follow one another: each opened after the close before it. Histories of
- * many clients overlap, and there a drop followed by another client's refusal means nothing;
- * only the bursts speak for them. A second of slack allows for a clock that was corrected.
- */
-function isOneClient(records: readonly CloseInfo[]): boolean {
-  return records.every(
-    (record, index) =>
-      index === 0 ||
-      record.openForMs === null ||
-      record.at - record.openForMs >= records[index - 1]!.at - 1_000,
-  )
 }
 
 /**

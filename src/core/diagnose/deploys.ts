@@ -1,5 +1,5 @@
 import type { CloseInfo } from '../types'
-import { codeList, count, type Detector, duration, instants, unclaimed } from './detector'
+import { codeList, count, type Detector, duration, instants, isOneClient, unclaimed } from './detector'
 
 // 1001 Going Away is what a server sends as it shuts down; 1012 Service Restart says so outright.
 const RESTART_CODES = new Set([1001, 1012])
@@ -14,8 +14,8 @@ const BURST_GAP_MS = 5 * 60_000
 const MIN_SINGLE_BURST = 3
 const MIN_REPEATED_BURST = 2
 
-// Closes of one shutdown arrive within a second of each other; one client cannot be sent away
-// three times in a second, so three there are several clients sent away together.
+// Closes of one shutdown arrive within a second of each other: three there, from sockets that
+// were open at the same time, are several clients sent away together.
 const AT_ONCE_MS = 1_000
 const MIN_AT_ONCE = 3
 
@@ -47,11 +47,11 @@ export const DRAINING =
 /**
  * How many restart closes of a burst landed in one second, when they are most of it (else 0):
  * the server closed every socket at once (ws's or Socket.IO's close), so every client comes
- * back at once. Only a history merged from many clients shows it; one client is sent away once
- * per restart.
+ * back at once. Only a history merged from many clients shows it.
  */
 function closedAtOnce(restarts: readonly CloseInfo[]): number {
-  const largest = Math.max(...instants(restarts, AT_ONCE_MS).map((group) => group.length))
+  const groups = instants(restarts, AT_ONCE_MS).filter((group) => !isOneClient(group))
+  const largest = Math.max(0, ...groups.map((group) => group.length))
   return largest >= MIN_AT_ONCE && largest * 2 >= restarts.length ? largest : 0
 }
 

@@ -97,6 +97,19 @@ function firstIndex(sorted: readonly number[], test: (value: number) => boolean)
 }
 
 /**
+ * Whether the records (oldest first) can be one client's: each socket opened after the close
+ * before it. Histories of many clients, concatenated, overlap: their sockets were open at the
+ * same time. Only there do closes in the same second mean a server that let everyone go at
+ * once; one client that reconnects fast can be sent away three times in a second.
+ */
+export function isOneClient(records: readonly CloseInfo[]): boolean {
+  return records.every(
+    (record, index) =>
+      index === 0 || record.openForMs === null || record.at - record.openForMs >= records[index - 1]!.at,
+  )
+}
+
+/**
  * Splits records (oldest first) into groups that each fall within `windowMs` of their first
  * record: the closes a single event caused arrive together, however many clients saw it.
  */
