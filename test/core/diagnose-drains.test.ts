@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { diagnose } from '../../src/core/diagnose'
 import type { CloseInfo, Diagnosis } from '../../src/core/types'
@@ -269,5 +270,70 @@ describe('abrupt-shutdown', () => {
     ])
     expect(found[0]!.evidence.every((record) => record.code === 1006)).toBe(true)
     expect(found[1]!.evidence.every((record) => record.code === 1012)).toBe(true)
+  })
+})
+
+describe('merged histories of any fleet', () => {
+  // Clients connected at different times, so their sockets have different ages (7 minutes apart,
+  // beyond the 2 % within which lifetimes are a cap), concatenated in any order.
+  const fleetOf = fc.record({
+    clients: fc.integer({ min: 3, max: 40 }),
+    baseLifeMs: fc.integer({ min: MINUTE, max: 3 * HOUR }),
+    seed: fc.nat(),
+  })
+
+  function shuffled<T>(items: T[], seed: number): T[] {
+    return items
+      .map((item, index) => ({ item, key: (index * 7919 + seed) % 104_729 }))
+      .sort((a, b) => a.key - b.key)
+      .map(({ item }) => item)
+  }
+
+  it('calls any crash that drops every client within a second abrupt-shutdown, with every drop', () => {
+    const crash = fleetOf.chain((fleet) =>
+      fc.record({
+        fleet: fc.constant(fleet),
+        offsets: fc.array(fc.integer({ min: 0, max: 999 }), {
+          minLength: fleet.clients,
+          maxLength: fleet.clients,
+        }),
+        retries: fc.array(fc.integer({ min: 0, max: 3 }), {
+          minLength: fleet.clients,
+          maxLength: fleet.clients,
+        }),
+      }),
+    )
+    fc.assert(
+      fc.property(crash, ({ fleet, offsets, retries }) => {
+        const histories = offsets.map((offset, index) => [
+          drop(HOUR + offset, { openForMs: fleet.baseLifeMs + index * 7 * MINUTE }),
+          ...Array.from({ length: retries[index]! }, (_, retry) =>
+            refused(HOUR + (retry + 1) * 2 * SECOND + offset),
+          ),
+        ])
+        const found = diagnose(merged(shuffled(histories, fleet.seed)))
+        const shutdown = found.find((diagnosis) => diagnosis.id === 'abrupt-shutdown')
+        expect(shutdown?.severity).toBe('warning')
+        expect(shutdown!.evidence.filter((record) => record.openForMs !== null)).toHaveLength(fleet.clients)
+        expect(found.map((diagnosis) => diagnosis.id)).not.toContain('deploys')
+      }),
+    )
+  })
+
+  it('calls any drain that closes at most two clients a second with 1012 a healthy deploy', () => {
+    const drain = fleetOf.chain((fleet) =>
+      fc.record({ fleet: fc.constant(fleet), gapMs: fc.integer({ min: 501, max: 10_000 }) }),
+    )
+    fc.assert(
+      fc.property(drain, ({ fleet, gapMs }) => {
+        const histories = Array.from({ length: fleet.clients }, (_, index) => [
+          closeInfo(1012, { at: HOUR + index * gapMs, openForMs: fleet.baseLifeMs + index * 7 * MINUTE }),
+        ])
+        const found = diagnose(merged(shuffled(histories, fleet.seed)))
+        expect(found.map((diagnosis) => [diagnosis.id, diagnosis.severity])).toEqual([['deploys', 'info']])
+        expect(found[0]!.evidence).toHaveLength(fleet.clients)
+        expect(found[0]!.summary).toContain('drains properly')
+      }),
+    )
   })
 })
