@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { diagnose } from '../../src/core/diagnose'
 import type { CloseInfo, Diagnosis } from '../../src/core/types'
@@ -187,5 +188,43 @@ describe('lifetime-cap and idle-timeout apart', () => {
     const found = diagnose(history)
     expect(found.map((diagnosis) => diagnosis.id)).toEqual(['lifetime-cap'])
     expect(found[0]!.evidence).toHaveLength(10)
+  })
+})
+
+describe('lifetime-cap and idle-timeout apart, for any period', () => {
+  it('leaves drops after a constant silence to idle-timeout, even when their ages agree too', () => {
+    const scenario = fc.record({
+      periodMs: fc.integer({ min: 11 * SECOND, max: 10 * MINUTE }),
+      offsets: fc.array(fc.double({ min: -0.03, max: 0.03, noNaN: true }), { minLength: 3, maxLength: 6 }),
+      // How long each socket carried messages before going quiet: any, the same for all included.
+      busyMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 * HOUR })),
+      sameAge: fc.boolean(),
+    })
+    fc.assert(
+      fc.property(scenario, ({ periodMs, offsets, busyMs, sameAge }) => {
+        const drops = offsets.map((offset, index) => {
+          const idleMs = Math.round(periodMs * (1 + offset))
+          const openForMs = (sameAge ? busyMs : busyMs + index * 7 * MINUTE) + idleMs
+          return closeInfo(1006, { idleForMs: idleMs, openForMs })
+        })
+        const found = diagnose(spaced(drops, 4 * HOUR + 7 * MINUTE))
+        expect(found.map((diagnosis) => diagnosis.id)).toEqual(['idle-timeout'])
+      }),
+    )
+  })
+
+  it('leaves drops at a constant age to lifetime-cap when the stream was busy (under 10 s since a message)', () => {
+    const scenario = fc.record({
+      lifeMs: fc.integer({ min: 20 * SECOND, max: 24 * HOUR }),
+      idleMs: fc.array(fc.integer({ min: 0, max: 9_999 }), { minLength: 3, maxLength: 6 }),
+    })
+    fc.assert(
+      fc.property(scenario, ({ lifeMs, idleMs }) => {
+        const drops = idleMs.map((idle) => closeInfo(1006, { openForMs: lifeMs, idleForMs: idle }))
+        const found = diagnose(spaced(drops, 25 * HOUR + 7 * MINUTE))
+        expect(found.map((diagnosis) => diagnosis.id)).toEqual(['lifetime-cap'])
+        expect(found[0]!.evidence).toHaveLength(drops.length)
+      }),
+    )
   })
 })
