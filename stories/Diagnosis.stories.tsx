@@ -233,7 +233,7 @@ export const LifetimeCap: Story = {
       connectTimeout: 24 * 60 * 60_000,
       retry: QUICK_RETRY,
     },
-    'Behind AWS API Gateway, every WebSocket connection ends at 2 hours (1001 Going Away), however busy it is. ' +
+    'Behind AWS API Gateway, every WebSocket connection ends at 2 hours, however busy it is (here with 1001 Going Away). ' +
       'Three connections in a row reach the limit; the fourth stays. Time runs about 20,000× faster in this ' +
       'story: the connection and the gateway share a fast clock, so each 2 hours pass in about 0.4 s.',
   ),

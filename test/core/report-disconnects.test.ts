@@ -230,7 +230,7 @@ describe('reportDisconnects', () => {
     const capped = recordingConnection()
     const cappedReports: GroupedDisconnectReport[] = []
     reportDisconnects(capped, (report) => cappedReports.push(report))
-    // AWS API Gateway sends 1001 when a connection reaches 2 h, busy or not.
+    // A gateway that ends each connection at 2 h, busy or not, with 1001 Going Away.
     for (let index = 0; index < 4; index++)
       capped.close(
         closeInfo(1001, { at: (index + 1) * (2 * HOUR + SECOND), openForMs: 2 * HOUR + index * 300 }),

@@ -3,7 +3,7 @@ import { codeList, count, type Detector, duration, largestCluster, median, uncla
 
 type CappedClose = CloseInfo & { openForMs: number }
 
-// A gateway that ends connections at a fixed age sends 1001 (AWS API Gateway) or just drops
+// A gateway that ends connections at a fixed age says goodbye (1001 Going Away) or just drops
 // them (1006), like a proxy that times out; a few send a close frame without a status.
 const CAP_CODES = new Set([1001, 1005, 1006])
 
@@ -24,12 +24,30 @@ function tolerance(lifeMs: number): number {
   return Math.max(1_000, lifeMs * 0.02)
 }
 
-const HOUR_MS = 3_600_000
+interface KnownCap {
+  lifeMs: number
+  culprit: string
+  fix: string
+}
 
-// AWS API Gateway's WebSocket quota "Connection duration for WebSocket API: 2 hours", which
-// cannot be raised (docs.aws.amazon.com/apigateway/latest/developerguide/
-// apigateway-execution-service-websocket-limits-table.html).
-const API_GATEWAY_CAP_MS = 2 * HOUR_MS
+// Limits that ship with the usual platforms, named when the lifetimes are within 5 % of them.
+const KNOWN_CAPS: readonly KnownCap[] = [
+  {
+    // For WebSockets its backend service timeout is how long a connection may stay open, busy
+    // or not (kubernetes/ingress-gce's websocket example; gitlab-org/gitlab#284074).
+    lifeMs: 30_000,
+    culprit:
+      "the backend service timeout of a Google Cloud load balancer (30 s by default), which caps a WebSocket's life",
+    fix: 'Raise the backend service timeout (gcloud compute backend-services update --timeout, or timeoutSec in a GKE BackendConfig). ',
+  },
+  {
+    // "Connection duration for WebSocket API: 2 hours", not adjustable (docs.aws.amazon.com/
+    // apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html).
+    lifeMs: 2 * 3_600_000,
+    culprit: 'the 2-hour connection duration limit of AWS API Gateway WebSocket APIs',
+    fix: 'AWS API Gateway ends every WebSocket connection after 2 hours, and the limit cannot be raised. ',
+  },
+]
 
 // A socket that heard nothing from open to close was ended by an idle timer as much as by its
 // age: idle-timeout explains those (a proxy set to 2 s drops quiet sockets at 2 s of uptime).
@@ -52,21 +70,17 @@ export const lifetimeCap: Detector = (history, context) => {
 
   const lifeMs = median(cluster.map((record) => record.openForMs))
   const life = duration(lifeMs)
-  const isApiGateway = Math.abs(lifeMs - API_GATEWAY_CAP_MS) <= API_GATEWAY_CAP_MS * 0.05
+  const known = KNOWN_CAPS.find((cap) => Math.abs(lifeMs - cap.lifeMs) <= cap.lifeMs * 0.05)
   return {
     id: 'lifetime-cap',
     severity: 'warning',
     summary:
       `${count(cluster.length, 'connection')} closed after being open for about ${life} ` +
       `(${codeList(cluster, context.closeCodes)}), however long they had been quiet: something ends ` +
-      'connections at a fixed age, likely ' +
-      (isApiGateway
-        ? 'the 2-hour connection duration limit of AWS API Gateway WebSocket APIs.'
-        : `a gateway, proxy or load balancer with a maximum connection age of about ${life}.`),
+      `connections at a fixed age, likely ${known?.culprit ?? `a gateway, proxy or load balancer with a maximum connection age of about ${life}`}.`,
     advice:
-      (isApiGateway
-        ? 'AWS API Gateway ends every WebSocket connection after 2 hours, and the limit cannot be raised. '
-        : `Look for a maximum connection age of about ${life} between client and server: a proxy's or load ` +
+      (known?.fix ??
+        `Look for a maximum connection age of about ${life} between client and server: a proxy's or load ` +
           "balancer's max connection duration or backend timeout, a platform's request timeout, or a server that " +
           'recycles old connections; raise it if you can. ') +
       'The client reconnects on its own, and with the send queue on and topics (which resume from their position) ' +
