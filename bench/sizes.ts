@@ -110,13 +110,13 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   // ceiling is that plus about 1 %. `core` (everything from react-lifeline/core) has no target of
   // its own: the budgets count what an app imports. Issue 23's diagnoses (lifetime-cap,
   // abrupt-shutdown, deploys spread or at once) add to what imports diagnose only: measured on
-  // 2026-12-07, core 14,598 -> 16,244 (+1,646) and full 22,646 -> 24,297 (+1,651); both
+  // 2026-12-07, core 14,598 -> 16,369 (+1,771) and full 22,646 -> 24,427 (+1,781); both
   // ceilings are raised by that much.
   createConnection: 9_650,
   useWebSocket: 12_190,
   useWebSocketAndBanner: 14_400,
-  full: 24_521,
-  core: 16_396,
+  full: 24_651,
+  core: 16_521,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */
