@@ -62,8 +62,9 @@ describe('diagnose on closes from a real server', () => {
     await server.waitForConnections(CLIENTS)
 
     // A drain as drain({ windowMs: 4200 }) does it: one socket every 600 ms, with 1012.
-    const clients = [...server.clients]
-    clients.forEach((client, index) => setTimeout(() => client.close(1012, 'draining'), index * 600))
+    for (const [index, client] of server.clients.entries()) {
+      setTimeout(() => client.close(1012, 'draining'), index * 600)
+    }
     for (const connection of connections) await waitForCloses(connection, 1, (close) => close.code === 1012)
     // Back on the server, and open as each client sees it (the server counts a socket first).
     for (const connection of connections) await waitForStatus(connection, 'open')
