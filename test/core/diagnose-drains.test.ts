@@ -64,7 +64,7 @@ describe('deploys in a history merged from many clients', () => {
   })
 
   it('warns when the server closes every socket with 1012 in the same second, and says how to spread them', () => {
-    // What ws's or Socket.IO's close does, with a close frame: everyone is sent away at once.
+    // What Socket.IO's io.close() or a loop over ws's clients does: everyone is sent away at once.
     const history = fleet(12, (index) => closeInfo(1012, { at: HOUR + index * 50 }))
     const found = find(history, 'deploys')
     expect(ids(history)).toEqual(['deploys'])

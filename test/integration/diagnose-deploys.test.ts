@@ -98,7 +98,7 @@ describe('diagnose on closes from a real server', () => {
     const server = await h.server()
     const connections = Array.from({ length: CLIENTS }, () => h.connection(server.url))
     await server.waitForConnections(CLIENTS)
-    // What ws's or Socket.IO's close does, with a close frame: everyone at once.
+    // What Socket.IO's io.close() or a loop over ws's clients does, with a close frame: everyone at once.
     await server.closeAll(1012, 'restart')
     for (const connection of connections) await waitForCloses(connection, 1, (close) => close.code === 1012)
     const found = diagnose(connections.flatMap(historyOf), STABLE)

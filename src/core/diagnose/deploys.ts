@@ -46,8 +46,8 @@ export const DRAINING =
 
 /**
  * How many restart closes of a burst landed in one second, when they are most of it (else 0):
- * the server closed every socket at once (ws's or Socket.IO's close), so every client comes
- * back at once. Only a history merged from many clients shows it.
+ * the server closed every socket at once (Socket.IO's io.close(), a loop over ws's clients),
+ * so every client comes back at once. Only a history merged from many clients shows it.
  */
 function closedAtOnce(restarts: readonly CloseInfo[]): number {
   const groups = instants(restarts, AT_ONCE_MS).filter((group) => !isOneClient(group))
