@@ -157,7 +157,98 @@ export const Deploys: Story = {
       title: args.title,
       id: 'deploys',
       summary:
-        /^info: The server sent this client away 3 times \(1012 Service Restart, 1001 Going Away ×2\) in 1 burst, and 1 attempt failed while it was down: the server restarts, most likely for deployments\.$/,
+        /^info: The server sent connections away 3 times \(1012 Service Restart, 1001 Going Away ×2\) in 1 burst over [\d.]+ s, and 1 attempt failed while it was down: the server restarts, most likely for deployments, and drains properly, closing its sockets with a close frame before it goes\.$/,
+    })
+  },
+}
+
+/* abrupt-shutdown ------------------------------------------------------------------------------- */
+
+const killedServer = new MockSocketServer(urlOf('abrupt-shutdown'), {
+  onConnect: (client, server) => {
+    if (server.getConnectionCount() > 1) return
+    // The process is killed: its socket ends with no close frame, and nothing takes connections
+    // until the new process is up, two attempts later.
+    setTimeout(() => {
+      server.refuseNext(2)
+      abort(client)
+    }, 500)
+  },
+})
+
+/** The server process goes away without closing its socket; the next two attempts are refused. */
+export const AbruptShutdown: Story = {
+  name: 'abrupt-shutdown',
+  render: stage(
+    killedServer.url,
+    // A connection counts as stable after 0.3 s here, so the half-second one does.
+    { retry: { ...QUICK_RETRY, minUptime: 300 } },
+    'Half a second after connecting, the server process is killed (a crash, or a deploy that stops it without ' +
+      'draining): the socket ends with no close frame, and the next two attempts find nothing listening. Then ' +
+      'the new process takes the connection. A connection counts as stable after 0.3 s here (minUptime).',
+  ),
+  beforeEach: () => killedServer.reset(),
+  parameters: { msw: { handlers: [killedServer.handler] } },
+  play: async ({ canvasElement, args }) => {
+    await expectDiagnosis(canvasElement, {
+      title: args.title,
+      id: 'abrupt-shutdown',
+      summary:
+        /^warning: 1 connection dropped without a close frame \(1006 Abnormal Closure\), and 2 attempts failed while the server was away: the server went away without closing its sockets, as when it crashes or a deploy stops it without draining\.$/,
+    })
+  },
+}
+
+/* lifetime-cap ---------------------------------------------------------------------------------- */
+
+// AWS API Gateway ends every WebSocket connection at 2 hours. As in the idle-timeout story, the
+// connection and the mocked gateway share a stepping clock, here one clock minute every 3 ms
+// (20,000x): each 2-hour connection takes about 0.4 s of real time.
+const gatewayClock = createFastClock(20_000, 3)
+const GATEWAY_CAP_MS = 2 * 60 * 60_000
+const CAPPED = 3
+
+const gatewayServer = new MockSocketServer(urlOf('lifetime-cap'), {
+  onConnect: (client, server) => {
+    const n = server.getConnectionCount()
+    if (n > CAPPED) return
+    // A busy feed: the last price comes 5, 10 or 15 minutes before the cap, so the drops are
+    // about the connection's age, not its silence.
+    gatewayClock.setTimeout(
+      () => client.send(JSON.stringify({ type: 'price', symbol: 'ACME', price: 100 + n })),
+      GATEWAY_CAP_MS - n * 5 * 60_000,
+    )
+    gatewayClock.setTimeout(() => client.close(1001, 'Going away'), GATEWAY_CAP_MS)
+  },
+})
+
+/** A gateway ends each connection at 2 hours of age, busy or not. */
+export const LifetimeCap: Story = {
+  name: 'lifetime-cap',
+  render: stage(
+    gatewayServer.url,
+    {
+      clock: gatewayClock,
+      // A clock day, about 4 s of real time: the mocked open may take a busy browser a while.
+      connectTimeout: 24 * 60 * 60_000,
+      retry: QUICK_RETRY,
+    },
+    'Behind AWS API Gateway, every WebSocket connection ends at 2 hours, however busy it is (here with 1001 Going Away). ' +
+      'Three connections in a row reach the limit; the fourth stays. Time runs about 20,000× faster in this ' +
+      'story: the connection and the gateway share a fast clock, so each 2 hours pass in about 0.4 s.',
+  ),
+  beforeEach: () => {
+    gatewayServer.reset()
+    return gatewayClock.run()
+  },
+  parameters: { msw: { handlers: [gatewayServer.handler] } },
+  play: async ({ canvasElement, args }) => {
+    await expectDiagnosis(canvasElement, {
+      title: args.title,
+      id: 'lifetime-cap',
+      summary:
+        /^warning: 3 connections closed after being open for about 2 h \(1001 Going Away ×3\), however long they had been quiet: something ends connections at a fixed age, likely the 2-hour connection duration limit of AWS API Gateway WebSocket APIs\.$/,
+      timeout: 8000,
     })
   },
 }

@@ -14,9 +14,11 @@ const DEFAULT_MIN_UPTIME = 5_000
 
 /**
  * Finds patterns in a disconnect history (oldest first, as `getHistory()` returns it) and
- * explains them: idle timeouts of proxies, deployments, network loss, refused credentials,
- * flapping, half-open connections, server errors. Each diagnosis carries the records backing
- * it. A single ordinary drop is not a pattern, so a short or quiet history yields `[]`.
+ * explains them: idle timeouts of proxies, lifetime caps of gateways, deployments (drained or
+ * not), network loss, refused credentials, flapping, half-open connections, server errors.
+ * Each diagnosis carries the records backing it. A single ordinary drop is not a pattern, so a
+ * short or quiet history yields `[]`. The histories of many clients (from `reportDisconnects`)
+ * may be concatenated into one: a crash or a drain then shows as many closes at once.
  *
  * @example
  * for (const d of diagnose(connection.getHistory())) console.warn(d.summary, d.advice)
@@ -33,8 +35,10 @@ export function diagnose(history: readonly CloseInfo[], options: DiagnoseOptions
       })(),
     )
   }
-  // Closes the app asked for say nothing about the server or the path to it.
-  const relevant = history.filter((record) => record.initiator !== 'client')
+  // Closes the app asked for say nothing about the server or the path to it. Histories of many
+  // clients may come concatenated: in time order (stable, so each client's order holds) they
+  // read as one timeline, where a deploy or a crash shows as closes of many clients together.
+  const relevant = history.filter((record) => record.initiator !== 'client').sort((a, b) => a.at - b.at)
   const claimed = new Set<CloseInfo>()
   const context = {
     minUptime: options.minUptime ?? DEFAULT_MIN_UPTIME,

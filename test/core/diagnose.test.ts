@@ -304,7 +304,7 @@ describe('deploys', () => {
     expect(find(history, 'deploys').summary).toContain('2 bursts')
   })
 
-  it('says in full how often the server sent the client away, and how to deploy', () => {
+  it('says in full how often the server sent connections away, that it drains properly, and how to keep it so', () => {
     const history = [
       closeInfo(1001, { at: 0 }),
       closeInfo(1012, { at: 40 * SECOND }),
@@ -313,31 +313,38 @@ describe('deploys', () => {
     ]
     const found = find(history, 'deploys')
     expect(found.evidence).toEqual(history)
+    expect(found.severity).toBe('info')
     expect(found.summary).toBe(
-      'The server sent this client away 3 times (1001 Going Away ×2, 1012 Service Restart) in 1 burst, ' +
-        'and 1 attempt failed while it was down: the server restarts, most likely for deployments.',
+      'The server sent connections away 3 times (1001 Going Away ×2, 1012 Service Restart) in 1 burst over 90 s, ' +
+        'and 1 attempt failed while it was down: the server restarts, most likely for deployments, and drains ' +
+        'properly, closing its sockets with a close frame before it goes.',
     )
     expect(found.advice).toBe(
-      'Drain connections when deploying: stop taking new sockets, close the open ones with 1012 Service Restart ' +
-        'spread over a few seconds, then stop the old server. Reconnects are jittered by default, so clients do not ' +
-        'all return in the same instant; keep jitter on.',
+      'Nothing to fix if these are your deploys: a close frame before each restart is what draining looks like. ' +
+        'Keep the closes spread out so clients do not all return in the same instant: drain({ windowMs }) from ' +
+        'react-lifeline/server stops taking new sockets and closes the open ones with 1012 Service Restart in ' +
+        "batches spread over the window (Phoenix's socket drainer does the same; with ws, close each socket with " +
+        '1012 yourself, in batches, before server.close()). Reconnects are jittered by default; keep jitter on.',
     )
   })
 
-  it('says once, without failed attempts, when there were none', () => {
+  it('says once, without failed attempts or a time span, when there were none', () => {
     const once = [
       closeInfo(1001, { at: 0 }),
       failedAttempt({ at: SECOND }),
       failedAttempt({ at: 2 * SECOND }),
     ]
     expect(find(once, 'deploys').summary).toMatch(
-      /^The server sent this client away once \(1001 Going Away\) in 1 burst,/,
+      /^The server sent connections away once \(1001 Going Away\) in 1 burst, and 2 attempts failed/,
     )
     const noFailures = [0, 1, 2].map((n) => closeInfo(1001, { at: n * MINUTE }))
     expect(find(noFailures, 'deploys').summary).toBe(
-      'The server sent this client away 3 times (1001 Going Away ×3) in 1 burst: ' +
-        'the server restarts, most likely for deployments.',
+      'The server sent connections away 3 times (1001 Going Away ×3) in 1 burst over 2 min: ' +
+        'the server restarts, most likely for deployments, and drains properly, closing its sockets with a ' +
+        'close frame before it goes.',
     )
+    const twoBursts = [0, 30, 24 * 3600, 24 * 3600 + 20].map((s) => closeInfo(1012, { at: s * SECOND }))
+    expect(find(twoBursts, 'deploys').summary).toMatch(/ ×4\) in 2 bursts: the server restarts/)
   })
 
   it('keeps closes exactly five minutes apart in one burst, not a millisecond more', () => {

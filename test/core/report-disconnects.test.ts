@@ -225,6 +225,44 @@ describe('reportDisconnects', () => {
     expect(sent.map((report) => report.group)).toEqual(['close-1006', 'close-1006', 'flapping'])
   })
 
+  it("groups closes at a gateway's age limit under lifetime-cap, and a server gone without a word under abrupt-shutdown", () => {
+    const HOUR = 60 * MINUTE
+    const capped = recordingConnection()
+    const cappedReports: GroupedDisconnectReport[] = []
+    reportDisconnects(capped, (report) => cappedReports.push(report))
+    // A gateway that ends each connection at 2 h, busy or not, with 1001 Going Away.
+    for (let index = 0; index < 4; index++)
+      capped.close(
+        closeInfo(1001, { at: (index + 1) * (2 * HOUR + SECOND), openForMs: 2 * HOUR + index * 300 }),
+      )
+    expect(cappedReports.map((report) => report.group)).toEqual([
+      'close-1001',
+      'close-1001',
+      'lifetime-cap',
+      'lifetime-cap',
+    ])
+    expect(cappedReports[3]!.fingerprint).toEqual(['react-lifeline', 'lifetime-cap'])
+    expect(cappedReports[3]!.message).toBe('WebSocket closed: 1001 Going Away (lifetime-cap)')
+
+    const crashed = recordingConnection()
+    const crashReports: GroupedDisconnectReport[] = []
+    reportDisconnects(crashed, (report) => crashReports.push(report), { dedupeMs: 0 })
+    // Dropped with no close frame, refused twice while the process was gone, then open again.
+    crashed.close(closeInfo(1006, { at: HOUR }))
+    crashed.close(closeInfo(1006, { at: HOUR + SECOND, openForMs: null, idleForMs: null }))
+    crashed.close(closeInfo(1006, { at: HOUR + 3 * SECOND, openForMs: null, idleForMs: null }))
+    crashed.close(closeInfo(1000, { at: 3 * HOUR }))
+    // The second refusal makes it a pattern; the close after the server is back is explained by nothing.
+    expect(crashReports.map((report) => report.group)).toEqual([
+      'close-1006',
+      'close-1006',
+      'abrupt-shutdown',
+      'close-1000',
+    ])
+    expect(crashReports[2]!.message).toBe('WebSocket closed: 1006 Abnormal Closure (abrupt-shutdown)')
+    expect(crashReports[3]!.diagnoses.map((diagnosis) => diagnosis.id)).toEqual(['abrupt-shutdown'])
+  })
+
   it('accepts the limits of its options', () => {
     for (const options of [
       { sampleRate: 0 },

@@ -12,9 +12,16 @@ const NAMES: Record<number, string> = {
   1012: 'Service Restart',
 }
 
+// Equal lifetimes are a pattern of their own (a gateway's maximum connection age, lifetime-cap),
+// so each record made gets an ordinary lifetime of its own: 97 s apart, twice the 2 % within
+// which lifetimes count as equal even at the longest (41 min), repeating after 20 records.
+let made = 0
+const ordinaryLife = () => 10 * MINUTE + (made++ % 20) * 97 * SECOND
+
 /**
  * A close record with ordinary defaults: the server side ended a socket that had been open for
- * ten minutes and had heard from the server a second before. Override what a test is about.
+ * ten minutes or more (a different time for each record made) and had heard from the server a
+ * second before. Override what a test is about.
  */
 export function closeInfo(code: number, fields: Partial<CloseInfo> = {}): CloseInfo {
   return {
@@ -22,7 +29,7 @@ export function closeInfo(code: number, fields: Partial<CloseInfo> = {}): CloseI
     reason: '',
     wasClean: code !== 1006,
     at: 0,
-    openForMs: 10 * MINUTE,
+    openForMs: ordinaryLife(),
     idleForMs: 1 * SECOND,
     initiator: 'server',
     info: { code, name: NAMES[code] ?? 'Application Code', description: '', retry: true },
@@ -37,7 +44,7 @@ export function spaced(records: CloseInfo[], gapMs = 10 * MINUTE, startAt = 0): 
 
 /** A 1006 drop of a long-lived socket after `idleMs` without an inbound frame. */
 export const idleDrop = (idleMs: number, fields: Partial<CloseInfo> = {}) =>
-  closeInfo(1006, { idleForMs: idleMs, openForMs: idleMs + 5 * MINUTE, ...fields })
+  closeInfo(1006, { idleForMs: idleMs, openForMs: idleMs + ordinaryLife(), ...fields })
 
 /** A socket that opened and was dropped after `openForMs`. */
 export const shortLived = (openForMs: number, code = 1006, fields: Partial<CloseInfo> = {}) =>

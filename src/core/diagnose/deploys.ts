@@ -1,5 +1,5 @@
 import type { CloseInfo } from '../types'
-import { codeList, count, type Detector, unclaimed } from './detector'
+import { codeList, count, type Detector, duration, instants, isOneClient, unclaimed } from './detector'
 
 // 1001 Going Away is what a server sends as it shuts down; 1012 Service Restart says so outright.
 const RESTART_CODES = new Set([1001, 1012])
@@ -13,6 +13,11 @@ const BURST_GAP_MS = 5 * 60_000
 // that come back, are a deploy routine worth tuning for.
 const MIN_SINGLE_BURST = 3
 const MIN_REPEATED_BURST = 2
+
+// Closes of one shutdown arrive within a second of each other: three there, from sockets that
+// were open at the same time, are several clients sent away together.
+const AT_ONCE_MS = 1_000
+const MIN_AT_ONCE = 3
 
 function bursts(history: readonly CloseInfo[]): CloseInfo[][] {
   const found: CloseInfo[][] = []
@@ -33,7 +38,24 @@ function bursts(history: readonly CloseInfo[]): CloseInfo[][] {
   return found
 }
 
-/** 1001 / 1012 closes in bursts: the server restarts or deploys. */
+/** How to drain, for deploys that do not and for those that do it all at once. */
+export const DRAINING =
+  'drain({ windowMs }) from react-lifeline/server stops taking new sockets and closes the open ones with ' +
+  "1012 Service Restart in batches spread over the window (Phoenix's socket drainer does the same; with ws, " +
+  'close each socket with 1012 yourself, in batches, before server.close())'
+
+/**
+ * How many restart closes of a burst landed in one second, when they are most of it (else 0):
+ * the server closed every socket at once (Socket.IO's io.close(), a loop over ws's clients),
+ * so every client comes back at once. Only a history merged from many clients shows it.
+ */
+function closedAtOnce(restarts: readonly CloseInfo[]): number {
+  const groups = instants(restarts, AT_ONCE_MS).filter((group) => !isOneClient(group))
+  const largest = Math.max(0, ...groups.map((group) => group.length))
+  return largest >= MIN_AT_ONCE && largest * 2 >= restarts.length ? largest : 0
+}
+
+/** 1001 / 1012 closes in bursts: the server restarts or deploys, and says so before it goes. */
 export const deploys: Detector = (history, context) => {
   const all = bursts(unclaimed(history, context))
   const repeated = all.filter((burst) => burst.length >= MIN_REPEATED_BURST)
@@ -41,21 +63,37 @@ export const deploys: Detector = (history, context) => {
   if (!fires) return null
 
   const evidence = repeated.flat()
-  const restarts = evidence.filter((record) => RESTART_CODES.has(record.code))
+  const isRestart = (record: CloseInfo) => RESTART_CODES.has(record.code)
+  const restarts = evidence.filter(isRestart)
   const failed = evidence.length - restarts.length
   const times = restarts.length === 1 ? 'once' : `${restarts.length} times`
+  const atOnce = repeated.reduce((sum, burst) => sum + closedAtOnce(burst.filter(isRestart)), 0)
+  // The time from the first restart close to the last: how far a drain spread its closes.
+  const spanMs =
+    repeated.length === 1 && restarts.length > 1 ? restarts[restarts.length - 1]!.at - restarts[0]!.at : 0
   return {
     id: 'deploys',
-    severity: 'info',
+    severity: atOnce > 0 ? 'warning' : 'info',
     summary:
-      `The server sent this client away ${times} (${codeList(restarts, context.closeCodes)}) ` +
+      `The server sent connections away ${times} (${codeList(restarts, context.closeCodes)}) ` +
       `in ${count(repeated.length, 'burst')}` +
+      (atOnce > 0
+        ? `, ${atOnce === restarts.length ? 'all' : atOnce} within the same second`
+        : spanMs > 0
+          ? ` over ${duration(spanMs)}`
+          : '') +
       (failed > 0 ? `, and ${count(failed, 'attempt')} failed while it was down` : '') +
-      ': the server restarts, most likely for deployments.',
+      ': the server restarts, most likely for deployments, and ' +
+      (atOnce > 0
+        ? 'closes every socket at once, so every client comes back at once.'
+        : 'drains properly, closing its sockets with a close frame before it goes.'),
     advice:
-      'Drain connections when deploying: stop taking new sockets, close the open ones with 1012 Service Restart ' +
-      'spread over a few seconds, then stop the old server. Reconnects are jittered by default, so clients do not ' +
-      'all return in the same instant; keep jitter on.',
+      atOnce > 0
+        ? `Spread the closes over a window: ${DRAINING}. Reconnects are jittered by default, but jitter only ` +
+          'spreads them over the first retry delay; keep it on as well.'
+        : 'Nothing to fix if these are your deploys: a close frame before each restart is what draining looks like. ' +
+          `Keep the closes spread out so clients do not all return in the same instant: ${DRAINING}. ` +
+          'Reconnects are jittered by default; keep jitter on.',
     evidence,
   }
 }

@@ -32,8 +32,95 @@ export function median(values: readonly number[]): number {
 
 /** `60 s`, `1.5 s`: whole seconds once the tenths stop mattering. */
 export function seconds(ms: number): string {
-  const value = ms / 1000
-  return value >= 10 ? `${Math.round(value)} s` : `${Number(value.toFixed(1))} s`
+  return amount(ms / 1000, 's')
+}
+
+/** `90 s`, `45 min`, `2 h`: a lifetime in the unit a person would say it in. */
+export function duration(ms: number): string {
+  return ms >= 3_600_000
+    ? amount(ms / 3_600_000, 'h')
+    : ms >= 120_000
+      ? amount(ms / 60_000, 'min')
+      : seconds(ms)
+}
+
+function amount(value: number, unit: string): string {
+  return `${value >= 10 ? Math.round(value) : Number(value.toFixed(1))} ${unit}`
+}
+
+/**
+ * The largest group of records whose `measure` agree within `tolerance` of one another's:
+ * anchored on each record in turn (the first of equally large groups wins), then re-centred on
+ * the median so an edge anchor does not decide which neighbours count. Idle timeouts cluster on
+ * idle time, lifetime caps on uptime.
+ */
+export function largestCluster<T extends CloseInfo>(
+  records: readonly T[],
+  measure: (record: T) => number,
+  tolerance: (centerMs: number) => number,
+): T[] {
+  const near = (centerMs: number) =>
+    records.filter((record) => Math.abs(measure(record) - centerMs) <= tolerance(centerMs))
+  // Counting each anchor's group by binary search in the sorted values, not by a pass over all
+  // records, keeps a history merged from 10,000 closes to a few milliseconds instead of over a
+  // second per detector (measured on this machine with a random merged day of closes).
+  const sorted = records.map(measure).sort((a, b) => a - b)
+  let largest = 0
+  let anchorMs = Number.NaN
+  for (const record of records) {
+    const centerMs = measure(record)
+    const within = tolerance(centerMs)
+    // The same comparisons as `near`, so the count and the members agree to the last bit.
+    const size =
+      firstIndex(sorted, (value) => value - centerMs > within) -
+      firstIndex(sorted, (value) => centerMs - value <= within)
+    if (size > largest) {
+      largest = size
+      anchorMs = centerMs
+    }
+  }
+  const anchored = near(anchorMs)
+  const centred = near(median(anchored.map(measure)))
+  return centred.length >= anchored.length ? centred : anchored
+}
+
+/** The first index of a sorted array from which `test` holds (it holds from there on). */
+function firstIndex(sorted: readonly number[], test: (value: number) => boolean): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if (test(sorted[middle]!)) high = middle
+    else low = middle + 1
+  }
+  return low
+}
+
+/**
+ * Whether the records (oldest first) can be one client's: each socket opened after the close
+ * before it. Histories of many clients, concatenated, overlap: their sockets were open at the
+ * same time. Only there do closes in the same second mean a server that let everyone go at
+ * once; one client that reconnects fast can be sent away three times in a second.
+ */
+export function isOneClient(records: readonly CloseInfo[]): boolean {
+  return records.every(
+    (record, index) =>
+      index === 0 || record.openForMs === null || record.at - record.openForMs >= records[index - 1]!.at,
+  )
+}
+
+/**
+ * Splits records (oldest first) into groups that each fall within `windowMs` of their first
+ * record: the closes a single event caused arrive together, however many clients saw it.
+ */
+export function instants(records: readonly CloseInfo[], windowMs: number): CloseInfo[][] {
+  const groups: CloseInfo[][] = []
+  for (const record of records) {
+    const current = groups[groups.length - 1]
+    if (current && record.at - current[0]!.at <= windowMs) current.push(record)
+    else groups.push([record])
+  }
+  return groups
 }
 
 /** `1 close`, `3 closes`. */

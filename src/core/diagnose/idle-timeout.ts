@@ -1,5 +1,5 @@
 import type { CloseInfo } from '../types'
-import { codeList, count, type Detector, median, seconds, unclaimed } from './detector'
+import { codeList, count, type Detector, largestCluster, median, seconds, unclaimed } from './detector'
 
 type IdleClose = CloseInfo & { idleForMs: number }
 
@@ -93,26 +93,10 @@ function isIdleClose(record: CloseInfo): record is IdleClose {
   )
 }
 
-function near(records: readonly IdleClose[], centerMs: number): IdleClose[] {
-  return records.filter((record) => Math.abs(record.idleForMs - centerMs) <= tolerance(centerMs))
-}
-
-function largestCluster(records: readonly IdleClose[]): IdleClose[] {
-  // Stryker disable next-line ArrayDeclaration: a one-element start is replaced by any cluster of two or more, and one close is below MIN_CLOSES either way.
-  let best: IdleClose[] = []
-  for (const anchor of records) {
-    const members = near(records, anchor.idleForMs)
-    if (members.length > best.length) best = members
-  }
-  // Centre on the median so an edge anchor does not decide which neighbours count.
-  const centred = near(records, median(best.map((record) => record.idleForMs)))
-  return centred.length >= best.length ? centred : best
-}
-
 /** Closes after a near-constant idle time: a proxy or load balancer with an idle timeout. */
 export const idleTimeout: Detector = (history, context) => {
   const candidates = unclaimed(history, context).filter(isIdleClose)
-  const cluster = largestCluster(candidates)
+  const cluster = largestCluster(candidates, (record) => record.idleForMs, tolerance)
   if (cluster.length < MIN_CLOSES || cluster.length < candidates.length * MIN_SHARE) return null
 
   const periodMs = median(cluster.map((record) => record.idleForMs))
