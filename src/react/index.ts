@@ -12,8 +12,10 @@ export type {
   StandardSchemaResult,
   StandardSchemaV1,
 } from './standard-schema'
+export type { TopicHookOptions, TopicResult, UseTopicOptions } from './topic-types'
 export { useConnectionState } from './useConnectionState'
 export type { MessageOf, UseMessagesOptions } from './useMessages'
 export { useMessages } from './useMessages'
+export { useTopic } from './useTopic'
 export type { UseWebSocketOptions, WebSocketActions, WebSocketResult } from './useWebSocket'
 export { useWebSocket } from './useWebSocket'
