@@ -57,6 +57,12 @@ export interface LifelineServerOptions {
   pingIntervalMs?: number
   /** How long a socket asked to close may take before it is terminated [5000]. */
   closeTimeoutMs?: number
+  /**
+   * Bytes queued for one socket (a client that reads slower than its topics publish) beyond
+   * which it is closed with 1013 Try Again Later instead of growing without bound; it
+   * reconnects and resumes from its position [4 MiB].
+   */
+  maxBufferedBytes?: number
   /** Each accepted socket, after the handshake. */
   onConnection?(socket: WebSocket, request: IncomingMessage): void
   /**
@@ -150,6 +156,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     )
   const pingIntervalMs = checkCount('pingIntervalMs', options.pingIntervalMs ?? 30_000, 0)
   const closeTimeoutMs = checkCount('closeTimeoutMs', options.closeTimeoutMs ?? 5000, 0)
+  const maxBufferedBytes = checkCount('maxBufferedBytes', options.maxBufferedBytes ?? 4 * 1024 * 1024, 1)
   if (options.server && options.port !== undefined)
     throw new TypeError('createLifelineServer: pass `server` or `port`, not both.')
   const onError = options.onError ?? ((error: unknown) => console.error('[react-lifeline/server]', error))
@@ -218,8 +225,23 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
 
   // ---- sockets ---------------------------------------------------------------------------
 
-  const send = (client: Client, text: string) => {
-    if (client.socket.readyState === client.socket.OPEN) client.socket.send(text)
+  const send = (client: Client, text: string, onWritten?: () => void) => {
+    const { socket } = client
+    if (socket.readyState !== socket.OPEN) {
+      onWritten?.()
+      return
+    }
+    if (onWritten) {
+      // A replay pacing itself: ws calls back once the frame is written, or failed to be.
+      socket.send(text, () => onWritten())
+      return
+    }
+    if (socket.bufferedAmount > maxBufferedBytes) {
+      // What it misses stays in the history: after the reconnect it resumes from its position.
+      closeOne(client, 1013, 'too slow: resume from your position')
+      return
+    }
+    socket.send(text)
   }
 
   const refuse = (client: Client, code: ErrorCode, error: string, topic?: string) =>
@@ -249,7 +271,9 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       return
     }
     const subscription = new Subscription(topic, {
-      send: (text) => send(client, text),
+      send: (text, onWritten) => send(client, text, onWritten),
+      // Half the slow-reader limit: a replay pauses well before the limit would close the socket.
+      congested: () => client.socket.bufferedAmount > maxBufferedBytes / 2,
       read: (name, position) => store.read(name, position),
     })
     client.topics.set(topic, subscription)
@@ -383,7 +407,8 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
 
   let settleDrain: (() => void) | null = null
 
-  const closeOne = (client: Client, code: number, reason: string) => {
+  // A declaration, not a const: `send` above uses it too.
+  function closeOne(client: Client, code: number, reason: string) {
     if (
       client.socket.readyState !== client.socket.OPEN &&
       client.socket.readyState !== client.socket.CONNECTING

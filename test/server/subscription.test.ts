@@ -17,7 +17,11 @@ function harness() {
     fail(error: Error): void
   }> = []
   const subscription = new Subscription('t', {
-    send: (text) => sent.push(JSON.parse(text)),
+    send: (text, onWritten) => {
+      sent.push(JSON.parse(text))
+      onWritten?.()
+    },
+    congested: () => false,
     read: (_topic, from) =>
       new Promise((resolve, reject) => reads.push({ from, answer: resolve, fail: reject })),
   })
