@@ -5,7 +5,8 @@
 //   ws://127.0.0.1:8787/<any path>   answers {"type":"ping"} with {"type":"pong"}, serves topics
 //                                    (docs/protocol.md: "ticks" gets one message a second,
 //                                    "chat" every chat message), relays {"type":"chat"}
-//                                    messages to everyone, echoes the rest
+//                                    messages to everyone, publishes {"type":"post","topic","data"}
+//                                    to its topic (the topic stories), echoes the rest
 //   POST /control  {"action": ...}   misbehave on request (the same controls as the stories'
 //   GET  /control?action=...         mocked server), e.g. curl '127.0.0.1:8787/control?action=close&code=1011'
 //   GET  /status                     mode and open sockets, as JSON
@@ -13,6 +14,7 @@
 // Actions: close {code, reason} | drop (no close frame: 1006) | silent (no pongs, no replies)
 //          | refuse {ms} | flap {openMs, ms} | drain {windowMs} (a deploy: 1012 spread over
 //          the window, 503 meanwhile, then a fresh server with new epochs) | heal
+//          | publish {topic, data, count} (count copies numbered up from data.n; the topic stories)
 //
 // Environment: DEMO_PORT [8787], DEMO_HOST [127.0.0.1].
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -80,6 +82,30 @@ const ticker = setInterval(() => {
   lifeline.publish('ticks', { n: ticks, at: Date.now() }).catch(() => {})
 }, 1000)
 
+// Quotes for the topic dashboard story (stories/TopicDashboard.stories.tsx): one of twelve
+// `ticker:<symbol>` topics every 100 ms.
+const SYMBOLS = [
+  'ACME',
+  'GLOBEX',
+  'INITECH',
+  'UMBRELLA',
+  'HOOLI',
+  'STARK',
+  'WAYNE',
+  'WONKA',
+  'TYRELL',
+  'SOYLENT',
+  'VANDELAY',
+  'MASSIVE',
+]
+const quotes = new Map(SYMBOLS.map((symbol) => [symbol, 100]))
+const quoter = setInterval(() => {
+  const symbol = SYMBOLS[Math.floor(Math.random() * SYMBOLS.length)]
+  const price = Math.max(1, Math.round((quotes.get(symbol) + (Math.random() - 0.5) * 4) * 100) / 100)
+  quotes.set(symbol, price)
+  lifeline.publish(`ticker:${symbol}`, { price }).catch(() => {})
+}, 100)
+
 function startLifeline() {
   return createLifelineServer({
     maxPayload: 64 * 1024,
@@ -123,6 +149,11 @@ function relayOrEcho(socket, frame) {
     return
   }
   const message = frame.json
+  // The topic stories' chat rooms post to a room; the room's subscribers get it as a topic message.
+  if (message?.type === 'post' && typeof message.topic === 'string' && message.topic.length <= 100) {
+    lifeline.publish(message.topic, message.data ?? null).catch(() => {})
+    return
+  }
   if (message?.type === 'chat' && typeof message.text === 'string') {
     chatId += 1
     const chat = {
@@ -192,6 +223,19 @@ function control(params) {
         if (lifeline === draining) lifeline = startLifeline()
         log('drained: a fresh server takes connections again')
       })
+      break
+    }
+    case 'publish': {
+      // For the topic stories' live mode: what "others" publish while the page is cut off.
+      const topic = String(params.topic ?? '')
+      const count = Math.min(1000, Math.max(1, Number(params.count ?? 1) || 1))
+      if (!topic || topic.length > 100) return { status: 400, body: { error: 'publish needs a topic name' } }
+      for (let i = 1; i <= count; i++) {
+        // Copies count up from the given `n`, so a page can number what it asked for.
+        const data = count === 1 ? params.data : { ...params.data, n: (Number(params.data?.n) || 1) + i - 1 }
+        lifeline.publish(topic, data).catch(() => {})
+      }
+      log(`publish ${count} on ${topic}`)
       break
     }
     case 'heal':
@@ -275,6 +319,7 @@ server.listen(PORT, HOST, () =>
 function shutdown() {
   clearTimeout(modeTimer)
   clearInterval(ticker)
+  clearInterval(quoter)
   lifeline.drain({ windowMs: 0, code: 1001, reason: 'demo server shutting down' })
   server.close(() => process.exit(0))
   setTimeout(() => process.exit(0), 500).unref()

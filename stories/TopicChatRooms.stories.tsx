@@ -11,6 +11,7 @@ import {
 } from '../src'
 import { useStoryConnection } from './support/environment'
 import { LineControls } from './support/line-controls'
+import { type TopicBackendKind, topicBackend } from './support/topic-backend'
 import { MockTopicServer } from './support/topic-server'
 import { Button, styles } from './support/ui'
 import '../src/react/banner.css'
@@ -101,11 +102,20 @@ function Room({ connection, room }: { connection: Connection | null; room: strin
   )
 }
 
-function ChatRooms() {
-  const connection = useStoryConnection(server.url, {
-    topics: lifelineTopics(),
-    retry: { initialDelay: 200, maxDelay: 1000, jitter: 'none' },
-  })
+interface ChatArgs {
+  /** `mock`: a lifeline-protocol server in the page. `live`: scripts/demo-server.mjs (`npm start`). */
+  backend: TopicBackendKind
+}
+
+function ChatRooms({ backend: kind }: ChatArgs) {
+  const backend = topicBackend(kind, server, '/topics/chat')
+  const connection = useStoryConnection(
+    backend.url,
+    { topics: lifelineTopics(), retry: { initialDelay: 200, maxDelay: 1000, jitter: 'none' } },
+    [backend.url],
+  )
+  const write = (room: string, from: string) =>
+    backend.publish(`room:${room}`, { from, text: `${from} at ${new Date().toLocaleTimeString('en-GB')}` })
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 1100 }}>
       {connection ? <ConnectionBanner target={connection} showAfterMs={300} /> : null}
@@ -114,19 +124,9 @@ function ChatRooms() {
           <Room key={room} connection={connection} room={room} />
         ))}
       </div>
-      <LineControls server={server.socket}>
-        <Button
-          onClick={() =>
-            server.publish('room:general', { from: 'Grace', text: `Grace ${Date.now() % 1000}` })
-          }
-        >
-          Grace writes in #general
-        </Button>
-        <Button
-          onClick={() => server.publish('room:random', { from: 'Ada', text: `Ada ${Date.now() % 1000}` })}
-        >
-          Ada writes in #random
-        </Button>
+      <LineControls controls={backend.controls}>
+        <Button onClick={() => write('general', 'Grace')}>Grace writes in #general</Button>
+        <Button onClick={() => write('random', 'Ada')}>Ada writes in #random</Button>
       </LineControls>
     </div>
   )
@@ -135,6 +135,8 @@ function ChatRooms() {
 const meta = {
   title: 'Topics/Chat rooms',
   component: ChatRooms,
+  args: { backend: 'mock' },
+  argTypes: { backend: { control: false } },
   beforeEach: () => server.reset(),
   parameters: {
     msw: { handlers: [server.handler] },
@@ -217,5 +219,15 @@ export const RoomsStayApart: Story = {
     await waitFor(() => expect(texts(canvasElement, 'random')).toEqual(['You: Hello random']))
     expect(texts(canvasElement, 'general')).toHaveLength(1)
     expect(texts(canvasElement, 'deploys')).toEqual([])
+  },
+}
+
+/** The same rooms on scripts/demo-server.mjs (run `npm start`). Not part of the test run. */
+export const Live: Story = {
+  tags: ['live', '!test'],
+  args: { backend: 'live' },
+  parameters: { msw: { handlers: [] } },
+  play: async ({ canvasElement }) => {
+    await allLive(canvasElement)
   },
 }

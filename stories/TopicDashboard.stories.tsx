@@ -4,6 +4,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { type Connection, ConnectionBanner, lifelineTopics, useTopic } from '../src'
 import { useStoryConnection } from './support/environment'
 import { LineControls } from './support/line-controls'
+import { type TopicBackend, type TopicBackendKind, topicBackend } from './support/topic-backend'
 import { MockTopicServer } from './support/topic-server'
 import { Button, Panel, styles } from './support/ui'
 import '../src/react/banner.css'
@@ -30,11 +31,15 @@ interface Quote {
 const server = new MockTopicServer('ws://127.0.0.1:8790/topics/dashboard')
 const prices = new Map<string, number>()
 
-function publishQuote(symbol: string, price?: number): void {
+function publishQuote(
+  symbol: string,
+  price?: number,
+  backend: TopicBackend = topicBackend('mock', server, ''),
+): void {
   const last = prices.get(symbol) ?? 100
   const next = price ?? Math.max(1, Math.round((last + (Math.random() - 0.5) * 4) * 100) / 100)
   prices.set(symbol, next)
-  server.publish(`ticker:${symbol}`, { price: next } satisfies Quote)
+  backend.publish(`ticker:${symbol}`, { price: next } satisfies Quote)
 }
 
 /**
@@ -75,7 +80,12 @@ function useFeed(running: boolean, perSecond: number): void {
   }, [running, perSecond])
 }
 
-function SocketCount() {
+function SocketCount({ backend }: { backend: TopicBackend }) {
+  if (backend.kind === 'live') return <p style={{ margin: 0 }}>{SYMBOLS.length} topics over one socket</p>
+  return <MockSocketCount />
+}
+
+function MockSocketCount() {
   const opened = useSyncExternalStore(server.socket.subscribe, () => server.socket.getConnectionCount())
   const open = useSyncExternalStore(server.socket.subscribe, () => server.socket.getOpenCount())
   return (
@@ -86,13 +96,22 @@ function SocketCount() {
   )
 }
 
-function Dashboard({ perSecond }: { perSecond: number }) {
-  const connection = useStoryConnection(server.url, {
-    topics: lifelineTopics(),
-    retry: { initialDelay: 200 },
-  })
+interface DashboardArgs {
+  /** `mock`: a lifeline-protocol server in the page. `live`: scripts/demo-server.mjs (`npm start`), which publishes the quotes itself. */
+  backend: TopicBackendKind
+  /** Quotes a second from the page's feed (mock only). */
+  perSecond: number
+}
+
+function Dashboard({ backend: kind, perSecond }: DashboardArgs) {
+  const backend = topicBackend(kind, server, '/topics/dashboard')
+  const connection = useStoryConnection(
+    backend.url,
+    { topics: lifelineTopics(), retry: { initialDelay: 200 } },
+    [backend.url],
+  )
   const [running, setRunning] = useState(true)
-  useFeed(running, perSecond)
+  useFeed(kind === 'mock' && running, perSecond)
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 980 }}>
       {connection ? <ConnectionBanner target={connection} showAfterMs={300} /> : null}
@@ -106,20 +125,22 @@ function Dashboard({ perSecond }: { perSecond: number }) {
       </section>
       <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(300px, 1fr))', gap: 12 }}>
         <Panel title="Feed">
-          <SocketCount />
+          <SocketCount backend={backend} />
           <div style={{ ...styles.row, marginTop: 8 }}>
-            <button
-              type="button"
-              aria-pressed={!running}
-              onClick={() => setRunning((value) => !value)}
-              style={styles.button}
-            >
-              Pause feed
-            </button>
-            <Button onClick={() => publishQuote('ACME')}>Publish one ACME quote</Button>
+            {kind === 'mock' ? (
+              <button
+                type="button"
+                aria-pressed={!running}
+                onClick={() => setRunning((value) => !value)}
+                style={styles.button}
+              >
+                Pause feed
+              </button>
+            ) : null}
+            <Button onClick={() => publishQuote('ACME', undefined, backend)}>Publish one ACME quote</Button>
           </div>
         </Panel>
-        <LineControls server={server.socket} />
+        <LineControls controls={backend.controls} />
       </div>
     </div>
   )
@@ -128,8 +149,11 @@ function Dashboard({ perSecond }: { perSecond: number }) {
 const meta = {
   title: 'Topics/Live dashboard',
   component: Dashboard,
-  args: { perSecond: 20 },
-  argTypes: { perSecond: { control: { type: 'range', min: 1, max: 200, step: 1 } } },
+  args: { backend: 'mock', perSecond: 20 },
+  argTypes: {
+    backend: { control: false },
+    perSecond: { control: { type: 'range', min: 1, max: 200, step: 1 } },
+  },
   beforeEach: () => {
     server.reset()
     prices.clear()
@@ -200,5 +224,18 @@ export const ResubscribesAfterACut: Story = {
     for (const symbol of SYMBOLS)
       await waitFor(() => expect(field(card(canvasElement, symbol), 'status')).toBe('live'))
     expect(canvas.getByText(/12 topics over/)).toHaveTextContent('12 topics over 1 open socket')
+  },
+}
+
+/**
+ * The same dashboard against scripts/demo-server.mjs (run `npm start`): the server publishes a
+ * quote on one of the twelve tickers every 100 ms. Not part of the test run.
+ */
+export const Live: Story = {
+  tags: ['live', '!test'],
+  args: { backend: 'live' },
+  parameters: { msw: { handlers: [] } },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(field(card(canvasElement, 'ACME'), 'status')).toBe('live'))
   },
 }

@@ -12,25 +12,32 @@ import {
 } from '../src'
 import { useStoryConnection } from './support/environment'
 import { LineControls } from './support/line-controls'
+import { type TopicBackend, type TopicBackendKind, topicBackend } from './support/topic-backend'
 import { MockTopicServer } from './support/topic-server'
 import { Button, Panel, styles } from './support/ui'
 import '../src/react/banner.css'
 
 const TOPIC = 'incidents'
+/** The updates the mocked server keeps; the demo server keeps 200. */
 const HISTORY = 5
+const LIVE_HISTORY = 200
 
 const server = new MockTopicServer('ws://127.0.0.1:8790/topics/incidents', { historySize: HISTORY })
 let updates = 0
 
-function publishUpdates(count: number): void {
-  for (let i = 0; i < count; i++) {
-    updates += 1
-    server.publish(TOPIC, `Update ${updates}`)
-  }
+interface Update {
+  n: number
 }
 
-function append(lines: string[], message: MessageOf<string>): string[] {
-  return typeof message.json === 'string' ? [...lines, message.json] : lines
+function publishUpdates(backend: TopicBackend, count: number): void {
+  backend.publish(TOPIC, { n: updates + 1 } satisfies Update, count)
+  updates += count
+}
+
+const textOf = (update: unknown) => `Update ${(update as Update | null)?.n ?? '?'}`
+
+function append(lines: string[], message: MessageOf<unknown>): string[] {
+  return [...lines, textOf(message.json)]
 }
 
 /**
@@ -39,7 +46,15 @@ function append(lines: string[], message: MessageOf<string>): string[] {
  * reload. `gaps` counts such losses; the notice shows while there are more than the user has
  * reloaded for. `onGap` could log or refetch by itself; here it only records the moment.
  */
-function IncidentFeed({ connection }: { connection: Connection | null }) {
+function IncidentFeed({
+  connection,
+  backend,
+  history,
+}: {
+  connection: Connection | null
+  backend: TopicBackend
+  history: number
+}) {
   // A reload starts the list again from everything the server has (a page would fetch it).
   // `base`: how many live lines the reload already covers.
   const [reload, setReload] = useState<{ gaps: number; lines: string[]; base: number } | null>(null)
@@ -57,7 +72,7 @@ function IncidentFeed({ connection }: { connection: Connection | null }) {
   return (
     <Panel title="Incident updates">
       <p style={{ margin: '0 0 8px', ...styles.muted }}>
-        <span data-field="status">{status}</span> · history kept by the server: last {HISTORY} updates
+        <span data-field="status">{status}</span> · history kept by the server: last {history} updates
       </p>
       {/* Always in the page, so screen readers announce the notice when it appears. */}
       {/* biome-ignore lint/a11y/useSemanticElements: <output> takes phrasing content only, and the notice holds a block with a button */}
@@ -81,10 +96,11 @@ function IncidentFeed({ connection }: { connection: Connection | null }) {
             </span>
             <Button
               onClick={() =>
+                // The demo server has no "everything" to fetch: there the reload only acknowledges.
                 setReload({
                   gaps,
-                  lines: server.everything(TOPIC).map((entry) => String(entry.data)),
-                  base: live.length,
+                  lines: backend.everything?.(TOPIC).map((entry) => textOf(entry.data)) ?? [],
+                  base: backend.everything ? live.length : 0,
                 })
               }
             >
@@ -102,19 +118,29 @@ function IncidentFeed({ connection }: { connection: Connection | null }) {
   )
 }
 
-function GapDemo() {
-  const connection = useStoryConnection(server.url, {
-    topics: lifelineTopics(),
-    retry: { initialDelay: 200, maxDelay: 1000, jitter: 'none' },
-  })
+interface GapArgs {
+  /** `mock`: a lifeline-protocol server in the page. `live`: scripts/demo-server.mjs (`npm start`). */
+  backend: TopicBackendKind
+}
+
+function GapDemo({ backend: kind }: GapArgs) {
+  const backend = topicBackend(kind, server, '/topics/incidents')
+  const history = kind === 'live' ? LIVE_HISTORY : HISTORY
+  const connection = useStoryConnection(
+    backend.url,
+    { topics: lifelineTopics(), retry: { initialDelay: 200, maxDelay: 1000, jitter: 'none' } },
+    [backend.url],
+  )
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 860 }}>
       {connection ? <ConnectionBanner target={connection} showAfterMs={300} /> : null}
       <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 3fr) minmax(0, 2fr)', gap: 12 }}>
-        <IncidentFeed connection={connection} />
-        <LineControls server={server.socket}>
-          <Button onClick={() => publishUpdates(1)}>Publish one update</Button>
-          <Button onClick={() => publishUpdates(HISTORY * 2)}>{`Publish ${HISTORY * 2} updates`}</Button>
+        <IncidentFeed connection={connection} backend={backend} history={history} />
+        <LineControls controls={backend.controls}>
+          <Button onClick={() => publishUpdates(backend, 1)}>Publish one update</Button>
+          <Button
+            onClick={() => publishUpdates(backend, history * 2)}
+          >{`Publish ${history * 2} updates`}</Button>
         </LineControls>
       </div>
     </div>
@@ -124,6 +150,8 @@ function GapDemo() {
 const meta = {
   title: 'Topics/Missed messages',
   component: GapDemo,
+  args: { backend: 'mock' },
+  argTypes: { backend: { control: false } },
   beforeEach: () => {
     server.reset()
     updates = 0
@@ -200,5 +228,18 @@ export const ShortOutageNoNotice: Story = {
     await userEvent.click(canvas.getByRole('button', { name: 'Restore the line' }))
     await waitFor(() => expect(updatesList(canvasElement)).toEqual(['Update 1', 'Update 2', 'Update 3']))
     expect(canvas.getByRole('status', { name: 'Missed updates' })).toBeEmptyDOMElement()
+  },
+}
+
+/**
+ * The same feed on scripts/demo-server.mjs (run `npm start`), whose history keeps 200 updates:
+ * cut the line, publish 400, restore. Not part of the test run.
+ */
+export const Live: Story = {
+  tags: ['live', '!test'],
+  args: { backend: 'live' },
+  parameters: { msw: { handlers: [] } },
+  play: async ({ canvasElement }) => {
+    await live(canvasElement)
   },
 }

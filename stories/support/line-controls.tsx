@@ -1,26 +1,27 @@
 import type { ReactNode } from 'react'
 import { useSyncExternalStore } from 'react'
-import type { MockSocketServer } from './mock-server'
-import { Button, Panel, styles } from './ui'
+import type { ServerControls } from './server-controls'
+import { Button, formatTime, Panel, styles } from './ui'
 
 /**
  * The flaky-network controls the topic stories share: cut the line (open sockets dropped
- * without a close frame, new ones refused) and restore it, with the server's own log, as in
- * Playground/Flaky network. `children` adds the story's own server actions.
+ * without a close frame, new ones refused until restored) and restore it, with the server's log,
+ * as in Playground/Flaky network. `children` adds the story's own server actions.
  */
-export function LineControls({ server, children }: { server: MockSocketServer; children?: ReactNode }) {
-  const mode = useSyncExternalStore(server.subscribe, () => server.getMode())
-  const events = useSyncExternalStore(server.subscribe, () => server.getEvents())
+export function LineControls({ controls, children }: { controls: ServerControls; children?: ReactNode }) {
+  const mode = useSyncExternalStore(controls.subscribe, controls.getMode)
+  const events = useSyncExternalStore(controls.subscribe, controls.getEvents)
+  const title = controls.kind === 'live' ? 'Server: scripts/demo-server.mjs' : 'Server: mocked in the page'
   return (
-    <Panel title="Server">
+    <Panel title={title}>
       <p style={{ margin: '0 0 8px' }}>
-        Line: <strong>{mode === 'refusing' ? 'cut' : 'up'}</strong>
+        Line: <strong>{mode === 'refusing' ? 'cut' : mode === 'unknown' ? 'unknown' : 'up'}</strong>
       </p>
       <div style={styles.row}>
-        <Button onClick={() => server.refuse()} disabled={mode === 'refusing'}>
+        <Button onClick={() => controls.refuse(Number.POSITIVE_INFINITY)} disabled={mode === 'refusing'}>
           Cut the line
         </Button>
-        <Button onClick={() => server.heal()} disabled={mode !== 'refusing'}>
+        <Button onClick={() => controls.heal()} disabled={mode === 'up'}>
           Restore the line
         </Button>
         {children}
@@ -30,7 +31,9 @@ export function LineControls({ server, children }: { server: MockSocketServer; c
         style={{ margin: '10px 0 0', paddingLeft: 18, fontSize: 13, maxHeight: 120, overflow: 'auto' }}
       >
         {events.slice(-5).map((event) => (
-          <li key={`${event.at}-${event.text}`}>{event.text}</li>
+          <li key={`${event.at}-${event.text}`}>
+            <span style={styles.muted}>{formatTime(event.at)}</span> {event.text}
+          </li>
         ))}
       </ol>
     </Panel>
