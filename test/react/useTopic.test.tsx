@@ -1,5 +1,5 @@
 import { act, render, screen, waitFor } from '@testing-library/react'
-import { StrictMode } from 'react'
+import { StrictMode, Suspense } from 'react'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { createConnection, findConnection, getConnection, lifelineTopics } from '../../src/core/index'
@@ -376,3 +376,28 @@ describe('useTopic on a server', () => {
     expect(findConnection(url)).toBeUndefined()
   })
 })
+
+describe('renders register nothing', () => {
+  test('a suspended tree that never commits creates no connection and subscribes nothing', () => {
+    const never = new Promise<never>(() => {})
+    function Suspends(): never {
+      throw never
+    }
+    function Card() {
+      useTopic(url, 'prices', TOPICS)
+      useMessages(url, (n: number) => n + 1, 0, { ...TOPICS, topic: 'prices' })
+      return null
+    }
+    const received = server.received.length
+    render(
+      <Suspense fallback={<p>loading</p>}>
+        <Card />
+        <Suspends />
+      </Suspense>,
+    )
+    expect(screen.getByText('loading')).toBeTruthy()
+    expect(findConnection(url)).toBeUndefined()
+    expect(server.received.length).toBe(received)
+  })
+})
+
