@@ -80,9 +80,9 @@ export class TopicRegistry {
         json = JSON.parse(data)
       } catch {}
     }
-    let frame: TopicFrame | null
+    let read: TopicFrame | readonly TopicFrame[] | null
     try {
-      frame = this.protocol.read({ data, json })
+      read = this.protocol.read({ data, json })
     } catch (cause) {
       // The message still reaches onMessage: a broken reader must not lose data.
       this.host.report(
@@ -90,19 +90,21 @@ export class TopicRegistry {
       )
       return false
     }
-    if (!frame) return false
-    if (frame.type === 'ignore') return true
-    const topic = typeof frame.topic === 'string' ? this.#topics.get(frame.topic) : undefined
-    if (topic?.subscribed) topic.receive(frame)
-    else {
-      try {
-        if (process.env.NODE_ENV !== 'production')
-          warnOnce(
-            `a "${frame.type}" frame for topic "${String(frame.topic)}", which nothing holds, was dropped.`,
-          )
-      } catch {}
-    }
+    if (!read) return false
+    for (const frame of Array.isArray(read) ? read : [read]) this.#route(frame)
     return true
+  }
+
+  #route(frame: TopicFrame): void {
+    if (frame.type === 'ignore') return
+    const topic = typeof frame.topic === 'string' ? this.#topics.get(frame.topic) : undefined
+    if (topic?.subscribed) return topic.receive(frame)
+    try {
+      if (process.env.NODE_ENV !== 'production')
+        warnOnce(
+          `a "${frame.type}" frame for topic "${String(frame.topic)}", which nothing holds, was dropped.`,
+        )
+    } catch {}
   }
 }
 
