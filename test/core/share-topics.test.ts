@@ -203,4 +203,24 @@ describe('topics across tabs', () => {
     expect(secret.getState().status).toBe('error')
     expect(secret.getState().error?.message).toBe('Not yours.')
   })
+
+  it('a follower tab that closes lets go of its topics on the holder', async () => {
+    const [a, b] = [openTab(), openTab()]
+    a.connection.retain()
+    await settle()
+    const socket = FakeWebSocket.last
+    socket.open()
+    await settle()
+    const follower = holderOf() === a ? b : a
+    follower.connection.topic('room').retain()
+    await settle()
+    socket.receive(subscribed('room', 0))
+    await settle()
+    follower.tab.close()
+    await advance(1000)
+    await advance(1000)
+    expect((socket.sent as string[]).filter((frame) => frame.includes('"unsubscribe"'))).toEqual([
+      json({ type: 'unsubscribe', topic: 'room' }),
+    ])
+  })
 })
