@@ -147,6 +147,8 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   const clock = options.clock ?? systemClock
   const store = options.store ?? memoryStore()
   const path = options.path ?? '/'
+  if (!path.startsWith('/'))
+    throw new TypeError(`createLifelineServer: path must start with "/"; got ${JSON.stringify(path)}.`)
   const maxPayload = checkCount('maxPayload', options.maxPayload ?? 64 * 1024, 1)
   const maxTopics = checkCount('maxTopicsPerSocket', options.maxTopicsPerSocket ?? 100, 1)
   const subscribesPerSecond = options.subscribesPerSecond ?? 10
