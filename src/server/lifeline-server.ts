@@ -336,9 +336,17 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     const text = isBinary ? null : buffer.toString('utf8')
     const frame = text === null ? null : readClientFrame(text)
     if (frame === null || frame.type === 'problem') {
-      if (options.onMessage && (frame === null || frame.code !== 'invalid-topic')) {
-        const json = frame?.json
-        options.onMessage(client.socket, { text, data: buffer, isBinary, json }, client.request)
+      if (options.onMessage && (frame === null || frame.forApp)) {
+        try {
+          options.onMessage(
+            client.socket,
+            { text, data: buffer, isBinary, json: frame?.json },
+            client.request,
+          )
+        } catch (error) {
+          // Thrown inside ws's 'message' event, it would end the process.
+          onError(error)
+        }
         return
       }
       if (frame === null)
