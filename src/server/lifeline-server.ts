@@ -147,6 +147,8 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   const clock = options.clock ?? systemClock
   const store = options.store ?? memoryStore()
   const path = options.path ?? '/'
+  if (!path.startsWith('/'))
+    throw new TypeError(`createLifelineServer: path must start with "/"; got ${JSON.stringify(path)}.`)
   const maxPayload = checkCount('maxPayload', options.maxPayload ?? 64 * 1024, 1)
   const maxTopics = checkCount('maxTopicsPerSocket', options.maxTopicsPerSocket ?? 100, 1)
   const subscribesPerSecond = options.subscribesPerSecond ?? 10
@@ -199,9 +201,15 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   let ownServer: Server | null = null
   let listening: Promise<number>
   if (options.server) {
-    options.server.on('upgrade', onUpgrade)
-    const address = options.server.address()
-    listening = Promise.resolve(typeof address === 'object' && address ? address.port : 0)
+    const server = options.server
+    server.on('upgrade', onUpgrade)
+    const portOf = () => {
+      const address = server.address()
+      return typeof address === 'object' && address ? address.port : 0
+    }
+    listening = server.listening
+      ? Promise.resolve(portOf())
+      : new Promise((resolve) => server.once('listening', () => resolve(portOf())))
   } else if (options.port !== undefined) {
     const server = createServer((_request, response) => {
       response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
@@ -328,9 +336,17 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     const text = isBinary ? null : buffer.toString('utf8')
     const frame = text === null ? null : readClientFrame(text)
     if (frame === null || frame.type === 'problem') {
-      if (options.onMessage && (frame === null || frame.code !== 'invalid-topic')) {
-        const json = frame?.json
-        options.onMessage(client.socket, { text, data: buffer, isBinary, json }, client.request)
+      if (options.onMessage && (frame === null || frame.forApp)) {
+        try {
+          options.onMessage(
+            client.socket,
+            { text, data: buffer, isBinary, json: frame?.json },
+            client.request,
+          )
+        } catch (error) {
+          // Thrown inside ws's 'message' event, it would end the process.
+          onError(error)
+        }
         return
       }
       if (frame === null)
@@ -354,6 +370,14 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage) => {
+    if (draining) {
+      // Its handshake was under way when the drain began: it goes the way of the others.
+      socket.on('error', () => {})
+      socket.close(drainClose.code, drainClose.reason)
+      const timer = clock.setTimeout(() => socket.terminate(), closeTimeoutMs)
+      socket.on('close', () => clock.clearTimeout(timer))
+      return
+    }
     const client: Client = {
       socket,
       request,
@@ -406,6 +430,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   // ---- drain -----------------------------------------------------------------------------
 
   let settleDrain: (() => void) | null = null
+  let drainClose = { code: 1012, reason: 'server restart' }
 
   // A declaration, not a const: `send` above uses it too.
   function closeOne(client: Client, code: number, reason: string) {
@@ -436,6 +461,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     if (Buffer.byteLength(reason) > 123)
       return Promise.reject(new RangeError('drain: a close reason has at most 123 bytes.'))
 
+    drainClose = { code, reason }
     const timers: unknown[] = []
     draining = new Promise<void>((resolve) => {
       settleDrain = () => {
@@ -447,7 +473,8 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       if (pingTimer !== null) clock.clearTimeout(pingTimer)
       pingTimer = null
       stopListening()
-      options.server?.off('upgrade', onUpgrade)
+      // An attached server keeps our upgrade listener: upgrades on our path still get a 503
+      // rather than no answer at all.
       if (ownServer) {
         const server = ownServer
         await new Promise<void>((resolve) => server.close(() => resolve()))

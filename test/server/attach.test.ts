@@ -23,12 +23,14 @@ describe('attached to an HTTP server', () => {
   it('takes upgrades on its path and leaves other paths and requests to the app', async () => {
     const http = createServer((_request, response) => response.end('app'))
     const lifeline = createLifelineServer({ server: http, path: '/live' })
+    const ready = lifeline.ready() // resolves once the app's server listens
     // The app's own WebSocket endpoint on another path keeps working.
     const other = new WebSocketServer({ noServer: true })
     http.on('upgrade', (request, socket, head) => {
       if (request.url === '/chat') other.handleUpgrade(request, socket, head, (ws) => ws.send('chat here'))
     })
     const port = await listen(http)
+    expect(await ready).toBe(port)
     const live = await connectClient(`ws://127.0.0.1:${port}/live`)
     live.send('{"type":"ping"}')
     expect(await live.next()).toEqual({ type: 'pong' })
@@ -39,8 +41,10 @@ describe('attached to an HTTP server', () => {
     chat.socket.close()
     await lifeline.close()
     expect((await live.closed).code).toBe(1012)
-    // After the drain the app's server is still the app's: it keeps serving HTTP.
+    // After the drain the app's server is still the app's: it keeps serving HTTP, and
+    // upgrades on the drained path get a 503 rather than no answer.
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('app')
+    await expect(connectClient(`ws://127.0.0.1:${port}/live`)).rejects.toThrow('HTTP 503')
   })
 
   it('takes upgrades the app routes to it with handleUpgrade', async () => {
