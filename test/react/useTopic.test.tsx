@@ -400,4 +400,3 @@ describe('renders register nothing', () => {
     expect(server.received.length).toBe(received)
   })
 })
-
