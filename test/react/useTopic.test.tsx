@@ -2,7 +2,13 @@ import { act, render, screen, waitFor } from '@testing-library/react'
 import { StrictMode, Suspense } from 'react'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { z } from 'zod'
-import { createConnection, findConnection, getConnection, lifelineTopics } from '../../src/core/index'
+import {
+  createConnection,
+  findConnection,
+  getConnection,
+  type LifelineConnection,
+  lifelineTopics,
+} from '../../src/core/index'
 import type { Connection, ConnectionOptions, TopicState } from '../../src/core/types'
 import { useMessages, useTopic, useWebSocket } from '../../src/react/index'
 import { FakeClock } from '../support/fake-clock'
@@ -292,6 +298,30 @@ describe('useTopic against a real server', () => {
     render(<Card />)
     await waitFor(() => expect(screen.getByTestId('card').textContent).toMatch(/^error: .*topics option/))
     expect(errors).toHaveLength(1)
+  })
+})
+
+describe('options', () => {
+  test('hooks that pass only their own options leave the shared connection to the one that configures it', async () => {
+    const prices = uniqueTopic('prices')
+    function Watchers() {
+      useMessages(url, (n: number) => n + 1, 0, { filter: () => true })
+      useTopic(url, prices, { onMessage: () => {}, onGap: () => {} })
+      return null
+    }
+    function Owner() {
+      const { status } = useTopic(url, prices, { ...TOPICS, lingerMs: 1234 })
+      return <p data-testid="owner">{status}</p>
+    }
+    // The watchers mount first; the owner's options still configure the connection.
+    render(
+      <>
+        <Watchers />
+        <Owner />
+      </>,
+    )
+    await waitFor(() => expect(screen.getByTestId('owner').textContent).toBe('live'))
+    expect((getConnection(url) as LifelineConnection).options.lingerMs).toBe(1234)
   })
 })
 
