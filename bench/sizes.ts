@@ -124,8 +124,8 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   full: 27_040,
   core: 17_860,
   // Issue 22's React side, measured on 2026-12-07 after the merge of the topics branch: useTopic
-  // with lifelineTopics() 14,379, plus about 1 %; useWebSocket is 14,520 with or without useTopic
-  // (separate modules). `full` grows by useTopic and useMessages({ topic }): 26,774, ceiling +1 %.
+  // with lifelineTopics() 14,385, plus about 1 %; useWebSocket is 14,520 with or without useTopic
+  // (separate modules). `full` grows by useTopic and useMessages({ topic }): 26,782, ceiling +1 %.
   useTopicWithLifelineTopics: 14_520,
 }
 
