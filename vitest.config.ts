@@ -45,6 +45,16 @@ export default defineConfig({
         },
       },
       {
+        // react-lifeline/server against real sockets (and a real redis-server for redisStore).
+        test: {
+          name: 'server',
+          environment: 'node',
+          include: ['test/server/**/*.test.ts'],
+          setupFiles: [consoleClean],
+          testTimeout: 20000,
+        },
+      },
+      {
         // react-lifeline/testing, used the way its docs show (test/testing mirrors docs/testing.md).
         // The tests import the package names, as the docs do; here they mean the sources.
         resolve: {

@@ -19,8 +19,10 @@ export {
  * (render-time lookup, option checks, production error messages).
  */
 export { errorCode } from './errors'
+export { type GraphqlWsTopicsOptions, graphqlWsHandshake, graphqlWsTopics } from './graphql-ws-topics'
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
+export { lifelineTopics } from './lifeline-topics'
 export { resolveOptions } from './options'
 export { redactText, redactUrl } from './redact'
 export { findConnection, getConnection, isShared, resetConnections } from './registry'
@@ -31,6 +33,8 @@ export {
   reportDisconnects,
 } from './report-disconnects'
 export type { ShareDriver } from './share-driver'
+/** @internal For react-lifeline/share: the topics of a connection, shared across tabs. */
+export { type RelayedTopic, TopicRegistry, type TopicRemote } from './topics'
 export type {
   Clock,
   CloseCodeInfo,
@@ -50,6 +54,13 @@ export type {
   SendResult,
   Session,
   SessionMessage,
+  Topic,
+  TopicFrame,
+  TopicMessageMeta,
+  TopicPosition,
+  TopicProtocol,
+  TopicState,
+  TopicStatus,
   UrlSource,
   VisibilitySource,
   WebSocketConstructor,

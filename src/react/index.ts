@@ -13,9 +13,11 @@ export type {
   StandardSchemaV1,
 } from './standard-schema'
 export type { HookOnlyOptions } from './target-options'
+export type { TopicHookOptions, TopicResult, UseTopicOptions } from './topic-types'
 export { useConnectionState } from './useConnectionState'
 export type { MessageOf, UseMessagesOptions } from './useMessages'
 export { useMessages } from './useMessages'
+export { useTopic } from './useTopic'
 export type {
   UseWebSocketOptions,
   WebSocketActions,

@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'react'
-import { getConnection, isShared } from '../core/registry'
-import type { Connection } from '../core/types'
+import type { Connection, ConnectionOptions, TopicMessageMeta } from '../core/types'
+import { createConnectionLookup } from './connection-lookup'
 import { getMessageStore, type ReceivedMessage } from './message-store'
 import { reportError } from './report-error'
 import { assertSchema, checkSchema, type StandardSchemaV1 } from './standard-schema'
+import type { HookOnlyOptions } from './target-options'
+import { connectionOptionsOfTopicHook, getTopicStore } from './topic-store'
 import { useCommitEffect } from './use-commit-effect'
 import type { ConnectionTarget } from './use-target-connection'
 
@@ -13,14 +15,27 @@ export interface MessageOf<T> {
   data: unknown
   /** `data` parsed as JSON (undefined when it is not JSON), or the schema's output. */
   json: T | undefined
+  /** With a `topic`: where the message stands and whether it was replayed after a reconnect. */
+  meta?: TopicMessageMeta
 }
 
+/**
+ * The hook's own options. With a URL target the connection options may come too (say
+ * `topics`), as `useWebSocket` takes them; beside a `Connection` they are a type error.
+ */
 export interface UseMessagesOptions<T> {
   /**
-   * Which messages reach the reducer (checked before the schema); the same arguments as
-   * `useWebSocket`'s `filter`: the raw data and the shared message (`message.json` its parse).
+   * Reduce this topic's messages only (every one, replayed ones included, each once, in order),
+   * holding the topic's subscription while mounted; `data` and `json` are then the topic
+   * message's data. `null` reduces nothing (conditional use). Needs the `topics` option.
    */
-  filter?(data: unknown, message: ReceivedMessage): boolean
+  topic?: string | null
+  /**
+   * Which messages reach the reducer (checked before the schema); the same arguments as
+   * `useWebSocket`'s `filter`: the raw data and the message (`message.json` its parse; with a
+   * `topic`, both are the topic message's data).
+   */
+  filter?(data: unknown, message: Pick<ReceivedMessage, 'data' | 'json'>): boolean
   /** Checks the parsed JSON; a message that fails is not reduced and counts as invalid. */
   schema?: StandardSchemaV1<unknown, T>
   /** Invalid messages and throwing reducers or filters [reported to the host's reportError]. */
@@ -32,18 +47,32 @@ type Reducer<S, T> = (state: S, message: MessageOf<T>) => S
 /**
  * Messages as state: `reducer` folds every message that arrives while the component is
  * mounted, in order, into the returned state. Reducing happens as each message arrives, so a
- * burst that React batches into one render loses nothing. It listens without holding the
- * connection open: use it beside `useWebSocket(target)` or with a connection you retain.
- * The state starts again from `initial` when `target` changes.
+ * burst that React batches into one render loses nothing. Without `topic` it listens without
+ * holding the connection open: use it beside `useWebSocket(target)` or with a connection you
+ * retain. With `topic` it holds that topic (and so the connection) and sees its messages only.
+ * The state starts again from `initial` when `target` or `topic` changes.
  */
+export function useMessages<S, T = unknown>(
+  target: string | null,
+  reducer: Reducer<S, T>,
+  initial: S,
+  options?: ConnectionOptions & UseMessagesOptions<T>,
+): S
 export function useMessages<S, T = unknown>(
   target: ConnectionTarget,
   reducer: Reducer<S, T>,
   initial: S,
-  options?: UseMessagesOptions<T>,
+  options?: HookOnlyOptions<UseMessagesOptions<T>>,
+): S
+export function useMessages<S, T = unknown>(
+  target: ConnectionTarget,
+  reducer: Reducer<S, T>,
+  initial: S,
+  options?: ConnectionOptions & UseMessagesOptions<T>,
 ): S {
   assertSchema(options?.schema)
-  const [view, setView] = useState(() => ({ target, state: initial }))
+  const topic = options?.topic
+  const [view, setView] = useState(() => ({ target, topic, state: initial }))
   // The newest state, ahead of what is rendered while React batches a burst.
   const newest = useRef(view)
   const latest = useRef({ reducer, options, initial })
@@ -51,14 +80,16 @@ export function useMessages<S, T = unknown>(
   useCommitEffect(() => {
     latest.current = { reducer, options, initial }
   })
-  // A new target starts from `initial`; adjusting state during render avoids a stale frame.
-  if (view.target !== target) setView({ target, state: initial })
+  const current = view.target === target && view.topic === topic
+  // A new target or topic starts from `initial`; adjusting state during render avoids a stale frame.
+  if (!current) setView({ target, topic, state: initial })
 
   useEffect(() => {
-    // `initial` counts only when the target changes, as useState reads its initial value once.
-    if (newest.current.target !== target) newest.current = { target, state: latest.current.initial }
-    if (target === null) return
-    const receive = (connection: Connection, message: ReceivedMessage) => {
+    // `initial` counts only when the source changes, as useState reads its initial value once.
+    if (newest.current.target !== target || newest.current.topic !== topic)
+      newest.current = { target, topic, state: latest.current.initial }
+    if (target === null || topic === null) return
+    const receive = (connection: Connection, data: unknown, json: unknown, meta?: TopicMessageMeta) => {
       const { reducer, options } = latest.current
       const report = (error: unknown) => {
         const failure = error instanceof Error ? error : new Error(String(error))
@@ -69,55 +100,64 @@ export function useMessages<S, T = unknown>(
         }
       }
       try {
-        if (options?.filter && !options.filter(message.data, message)) return
-        let json = message.json as T | undefined
+        if (options?.filter && !options.filter(data, { data, json })) return
+        let typed = json as T | undefined
         if (options?.schema) {
-          const checked = checkSchema(options.schema, json)
+          const checked = checkSchema(options.schema, typed)
           if (!checked.ok) {
             ;(connection as { countInvalidMessage?(): void }).countInvalidMessage?.()
             return report(checked.error)
           }
-          json = checked.value
+          typed = checked.value
         }
-        const state = reducer(newest.current.state, { data: message.data, json })
+        const message: MessageOf<T> = meta ? { data, json: typed, meta } : { data, json: typed }
+        const state = reducer(newest.current.state, message)
         if (Object.is(state, newest.current.state)) return
-        newest.current = { target, state }
+        newest.current = { target, topic, state }
         setView(newest.current)
       } catch (error) {
         // The state stays at the last good value; the next message is reduced as usual.
         report(error)
       }
     }
-    return followTarget(target, (connection) =>
-      getMessageStore(connection).subscribe((message) => receive(connection, message)),
-    )
-  }, [target])
-
-  return view.target === target ? view.state : initial
-}
-
-/**
- * Attaches to the target's connection, looked up here rather than in render so a render
- * creates nothing; a shared connection that lingers out is replaced by the registry's next one.
- */
-function followTarget(
-  target: string | Connection,
-  attach: (connection: Connection) => () => void,
-): () => void {
-  if (typeof target !== 'string') return attach(target)
-  let detach = (): void => {}
-  const follow = () => {
-    detach()
-    const connection = getConnection(target)
-    const stopMessages = attach(connection)
-    const stopWatching = connection.subscribe(() => {
-      if (!isShared(connection)) follow()
-    })
-    detach = () => {
-      stopMessages()
-      stopWatching()
+    const attach = (connection: Connection): (() => void) => {
+      if (topic === undefined)
+        return getMessageStore(connection).subscribe((message) =>
+          receive(connection, message.data, message.json),
+        )
+      const held = connection.topic(topic)
+      // Listening first, then holding: the replay that answers the subscribe is reduced too.
+      const stop = getTopicStore(held).subscribe(({ data, meta }) => receive(connection, data, data, meta))
+      const release = held.retain()
+      return () => {
+        stop()
+        release()
+      }
     }
-  }
-  follow()
-  return () => detach()
+    // The lookup finds (or, for a URL, creates) the connection here, never in a render, and
+    // follows a shared connection that lingers out to the registry's next one.
+    const lookup = createConnectionLookup(target, connectionOptionsOfTopicHook(latest.current.options))
+    let detach = (): void => {}
+    const follow = () => {
+      detach()
+      detach = () => {}
+      const connection = lookup.current
+      if (!connection) return
+      try {
+        detach = attach(connection)
+      } catch (error) {
+        // A connection without the `topics` option: said once, through onError.
+        const { options } = latest.current
+        ;(options?.onError ?? reportError)(error as Error)
+      }
+    }
+    const stop = lookup.subscribe(follow)
+    follow()
+    return () => {
+      detach()
+      stop()
+    }
+  }, [target, topic])
+
+  return current ? view.state : initial
 }

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react'
 import { describe, expectTypeOf, it } from 'vitest'
+import { z } from 'zod'
 import {
   type CloseInfo,
   type Connection,
@@ -8,8 +9,14 @@ import {
   createConnection,
   createDisconnectReport,
   diagnose,
+  lifelineTopics,
   type SendResult,
+  type TopicMessageMeta,
+  type TopicResult,
+  type TopicState,
   useConnectionState,
+  useMessages,
+  useTopic,
   useWebSocket,
   type WebSocketResult,
 } from '../../src/index'
@@ -81,5 +88,43 @@ describe('react-lifeline', () => {
     void (<ConnectionBanner />)
     // @ts-expect-error options are an object
     useWebSocket(URL, 'heartbeat')
+  })
+
+  it('types useTopic: the message type, the schema output, and options by target', () => {
+    const prices = useTopic<{ price: number }>(URL, 'prices', { topics: lifelineTopics(), lingerMs: 500 })
+    expectTypeOf(prices).toEqualTypeOf<TopicResult<{ price: number }>>()
+    expectTypeOf(prices.lastMessage).toEqualTypeOf<{ price: number } | undefined>()
+    expectTypeOf(prices).toExtend<TopicState>()
+    const Quote = z.object({ price: z.number() })
+    const quotes = useTopic(URL, 'quotes', {
+      topics: lifelineTopics(),
+      schema: Quote,
+      onMessage: (data, meta) => {
+        expectTypeOf(data).toEqualTypeOf<{ price: number }>()
+        expectTypeOf(meta).toEqualTypeOf<TopicMessageMeta>()
+      },
+      onGap: (state) => expectTypeOf(state).toEqualTypeOf<TopicState>(),
+    })
+    expectTypeOf(quotes.lastMessage).toEqualTypeOf<{ price: number } | undefined>()
+    const live = createConnection(URL, { topics: lifelineTopics() })
+    useTopic(live, 'prices', { onGap: () => {} })
+    useTopic(live, null)
+    useTopic(null, 'prices')
+    const fromConnection = useTopic(live, 'quotes', { schema: Quote })
+    expectTypeOf(fromConnection.lastMessage).toEqualTypeOf<{ price: number } | undefined>()
+    // @ts-expect-error a Connection keeps the options it was created with: connection options beside it are refused
+    useTopic(live, 'prices', { topics: lifelineTopics() })
+    // @ts-expect-error the topic is a name
+    useTopic(URL, 42)
+    const lines = useMessages(
+      URL,
+      (all: string[], message) => [...all, String(message.meta?.position?.offset)],
+      [],
+      {
+        topic: 'chat',
+        topics: lifelineTopics(),
+      },
+    )
+    expectTypeOf(lines).toEqualTypeOf<string[]>()
   })
 })

@@ -47,11 +47,12 @@ describe('options beside a target', () => {
     useWebSocket(live, own)
   })
 
-  it('gives useMessages no connection options: it listens without holding', () => {
+  it('gives useMessages connection options with a URL only (API.md 0.3: a URL target carries topics)', () => {
     const append = (list: unknown[], message: { data: unknown }) => [...list, message.data]
     useMessages(live, append, [], { filter: (_data, message) => message.json !== undefined })
-    // @ts-expect-error useMessages takes no connection options with any target
     useMessages(url, append, [], { heartbeat: true })
+    // @ts-expect-error a Connection keeps the options it was created with
+    useMessages(live, append, [], { heartbeat: true })
   })
 
   it('treats a target that may be a Connection as one', () => {

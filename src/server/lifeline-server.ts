@@ -1,0 +1,527 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { type RawData, type WebSocket, WebSocketServer } from 'ws'
+import { planDrain } from './drain-plan'
+import { memoryStore } from './memory-store'
+import {
+  type ErrorCode,
+  errorFrame,
+  messageFrame,
+  PONG_FRAME,
+  readClientFrame,
+  topicProblem,
+} from './protocol'
+import { SubscribeBudget } from './subscribe-budget'
+import { Subscription } from './subscription'
+import {
+  type ServerClock,
+  type StoredMessage,
+  systemClock,
+  type TopicPosition,
+  type TopicStore,
+} from './types'
+
+/** A frame the lifeline protocol does not use, handed to `onMessage`. */
+export interface UnhandledFrame {
+  /** The frame's text; null for binary frames. */
+  text: string | null
+  data: Buffer
+  isBinary: boolean
+  /** The parsed JSON when the text was JSON, else undefined. */
+  json: unknown
+}
+
+export interface LifelineServerOptions {
+  /** An HTTP server to attach to: upgrades on `path` are handled, others left alone. */
+  server?: Server
+  /** Listen on this port with a server of our own (0: any free port; see `ready()`). */
+  port?: number
+  /** With `port`: the interface to listen on [every interface, as `http.Server#listen`]. */
+  host?: string
+  /** The path upgrades are accepted on, with `server` or `port` ['/']. */
+  path?: string
+  /** History and fan-out [memoryStore()]. */
+  store?: TopicStore
+  /** May this connection subscribe to this topic? A throw or rejection refuses too (`unavailable`). */
+  authorize?(request: IncomingMessage, topic: string): boolean | Promise<boolean>
+  /** Largest frame a client may send, in bytes; a larger one closes the socket with 1009 [65536]. */
+  maxPayload?: number
+  /** Topics one socket may hold at once [100]. */
+  maxTopicsPerSocket?: number
+  /**
+   * Subscribes per second a socket may make after a burst of twice `maxTopicsPerSocket` (a
+   * reconnect resubscribes every topic at once) [10]; beyond it: `rate-limited`.
+   */
+  subscribesPerSecond?: number
+  /** The server's own protocol pings: a socket that has not answered the last one is ended [30000; 0 = off]. */
+  pingIntervalMs?: number
+  /** How long a socket asked to close may take before it is terminated [5000]. */
+  closeTimeoutMs?: number
+  /**
+   * Bytes queued for one socket (a client that reads slower than its topics publish) beyond
+   * which it is closed with 1013 Try Again Later instead of growing without bound; it
+   * reconnects and resumes from its position [4 MiB].
+   */
+  maxBufferedBytes?: number
+  /** Each accepted socket, after the handshake. */
+  onConnection?(socket: WebSocket, request: IncomingMessage): void
+  /**
+   * Frames the lifeline protocol does not use (other types, binary, not JSON). Without it the
+   * server answers them with an `error` frame; with it they are yours.
+   */
+  onMessage?(socket: WebSocket, frame: UnhandledFrame, request: IncomingMessage): void
+  /** Unexpected failures (a throwing `authorize`, a store that cannot be reached) [console.error]. */
+  onError?(error: unknown): void
+  /** Timers and time, for tests [the system clock]. */
+  clock?: ServerClock
+}
+
+export interface DrainOptions {
+  /** The window the closes are spread over, in ms [30000]. */
+  windowMs?: number
+  /** Close code [1012 Service Restart]. */
+  code?: number
+  /** Close reason, at most 123 bytes ['server restart']. */
+  reason?: string
+}
+
+export interface LifelineServer {
+  /** Appends to the topic's history and sends it to its subscribers on every process. */
+  publish(topic: string, data: unknown): Promise<TopicPosition>
+  /**
+   * Stops accepting (new upgrades get HTTP 503), closes the sockets in batches spread over
+   * `windowMs` with 1012, terminates those that do not finish closing within `closeTimeoutMs`,
+   * and resolves when no socket is left.
+   */
+  drain(options?: DrainOptions): Promise<void>
+  /** `drain({ windowMs: 0 })`. */
+  close(): Promise<void>
+  /** Open sockets. */
+  readonly clients: number
+  /** True from the first `drain()` or `close()` on. */
+  readonly draining: boolean
+  /** With `port`: resolves with the port once listening (rejects when it cannot listen). */
+  ready(): Promise<number>
+  /**
+   * Takes over an upgrade request that your own `upgrade` handler chose to accept (when neither
+   * `server` nor `port` is given); the path is not checked.
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void
+}
+
+interface Client {
+  socket: WebSocket
+  request: IncomingMessage
+  topics: Map<string, Subscription>
+  budget: SubscribeBudget
+  /** Answered the last protocol ping (or sent anything since). */
+  alive: boolean
+  closeTimer: unknown
+}
+
+const SERVICE_UNAVAILABLE =
+  'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 30\r\n\r\nThis server is shutting down.\n'
+
+function checkCount(name: string, value: number, minimum: number): number {
+  if (!Number.isInteger(value) || value < minimum)
+    throw new RangeError(`createLifelineServer: ${name} must be a whole number ≥ ${minimum}; got ${value}.`)
+  return value
+}
+
+function checkCloseCode(code: number): number {
+  if (
+    !Number.isInteger(code) ||
+    !((code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999))
+  )
+    throw new RangeError(
+      `drain: code ${code} cannot be sent in a close frame; use 1012 (Service Restart), 1001 (Going Away) or 3000-4999.`,
+    )
+  return code
+}
+
+/**
+ * A WebSocket server that speaks react-lifeline's side of the wire: answers the heartbeat,
+ * serves topics with history (docs/protocol.md) and drains without a reconnect storm.
+ */
+export function createLifelineServer(options: LifelineServerOptions = {}): LifelineServer {
+  const clock = options.clock ?? systemClock
+  const store = options.store ?? memoryStore()
+  const path = options.path ?? '/'
+  if (!path.startsWith('/'))
+    throw new TypeError(`createLifelineServer: path must start with "/"; got ${JSON.stringify(path)}.`)
+  const maxPayload = checkCount('maxPayload', options.maxPayload ?? 64 * 1024, 1)
+  const maxTopics = checkCount('maxTopicsPerSocket', options.maxTopicsPerSocket ?? 100, 1)
+  const subscribesPerSecond = options.subscribesPerSecond ?? 10
+  if (!(subscribesPerSecond > 0))
+    throw new RangeError(
+      `createLifelineServer: subscribesPerSecond must be above 0; got ${subscribesPerSecond}.`,
+    )
+  const pingIntervalMs = checkCount('pingIntervalMs', options.pingIntervalMs ?? 30_000, 0)
+  const closeTimeoutMs = checkCount('closeTimeoutMs', options.closeTimeoutMs ?? 5000, 0)
+  const maxBufferedBytes = checkCount('maxBufferedBytes', options.maxBufferedBytes ?? 4 * 1024 * 1024, 1)
+  if (options.server && options.port !== undefined)
+    throw new TypeError('createLifelineServer: pass `server` or `port`, not both.')
+  const onError = options.onError ?? ((error: unknown) => console.error('[react-lifeline/server]', error))
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: false })
+  const clients = new Set<Client>()
+  /** Subscriptions per topic, for fan-out. */
+  const subscribers = new Map<string, Set<Subscription>>()
+  let draining: Promise<void> | null = null
+  let pingTimer: unknown = null
+
+  const dispatch = (message: StoredMessage) => {
+    const subscriptions = subscribers.get(message.topic)
+    if (!subscriptions) return
+    const frame = messageFrame(message)
+    for (const subscription of subscriptions) subscription.deliver(message, frame)
+  }
+  const stopListening = store.listen(dispatch)
+
+  // ---- upgrades --------------------------------------------------------------------------
+
+  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (draining) {
+      // A load balancer reads 503 as "try another backend"; a refused TCP connection would
+      // also do, but a 503 says why.
+      socket.end(SERVICE_UNAVAILABLE)
+      return
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request))
+  }
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = (request.url ?? '/').split('?')[0]
+    if (pathname === path) return handleUpgrade(request, socket, head)
+    // Another path belongs to another upgrade handler; with none, nobody would ever answer.
+    if ((ownServer ?? options.server)?.listenerCount('upgrade') === 1)
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+  }
+
+  let ownServer: Server | null = null
+  let listening: Promise<number>
+  if (options.server) {
+    const server = options.server
+    server.on('upgrade', onUpgrade)
+    const portOf = () => {
+      const address = server.address()
+      return typeof address === 'object' && address ? address.port : 0
+    }
+    listening = server.listening
+      ? Promise.resolve(portOf())
+      : new Promise((resolve) => server.once('listening', () => resolve(portOf())))
+  } else if (options.port !== undefined) {
+    const server = createServer((_request, response) => {
+      response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
+      response.end('This is a WebSocket endpoint (react-lifeline/server).\n')
+    })
+    ownServer = server
+    server.on('upgrade', onUpgrade)
+    listening = new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject)
+        const address = server.address()
+        resolve(typeof address === 'object' && address ? address.port : 0)
+      })
+    })
+    // Unobserved, a failed listen would be an unhandled rejection; ready() reports it.
+    listening.catch(() => {})
+  } else {
+    listening = Promise.resolve(0)
+  }
+
+  // ---- sockets ---------------------------------------------------------------------------
+
+  const send = (client: Client, text: string, onWritten?: () => void) => {
+    const { socket } = client
+    if (socket.readyState !== socket.OPEN) {
+      onWritten?.()
+      return
+    }
+    if (onWritten) {
+      // A replay pacing itself: ws calls back once the frame is written, or failed to be.
+      socket.send(text, () => onWritten())
+      return
+    }
+    if (socket.bufferedAmount > maxBufferedBytes) {
+      // What it misses stays in the history: after the reconnect it resumes from its position.
+      closeOne(client, 1013, 'too slow: resume from your position')
+      return
+    }
+    socket.send(text)
+  }
+
+  const refuse = (client: Client, code: ErrorCode, error: string, topic?: string) =>
+    send(client, errorFrame(code, error, topic))
+
+  const drop = (client: Client, subscription: Subscription) => {
+    subscription.end()
+    if (client.topics.get(subscription.topic) === subscription) client.topics.delete(subscription.topic)
+    const set = subscribers.get(subscription.topic)
+    if (set?.delete(subscription) && set.size === 0) subscribers.delete(subscription.topic)
+  }
+
+  const subscribe = async (client: Client, topic: string, from: TopicPosition | null) => {
+    if (!client.budget.take(clock.now())) {
+      refuse(
+        client,
+        'rate-limited',
+        `Too many subscribes: this server allows ${subscribesPerSecond} per second after a burst of ${2 * maxTopics}.`,
+        topic,
+      )
+      return
+    }
+    const previous = client.topics.get(topic)
+    if (previous) drop(client, previous) // a subscribe again restarts the topic from `from`
+    if (client.topics.size >= maxTopics) {
+      refuse(client, 'too-many-topics', `A socket may hold at most ${maxTopics} topics.`, topic)
+      return
+    }
+    const subscription = new Subscription(topic, {
+      send: (text, onWritten) => send(client, text, onWritten),
+      // Half the slow-reader limit: a replay pauses well before the limit would close the socket.
+      congested: () => client.socket.bufferedAmount > maxBufferedBytes / 2,
+      read: (name, position) => store.read(name, position),
+    })
+    client.topics.set(topic, subscription)
+    if (options.authorize) {
+      let allowed: boolean
+      try {
+        allowed = (await options.authorize(client.request, topic)) === true
+      } catch (error) {
+        onError(error)
+        if (subscription.ended) return
+        drop(client, subscription)
+        refuse(
+          client,
+          'unavailable',
+          `The server could not decide whether you may subscribe to "${topic}".`,
+          topic,
+        )
+        return
+      }
+      if (subscription.ended) return
+      if (!allowed) {
+        drop(client, subscription)
+        refuse(client, 'unauthorized', `You may not subscribe to "${topic}".`, topic)
+        return
+      }
+    }
+    // Registered before the read starts, so a publish that lands during the read is held.
+    let set = subscribers.get(topic)
+    if (!set) {
+      set = new Set()
+      subscribers.set(topic, set)
+    }
+    set.add(subscription)
+    try {
+      await subscription.start(from)
+    } catch (error) {
+      if (subscription.ended) return
+      onError(error)
+      drop(client, subscription)
+      refuse(
+        client,
+        'unavailable',
+        `The topic's history cannot be read right now; subscribe again later.`,
+        topic,
+      )
+    }
+  }
+
+  const onFrame = (client: Client, data: RawData, isBinary: boolean) => {
+    client.alive = true
+    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+    const text = isBinary ? null : buffer.toString('utf8')
+    const frame = text === null ? null : readClientFrame(text)
+    if (frame === null || frame.type === 'problem') {
+      if (options.onMessage && (frame === null || frame.forApp)) {
+        try {
+          options.onMessage(
+            client.socket,
+            { text, data: buffer, isBinary, json: frame?.json },
+            client.request,
+          )
+        } catch (error) {
+          // Thrown inside ws's 'message' event, it would end the process.
+          onError(error)
+        }
+        return
+      }
+      if (frame === null)
+        refuse(client, 'bad-frame', 'Binary frames are not part of this protocol; send JSON text.')
+      else refuse(client, frame.code, frame.error, frame.topic)
+      return
+    }
+    switch (frame.type) {
+      case 'ping':
+        send(client, PONG_FRAME)
+        return
+      case 'subscribe':
+        void subscribe(client, frame.topic, frame.from)
+        return
+      case 'unsubscribe': {
+        const subscription = client.topics.get(frame.topic)
+        if (subscription) drop(client, subscription)
+        return
+      }
+    }
+  }
+
+  const accept = (socket: WebSocket, request: IncomingMessage) => {
+    if (draining) {
+      // Its handshake was under way when the drain began: it goes the way of the others.
+      socket.on('error', () => {})
+      socket.close(drainClose.code, drainClose.reason)
+      const timer = clock.setTimeout(() => socket.terminate(), closeTimeoutMs)
+      socket.on('close', () => clock.clearTimeout(timer))
+      return
+    }
+    const client: Client = {
+      socket,
+      request,
+      topics: new Map(),
+      budget: new SubscribeBudget(2 * maxTopics, subscribesPerSecond, clock.now()),
+      alive: true,
+      closeTimer: null,
+    }
+    clients.add(client)
+    socket.on('message', (data, isBinary) => onFrame(client, data, isBinary))
+    socket.on('pong', () => {
+      client.alive = true
+    })
+    // ws reports a frame over maxPayload (it closes with 1009) and protocol errors here;
+    // without a listener they would crash the process.
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      clients.delete(client)
+      if (client.closeTimer !== null) clock.clearTimeout(client.closeTimer)
+      for (const subscription of [...client.topics.values()]) drop(client, subscription)
+      if (draining && clients.size === 0) settleDrain?.()
+    })
+    if (pingTimer === null && pingIntervalMs > 0) schedulePings()
+    try {
+      options.onConnection?.(socket, request)
+    } catch (error) {
+      onError(error)
+    }
+  }
+
+  // ---- protocol pings --------------------------------------------------------------------
+
+  const schedulePings = () => {
+    pingTimer = clock.setTimeout(() => {
+      pingTimer = null
+      for (const client of clients) {
+        if (!client.alive) {
+          // Half-open: the peer vanished without a FIN (a laptop lid, a NAT that forgot us).
+          // A close handshake would wait for an answer that never comes.
+          client.socket.terminate()
+          continue
+        }
+        client.alive = false
+        if (client.socket.readyState === client.socket.OPEN) client.socket.ping()
+      }
+      if (clients.size > 0 && !draining) schedulePings()
+    }, pingIntervalMs)
+  }
+
+  // ---- drain -----------------------------------------------------------------------------
+
+  let settleDrain: (() => void) | null = null
+  let drainClose = { code: 1012, reason: 'server restart' }
+
+  // A declaration, not a const: `send` above uses it too.
+  function closeOne(client: Client, code: number, reason: string) {
+    if (
+      client.socket.readyState !== client.socket.OPEN &&
+      client.socket.readyState !== client.socket.CONNECTING
+    )
+      return
+    client.socket.close(code, reason)
+    client.closeTimer = clock.setTimeout(() => {
+      client.closeTimer = null
+      client.socket.terminate()
+    }, closeTimeoutMs)
+  }
+
+  const drain = (drainOptions: DrainOptions = {}): Promise<void> => {
+    if (draining) return draining
+    const windowMs = drainOptions.windowMs ?? 30_000
+    if (!(windowMs >= 0) || !Number.isFinite(windowMs))
+      return Promise.reject(new RangeError(`drain: windowMs must be a number of ms ≥ 0; got ${windowMs}.`))
+    let code: number
+    try {
+      code = checkCloseCode(drainOptions.code ?? 1012)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const reason = drainOptions.reason ?? 'server restart'
+    if (Buffer.byteLength(reason) > 123)
+      return Promise.reject(new RangeError('drain: a close reason has at most 123 bytes.'))
+
+    drainClose = { code, reason }
+    const timers: unknown[] = []
+    draining = new Promise<void>((resolve) => {
+      settleDrain = () => {
+        settleDrain = null
+        for (const timer of timers) clock.clearTimeout(timer)
+        resolve()
+      }
+    }).then(async () => {
+      if (pingTimer !== null) clock.clearTimeout(pingTimer)
+      pingTimer = null
+      stopListening()
+      // An attached server keeps our upgrade listener: upgrades on our path still get a 503
+      // rather than no answer at all.
+      if (ownServer) {
+        const server = ownServer
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+      }
+    })
+
+    const queue = [...clients]
+    let next = 0
+    for (const batch of planDrain(queue.length, windowMs)) {
+      const closeBatch = () => {
+        const end = next + batch.size
+        for (; next < end; next++) closeOne(queue[next]!, code, reason)
+      }
+      if (batch.atMs === 0) closeBatch()
+      else timers.push(clock.setTimeout(closeBatch, batch.atMs))
+    }
+    if (clients.size === 0) settleDrain?.()
+    return draining
+  }
+
+  return {
+    publish(topic, data) {
+      const problem = topicProblem(topic)
+      if (problem !== null) return Promise.reject(new TypeError(`publish: ${problem}`))
+      let json: string | undefined
+      try {
+        json = JSON.stringify(data)
+      } catch (error) {
+        return Promise.reject(
+          new TypeError(`publish: the data cannot be sent as JSON (${(error as Error).message}).`),
+        )
+      }
+      if (json === undefined)
+        return Promise.reject(
+          new TypeError('publish: the data cannot be sent as JSON (undefined, a function or a symbol).'),
+        )
+      return store.append(topic, json)
+    },
+    drain,
+    close: () => drain({ windowMs: 0 }),
+    get clients() {
+      return clients.size
+    },
+    get draining() {
+      return draining !== null
+    },
+    ready: () => listening,
+    handleUpgrade,
+  }
+}

@@ -1,0 +1,99 @@
+import { newEpoch } from './epoch'
+import type { StoredMessage, TopicPosition, TopicRead, TopicStore } from './types'
+
+export interface MemoryStoreOptions {
+  /** Messages kept per topic for replay [1000]. */
+  historySize?: number
+  /** How long a message stays replayable, in ms [300000: 5 minutes]; Infinity keeps them by count only. */
+  historyMs?: number
+  /** Time source for `historyMs` [Date.now]. */
+  now?: () => number
+}
+
+interface Stream {
+  epoch: string
+  tip: number
+  /** Oldest first; `at` is when each was appended, for `historyMs`. */
+  history: Array<{ message: StoredMessage; at: number }>
+}
+
+function checkLimit(name: string, value: number, allowInfinity: boolean): number {
+  if (
+    !(value >= 0) ||
+    (!allowInfinity && !Number.isFinite(value)) ||
+    (Number.isFinite(value) && !Number.isInteger(value))
+  )
+    throw new RangeError(
+      `memoryStore: ${name} must be a whole number ≥ 0${allowInfinity ? ' or Infinity' : ''}; got ${value}.`,
+    )
+  return value
+}
+
+/**
+ * History and fan-out in this process's memory: the default store for one process. Each topic
+ * gets a new epoch when the process starts, so clients that resume after a restart are told
+ * that their history is gone (`recovered: false`) instead of being handed the wrong messages.
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): TopicStore {
+  const historySize = checkLimit('historySize', options.historySize ?? 1000, false)
+  const historyMs = checkLimit('historyMs', options.historyMs ?? 300_000, true)
+  const now = options.now ?? Date.now
+  const streams = new Map<string, Stream>()
+  const listeners = new Set<(message: StoredMessage) => void>()
+
+  const streamOf = (topic: string): Stream => {
+    let stream = streams.get(topic)
+    if (!stream) {
+      stream = { epoch: newEpoch(), tip: 0, history: [] }
+      streams.set(topic, stream)
+    }
+    return stream
+  }
+
+  const trim = (stream: Stream) => {
+    while (stream.history.length > historySize) stream.history.shift()
+    if (Number.isFinite(historyMs)) {
+      const oldest = now() - historyMs
+      while (stream.history.length > 0 && stream.history[0]!.at < oldest) stream.history.shift()
+    }
+  }
+
+  return {
+    append(topic, json) {
+      const stream = streamOf(topic)
+      stream.tip += 1
+      const position: TopicPosition = { epoch: stream.epoch, offset: stream.tip }
+      const message: StoredMessage = { topic, position, json }
+      stream.history.push({ message, at: now() })
+      trim(stream)
+      for (const listener of listeners) listener(message)
+      return Promise.resolve(position)
+    },
+
+    read(topic, from) {
+      const stream = streamOf(topic)
+      trim(stream)
+      const position = { epoch: stream.epoch, offset: stream.tip }
+      const answer = (recovered: boolean | null, messages: StoredMessage[] = []): Promise<TopicRead> =>
+        Promise.resolve({ position, recovered, messages })
+      if (from === null) return answer(null)
+      if (from.epoch !== stream.epoch || from.offset > stream.tip) return answer(false)
+      if (from.offset === stream.tip) return answer(true)
+      const first = stream.history[0]?.message.position.offset
+      if (first === undefined || first > from.offset + 1) return answer(false)
+      return answer(
+        true,
+        stream.history.slice(from.offset + 1 - first).map((entry) => entry.message),
+      )
+    },
+
+    listen(listener) {
+      // A wrapper per call, so listening twice with one function gives two independent stops.
+      const each = (message: StoredMessage) => listener(message)
+      listeners.add(each)
+      return () => {
+        listeners.delete(each)
+      }
+    },
+  }
+}
