@@ -71,6 +71,19 @@ return {epoch, tip, 1, entries}
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex')
 
 type StreamEntry = [id: string, fields: string[]]
+/** XREAD answers an array of [key, entries] in RESP2 and a map of key → entries in RESP3. */
+type XReadReply =
+  | Array<[string, StreamEntry[]]>
+  | Map<string, StreamEntry[]>
+  | Record<string, StreamEntry[]>
+  | null
+
+function streamsOf(reply: XReadReply): Array<[string, StreamEntry[]]> {
+  if (reply === null || reply === undefined) return []
+  if (Array.isArray(reply)) return reply
+  if (reply instanceof Map) return [...reply]
+  return Object.entries(reply)
+}
 
 function fieldsOf(fields: string[]): Record<string, string> {
   const record: Record<string, string> = {}
@@ -260,9 +273,9 @@ class FanoutReader {
           'STREAMS',
           this.key,
           this.lastId,
-        ])) as Array<[string, StreamEntry[]]> | null
+        ])) as XReadReply
         if (!this.running) return
-        for (const [, entries] of reply ?? []) {
+        for (const [, entries] of streamsOf(reply)) {
           for (const [id, fields] of entries) {
             this.lastId = id
             const { t, e, o, d } = fieldsOf(fields)
