@@ -120,6 +120,23 @@ describe('redisStore', () => {
     expect([await client.next(), await client.next()].map((frame) => frame.data)).toEqual([399, 400])
   })
 
+  it('lets the keys of a topic nobody published to expire, and keeps them once it is published to', async () => {
+    const prefix = freshPrefix()
+    const a = await process({ prefix })
+    const client = await a.connect()
+    client.send({ type: 'subscribe', topic: 'made-up' })
+    const { position } = await client.next((frame) => frame.type === 'subscribed')
+    const ttl = async () => [
+      await a.redis.ttl(`${prefix}epoch:made-up`),
+      await a.redis.ttl(`${prefix}offset:made-up`),
+    ]
+    const [epochTtl, offsetTtl] = await ttl()
+    expect(epochTtl).toBeGreaterThan(86_000)
+    expect(offsetTtl).toBeGreaterThan(86_000)
+    expect(await a.server.publish('made-up', 1)).toEqual({ epoch: position.epoch, offset: 1 })
+    expect(await ttl()).toEqual([-1, -1]) // no expiry
+  })
+
   it('starts a new epoch when the stream is lost', async () => {
     const prefix = freshPrefix()
     const a = await process({ prefix })
