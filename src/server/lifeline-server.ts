@@ -332,7 +332,11 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
 
   const onFrame = (client: Client, data: RawData, isBinary: boolean) => {
     client.alive = true
-    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+    const buffer = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data)
     const text = isBinary ? null : buffer.toString('utf8')
     const frame = text === null ? null : readClientFrame(text)
     if (frame === null || frame.type === 'problem') {
