@@ -29,6 +29,12 @@ export interface RedisStoreOptions {
   fanoutMaxLen?: number
   /** How long one blocking read of the fan-out stream waits before it asks again, in ms [5000]. */
   blockMs?: number
+  /**
+   * How long a publish or a history read waits for Redis before it fails, in ms [5000]: a
+   * Redis that hangs (paused, swapping, a network that drops packets) gets a clear error
+   * instead of a promise that never settles.
+   */
+  timeoutMs?: number
 }
 
 // One script per operation, so that epoch, counter and stream change together: offsets rise by
@@ -116,11 +122,13 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   const maxLen = options.maxLen ?? 1000
   const fanoutMaxLen = options.fanoutMaxLen ?? 10_000
   const blockMs = options.blockMs ?? 5000
+  const timeoutMs = options.timeoutMs ?? 5000
   const prefix = options.prefix ?? 'lifeline:'
   for (const [name, value] of [
     ['maxLen', maxLen],
     ['fanoutMaxLen', fanoutMaxLen],
     ['blockMs', blockMs],
+    ['timeoutMs', timeoutMs],
   ] as const)
     if (!Number.isInteger(value) || value < 1)
       throw new RangeError(`redisStore: ${name} must be a whole number ≥ 1; got ${value}.`)
@@ -135,8 +143,7 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   // would throw and end the process. The app's own listener, when it has one, stays in charge.
   if (client.listenerCount('error') === 0) client.on('error', () => {})
 
-  const run = async (script: string, keys: string[], args: string[]): Promise<unknown> => {
-    if (!client.isReady) throw new Error('Redis is not reachable right now (the client is not connected)')
+  const evaluate = async (script: string, keys: string[], args: string[]): Promise<unknown> => {
     const sha = sha1(script)
     try {
       return await client.sendCommand(['EVALSHA', sha, String(keys.length), ...keys, ...args])
@@ -145,6 +152,28 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
       if (!describe(error).startsWith('NOSCRIPT')) throw error
       return client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args])
     }
+  }
+
+  const run = (script: string, keys: string[], args: string[]): Promise<unknown> => {
+    if (!client.isReady)
+      return Promise.reject(new Error('Redis is not reachable right now (the client is not connected)'))
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`Redis did not answer within ${timeoutMs} ms (it may still apply the command)`)),
+        timeoutMs,
+      )
+      evaluate(script, keys, args).then(
+        (reply) => {
+          clearTimeout(timer)
+          resolve(reply)
+        },
+        (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      )
+    })
   }
 
   const listeners = new Set<(message: StoredMessage) => void>()
@@ -162,7 +191,7 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
         )
       } catch (error) {
         throw new Error(
-          `redisStore: the message to "${topic}" was not published: ${describe(error)}. Publish it again once Redis is back.`,
+          `redisStore: the message to "${topic}" was not published: ${describe(error)}. Publish it again once Redis answers.`,
           { cause: error },
         )
       }
