@@ -18,8 +18,8 @@ afterEach(async () => {
 })
 
 /** A node-redis client as an app makes one: quick reconnects, so the outage test is short. */
-async function redisClient() {
-  const client = createClient({ url: redis.url, socket: { reconnectStrategy: () => 50 } })
+async function redisClient(resp: 2 | 3 = 2) {
+  const client = createClient({ url: redis.url, RESP: resp, socket: { reconnectStrategy: () => 50 } })
   clients.push(client)
   await client.connect()
   return client
@@ -27,11 +27,19 @@ async function redisClient() {
 
 /** One "process": a lifeline server with its own Redis connection on the shared Redis. */
 async function process(
-  options: Omit<LifelineServerOptions, 'store'> & { maxLen?: number; prefix?: string } = {},
+  options: Omit<LifelineServerOptions, 'store'> & {
+    maxLen?: number
+    prefix?: string
+    resp?: 2 | 3
+    timeoutMs?: number
+  } = {},
 ) {
-  const { maxLen, prefix, ...rest } = options
-  const client = await redisClient()
-  return { ...(await startServer({ ...rest, store: redisStore(client, { maxLen, prefix }) })), redis: client }
+  const { maxLen, prefix, resp, timeoutMs, ...rest } = options
+  const client = await redisClient(resp)
+  return {
+    ...(await startServer({ ...rest, store: redisStore(client, { maxLen, prefix, timeoutMs }) })),
+    redis: client,
+  }
 }
 
 /** The next `event` of a client; events.once would reject on the 'error' events of an outage. */
@@ -62,6 +70,22 @@ describe('redisStore', () => {
       { type: 'message', topic: 'room', data: 'from b', position: published[1] },
       { type: 'message', topic: 'room', data: { n: 3 }, position: published[2] },
     ])
+  })
+
+  it('works the same with clients that speak RESP3', async () => {
+    const prefix = freshPrefix()
+    const a = await process({ prefix, resp: 3 })
+    const b = await process({ prefix, resp: 3 })
+    const onB = await b.connect()
+    onB.send({ type: 'subscribe', topic: 'room' })
+    await onB.next((frame) => frame.type === 'subscribed')
+    const first = await a.server.publish('room', 1)
+    await a.server.publish('room', 2)
+    expect([await onB.next(), await onB.next()].map((frame) => frame.data)).toEqual([1, 2])
+    const resumed = await a.connect()
+    resumed.send({ type: 'subscribe', topic: 'room', from: first })
+    expect(await resumed.next()).toMatchObject({ recovered: true, position: { offset: 2 } })
+    expect((await resumed.next()).data).toBe(2)
   })
 
   it('lets a client resume on another process after its own drains, missing nothing', async () => {
@@ -104,6 +128,23 @@ describe('redisStore', () => {
     expect([await client.next(), await client.next()].map((frame) => frame.data)).toEqual([399, 400])
   })
 
+  it('lets the keys of a topic nobody published to expire, and keeps them once it is published to', async () => {
+    const prefix = freshPrefix()
+    const a = await process({ prefix })
+    const client = await a.connect()
+    client.send({ type: 'subscribe', topic: 'made-up' })
+    const { position } = await client.next((frame) => frame.type === 'subscribed')
+    const ttl = async () => [
+      await a.redis.ttl(`${prefix}epoch:made-up`),
+      await a.redis.ttl(`${prefix}offset:made-up`),
+    ]
+    const [epochTtl, offsetTtl] = await ttl()
+    expect(epochTtl).toBeGreaterThan(86_000)
+    expect(offsetTtl).toBeGreaterThan(86_000)
+    expect(await a.server.publish('made-up', 1)).toEqual({ epoch: position.epoch, offset: 1 })
+    expect(await ttl()).toEqual([-1, -1]) // no expiry
+  })
+
   it('starts a new epoch when the stream is lost', async () => {
     const prefix = freshPrefix()
     const a = await process({ prefix })
@@ -129,7 +170,7 @@ describe('redisStore', () => {
     await redis.kill()
     await lost
     await expect(a.server.publish('t', 'during')).rejects.toThrow(
-      'redisStore: the message to "t" was not published: Redis is not reachable right now (the client is not connected). Publish it again once Redis is back.',
+      'redisStore: the message to "t" was not published: Redis is not reachable right now (the client is not connected). Publish it again once Redis answers.',
     )
     const other = await b.connect()
     other.send({ type: 'subscribe', topic: 'u' })
@@ -147,5 +188,21 @@ describe('redisStore', () => {
     expect(after.epoch).not.toBe(first.epoch)
     expect(await onB.next()).toMatchObject({ data: 'after', position: after })
     expect(onB.frames.filter((frame) => frame.data === 'during')).toEqual([])
+  })
+
+  it('rejects a publish clearly when Redis hangs, and goes on when it answers again', async () => {
+    const prefix = freshPrefix()
+    const a = await process({ prefix, timeoutMs: 300 })
+    await a.server.publish('t', 'before')
+    redis.pause() // SIGSTOP: the connection stays up, nothing answers
+    try {
+      await expect(a.server.publish('t', 'stuck')).rejects.toThrow(
+        'redisStore: the message to "t" was not published: Redis did not answer within 300 ms (it may still apply the command). Publish it again once Redis answers.',
+      )
+    } finally {
+      redis.resume()
+    }
+    // The stuck command was still applied once Redis woke up: offsets go on from there.
+    expect((await a.server.publish('t', 'after')).offset).toBe(3)
   })
 })
