@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { graphqlWsTopics } from '../../src/core/graphql-ws-topics'
 import { lifelineTopics } from '../../src/core/lifeline-topics'
-import { topicProtocol } from '../../src/core/topic-protocol'
+import { ensureTopicEngine, topicProtocol } from '../../src/core/topic-protocol'
 import type { ConnectionOptions, TopicFrame, TopicPosition, TopicProtocol } from '../../src/core/types'
 import { fakeConnection } from '../support/fake-connection'
 
@@ -121,6 +121,17 @@ describe('the topics option and the topic engine', () => {
     expect(holdRoom({ subscribe: base.subscribe, unsubscribe: base.unsubscribe, read: custom }).seen).toEqual(
       ['hello'],
     )
+  })
+
+  it('ensureTopicEngine() (for the React entry) keeps a protocol that carries the engine and wraps a plain one once', () => {
+    const lifeline = lifelineTopics()
+    expect(ensureTopicEngine(lifeline)).toBe(lifeline)
+    const written = new HandWritten()
+    const wrapped = ensureTopicEngine(written)
+    expect(wrapped).not.toBe(written)
+    expect(ensureTopicEngine(written)).toBe(wrapped)
+    expect(holdRoom(wrapped).seen).toEqual(['hello'])
+    expect(() => ensureTopicEngine({} as never)).toThrow(/topicProtocol must be an object with subscribe\(\)/)
   })
 
   it('graphqlWsTopics() and its spread carry the engine', () => {
