@@ -127,10 +127,19 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   core: 19_700,
   // TEMPORARY while branches merge; re-measured before landing.
   useTopicWithLifelineTopics: 15_500,
+  createConnectionWithTopics: 15_500,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */
 export const DIAGNOSE_MARKER = 'proxy_read_timeout'
+
+/** The topic engine and what brings it: only apps that pass `topics` bundle these (issue 22). */
+export const TOPIC_ENGINE_FILES = [
+  /src\/core\/topics\.ts$/,
+  /src\/core\/topic-order\.ts$/,
+  /src\/core\/topic-protocol\.ts$/,
+  /src\/share\/tab-topics\.ts$/,
+]
 
 /** Source files an entry that imports only `useWebSocket` must not pull in. */
 export const NOT_IN_HOOK_ONLY = [
@@ -140,4 +149,5 @@ export const NOT_IN_HOOK_ONLY = [
   /report-disconnects/,
   /ConnectionBanner/,
   /disconnect-report/,
+  ...TOPIC_ENGINE_FILES,
 ]
