@@ -99,7 +99,13 @@ export function openSession(io: SessionIo): HandshakeRun {
       take(match, options).then((message) => {
         if (message.json !== undefined) return message.json as T
         throw new TypeError(
-          'Handshake receive: the message is not JSON text; use session.receiveMessage() for raw frames.',
+          (() => {
+            try {
+              if (process.env.NODE_ENV !== 'production')
+                return 'Handshake receive: the message is not JSON text; use session.receiveMessage() for raw frames.'
+            } catch {}
+            return errorCode(38)
+          })(),
         )
       }),
     receiveMessage: (match, options) => take(match, options),
