@@ -28,6 +28,7 @@ export function mergeOptions(given: readonly ConnectionOptions[]): [ConnectionOp
 function merge(given: readonly any[], prefix: string, disagreements: string[]): any {
   const merged: Record<string, any> = {}
   for (const options of given) {
+    // `for in` over a holder that passes no options (undefined) runs no turn.
     for (const key in options) {
       const value = options[key]
       const had = merged[key]
@@ -58,10 +59,11 @@ function defaults(key: string, value: any): any {
  * The same option value: identical, or plain objects whose fields are identical (an inline
  * `retry: { maxAttempts: 5 }` is a new object on every render). Functions compare by identity:
  * two inline handshakes may join different rooms, and only the app knows they do the same.
+ * A field set to `undefined` is the same as one left out. `options`: compares two sets of
+ * options, each option by this rule.
  */
-export function same(a: any, b: any): boolean {
+export function same(a: any, b: any, options?: boolean): boolean {
   if (Object.is(a, b)) return true
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false
-  const keys = Object.keys(a)
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]))
+  return Object.keys({ ...a, ...b }).every((key) => (options ? same(a[key], b[key]) : Object.is(a[key], b[key])))
 }
