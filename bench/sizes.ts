@@ -116,11 +116,18 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   // headroom each had: a shared connection's options merged across its holders and reported
   // in production builds too (src/core/option-merge.ts, registry.ts; about 700 B of
   // useWebSocket), live reconfiguration, session.receiveMessage and onDisconnect.
-  createConnection: 9_850,
-  useWebSocket: 13_100,
-  useWebSocketAndBanner: 15_330,
-  full: 25_541,
-  core: 17_301,
+  // Then trimmed (measured 2026-12-07: createConnection 9,711, useWebSocket 12,825,
+  // + ConnectionBanner 15,047, full 25,229, core 17,021; each ceiling that plus about 1 %): one
+  // field-by-field merge with no option table (the merge is about 205 B of useWebSocket), one
+  // same() for values and whole option sets, session.receive's not-JSON rejection as error 38.
+  // Still above the ceilings before issue 21 (9,650 / 12,190 / 14,400): what remains is the
+  // holders' bookkeeping in registry.ts, live configure() and its heartbeat-on event, the
+  // session's take() shared by receive and receiveMessage, and onDisconnect.
+  createConnection: 9_810,
+  useWebSocket: 12_960,
+  useWebSocketAndBanner: 15_200,
+  full: 25_490,
+  core: 17_200,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */

@@ -40,7 +40,10 @@ function merge(given: readonly any[], prefix: string, disagreements: string[]): 
       else if (/^(interval|timeout)$/.test(key)) merged[key] = Math.min(had, value)
       // On if any holder turns it on (`false` or `true` against an object); two objects merge.
       else if (/^(heartbeat|queue|closeCodes)$/.test(key))
-        merged[key] = had && value ? merge([defaults(key, had), defaults(key, value)], `${key}.`, disagreements) : had || value
+        merged[key] =
+          had && value
+            ? merge([defaults(key, had), defaults(key, value)], `${key}.`, disagreements)
+            : had || value
       // The protocols are part of the registry key: 'v2' and ['v2'] are the same request.
       else if (key !== 'protocols' && !same(had, value)) disagreements.push(prefix + key)
     }
@@ -65,5 +68,7 @@ function defaults(key: string, value: any): any {
 export function same(a: any, b: any, options?: boolean): boolean {
   if (Object.is(a, b)) return true
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false
-  return Object.keys({ ...a, ...b }).every((key) => (options ? same(a[key], b[key]) : Object.is(a[key], b[key])))
+  return Object.keys({ ...a, ...b }).every((key) =>
+    options ? same(a[key], b[key]) : Object.is(a[key], b[key]),
+  )
 }

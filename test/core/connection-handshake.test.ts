@@ -504,7 +504,9 @@ describe('closeCodes retryImmediately', () => {
     await settle()
     vi.unstubAllEnvs()
     expect(connection.getState().error).toBeInstanceOf(TypeError)
-    expect(connection.getState().error?.message).toMatch(/^react-lifeline error 38; see .*errors\.md#error-38$/)
+    expect(connection.getState().error?.message).toMatch(
+      /^react-lifeline error 38; see .*errors\.md#error-38$/,
+    )
   })
 
   it('receiveMessage keeps raw frames reachable: text and binary, with the parse when there is one', async () => {
