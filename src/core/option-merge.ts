@@ -1,8 +1,5 @@
 import { HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT } from './heartbeat'
-import type { ConnectionOptions, HeartbeatOptions } from './types'
-
-/** Options that take the largest value any holder asks for: longer waits, more history. */
-const LARGEST = ['connectTimeout', 'lingerMs', 'historySize']
+import type { ConnectionOptions } from './types'
 
 /**
  * The options of a shared connection, from what each of its holders passed, oldest holder
@@ -21,55 +18,57 @@ const LARGEST = ['connectTimeout', 'lingerMs', 'historySize']
  * badge that mounts first, would switch off the heartbeat another component needs.
  */
 export function mergeOptions(given: readonly ConnectionOptions[]): [ConnectionOptions, string[]] {
-  const merged: Record<string, any> = {}
   const disagreements: string[] = []
+  return [merge(given, '', disagreements), disagreements]
+}
+
+// One rule set for the options and the objects inside them (heartbeat, queue, closeCodes),
+// which merge field by field with `prefix` naming where a disagreement is. No option has a
+// field called like another rule's option, so the names cannot collide.
+function merge(given: readonly any[], prefix: string, disagreements: string[]): any {
+  const merged: Record<string, any> = {}
   for (const options of given) {
-    for (const [key, value] of Object.entries(options)) {
+    // `for in` over a holder that passes no options (undefined) runs no turn.
+    for (const key in options) {
+      const value = options[key]
       const had = merged[key]
       if (value === undefined) continue
       if (had === undefined) merged[key] = value
-      else if (LARGEST.includes(key)) merged[key] = Math.max(had, value)
-      else if (key === 'heartbeat') merged[key] = mergeHeartbeat(had, value, disagreements)
-      else if (key === 'queue')
-        merged[key] = had && value ? { max: Math.max(had.max, value.max) } : had || value
-      else if (key === 'closeCodes') {
-        for (const code in value) if (code in had && !same(had[code], value[code])) disagreements.push(key)
-        merged[key] = { ...value, ...had }
-      }
+      // The longest waits, the most history, the largest queue.
+      else if (/^(connectTimeout|lingerMs|historySize|max)$/.test(key)) merged[key] = Math.max(had, value)
+      // The heartbeat's shortest interval and timeout.
+      else if (/^(interval|timeout)$/.test(key)) merged[key] = Math.min(had, value)
+      // On if any holder turns it on (`false` or `true` against an object); two objects merge.
+      else if (/^(heartbeat|queue|closeCodes)$/.test(key))
+        merged[key] =
+          had && value
+            ? merge([defaults(key, had), defaults(key, value)], `${key}.`, disagreements)
+            : had || value
       // The protocols are part of the registry key: 'v2' and ['v2'] are the same request.
-      else if (key !== 'protocols' && !same(had, value)) disagreements.push(key)
+      else if (key !== 'protocols' && !same(had, value)) disagreements.push(prefix + key)
     }
   }
-  return [merged, disagreements]
+  return merged
 }
 
-function mergeHeartbeat(
-  had: boolean | HeartbeatOptions,
-  value: boolean | HeartbeatOptions,
-  disagreements: string[],
-): boolean | HeartbeatOptions {
-  if (!value || !had) return had || value
-  const first: HeartbeatOptions = had === true ? {} : had
-  const next: HeartbeatOptions = value === true ? {} : value
-  for (const key of ['message', 'isPong'] as const)
-    if (next[key] !== undefined && first[key] !== undefined && next[key] !== first[key])
-      disagreements.push(`heartbeat.${key}`)
-  return {
-    ...next,
-    ...first,
-    interval: Math.min(first.interval ?? HEARTBEAT_INTERVAL, next.interval ?? HEARTBEAT_INTERVAL),
-    timeout: Math.min(first.timeout ?? HEARTBEAT_TIMEOUT, next.timeout ?? HEARTBEAT_TIMEOUT),
-  }
+/** A heartbeat asks for the default interval and timeout where it names none. */
+function defaults(key: string, value: any): any {
+  return key === 'heartbeat'
+    ? { interval: HEARTBEAT_INTERVAL, timeout: HEARTBEAT_TIMEOUT, ...(value === true ? {} : value) }
+    : value
 }
 
 /**
  * The same option value: identical, or plain objects whose fields are identical (an inline
  * `retry: { maxAttempts: 5 }` is a new object on every render). Functions compare by identity:
  * two inline handshakes may join different rooms, and only the app knows they do the same.
+ * A field set to `undefined` is the same as one left out. `options`: compares two sets of
+ * options, each option by this rule.
  */
-export function same(a: any, b: any): boolean {
+export function same(a: any, b: any, options?: boolean): boolean {
   if (Object.is(a, b)) return true
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false
-  const keys = Object.keys(a)
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]))
+  return Object.keys({ ...a, ...b }).every((key) =>
+    options ? same(a[key], b[key]) : Object.is(a[key], b[key]),
+  )
 }

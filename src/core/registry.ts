@@ -113,20 +113,15 @@ function entryOf(url: string, options?: ConnectionOptions): Entry {
  * one re-rendering with new objects (an inline clock) for the options it gave on joining.
  */
 function apply(entry: Entry, joined: boolean): void {
-  const given = entry.holders.flatMap((holding) => (holding.options ? [holding.options] : []))
-  if (given.length === 0) return
-  const [merged, kept] = mergeOptions(given)
-  if (!sameOptions(merged, entry.applied)) {
+  if (!entry.holders.some((holding) => holding.options)) return
+  // A holder that asks for nothing merges as no options (mergeOptions skips it).
+  const [merged, kept] = mergeOptions(entry.holders.map((holding) => holding.options!))
+  if (!same(merged, entry.applied, true)) {
     entry.applied = merged
     if (entry.connection.configure(merged)) entry.started = merged
   }
   if (joined) for (const key of FIXED_AT_START) if (!same(merged[key], entry.started[key])) kept.push(key)
   for (const key of kept) report(entry.connection.url as string, key)
-}
-
-function sameOptions(a: ConnectionOptions, b: ConnectionOptions): boolean {
-  const keys = Object.keys({ ...a, ...b }) as (keyof ConnectionOptions)[]
-  return keys.every((key) => same(a[key], b[key]))
 }
 
 // Production builds report too, as a short code: an option that silently does nothing is the
@@ -159,7 +154,7 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
       entry.holders.push(entry.calls)
     }
     const calls = entry.calls
-    const [merged, kept] = mergeOptions(calls.options ? [calls.options, options] : [options])
+    const [merged, kept] = mergeOptions([calls.options!, options])
     calls.options = merged
     for (const key of kept) report(url, key)
     apply(entry, true)
@@ -188,7 +183,7 @@ export function joinConnection(
   return [
     entry.connection,
     (next) => {
-      if (next && holding.options && sameOptions(next, holding.options)) return
+      if (next && holding.options && same(next, holding.options, true)) return
       if (next) resolveOptions(next)
       holding.options = next
       apply(entry, false)

@@ -20,7 +20,7 @@ export interface HandshakeRun {
   /** An inbound message: a waiting `receive` takes it, or it is held for a later one. */
   offer(data: unknown, event: MessageEvent): void
   /** The messages no `receive` took, in order: the app gets them once the handshake is done. */
-  held(): [unknown, MessageEvent][]
+  held(): [data: unknown, event: MessageEvent, message: SessionMessage][]
   /** The socket was abandoned: aborts `signal` and rejects every pending `receive`. */
   abort(): void
 }
@@ -31,7 +31,7 @@ type MessageMatch = (data: unknown, json: unknown) => boolean
 export function openSession(io: SessionIo): HandshakeRun {
   const controller = new AbortController()
   const signal = controller.signal
-  const held: [SessionMessage, MessageEvent][] = []
+  const held: [unknown, MessageEvent, SessionMessage][] = []
   const waiters = new Set<Waiter>()
 
   /** The first message `match` accepts (held or still to come), taken from the app's messages. */
@@ -39,9 +39,10 @@ export function openSession(io: SessionIo): HandshakeRun {
     new Promise<SessionMessage>((resolve, reject) => {
       signal.throwIfAborted()
       const timeout = options?.timeout
+      const accepts = (message: SessionMessage) => !match || match(message.data, message.json)
       // A message may have come before the handshake asked for it (a greeting sent on open).
-      const early = held.findIndex(([message]) => !match || match(message.data, message.json))
-      if (early >= 0) return resolve(held.splice(early, 1)[0]![0])
+      const early = held.findIndex((entry) => accepts(entry[2]))
+      if (early >= 0) return resolve(held.splice(early, 1)[0]![2])
       let timer: unknown
       const finish = () => {
         waiters.delete(waiter)
@@ -51,7 +52,7 @@ export function openSession(io: SessionIo): HandshakeRun {
       }
       const waiter: Waiter = (message) => {
         try {
-          if (match && !match(message.data, message.json)) return false
+          if (!accepts(message)) return false
         } catch (error) {
           finish()
           reject(error)
@@ -99,10 +100,16 @@ export function openSession(io: SessionIo): HandshakeRun {
       take(match, options).then((message) => {
         if (message.json !== undefined) return message.json as T
         throw new TypeError(
-          'Handshake receive: the message is not JSON text; use session.receiveMessage() for raw frames.',
+          (() => {
+            try {
+              if (process.env.NODE_ENV !== 'production')
+                return 'Handshake receive: the message is not JSON text; use session.receiveMessage() for raw frames.'
+            } catch {}
+            return errorCode(41)
+          })(),
         )
       }),
-    receiveMessage: (match, options) => take(match, options),
+    receiveMessage: take,
     attempt: io.attempt,
     lastClose: io.lastClose,
     signal,
@@ -125,9 +132,9 @@ export function openSession(io: SessionIo): HandshakeRun {
       // Parsed once, for every waiter's match and for the value receive() resolves with.
       const message: SessionMessage = { data, json: parseJson(data) }
       for (const waiter of [...waiters]) if (waiter(message)) return
-      held.push([message, event])
+      held.push([data, event, message])
     },
-    held: () => held.map(([message, event]) => [message.data, event]),
+    held: () => held,
     abort() {
       // Stryker disable next-line ConditionalExpression: aborting twice does nothing; the check only reads well.
       if (!signal.aborted) controller.abort(new Error('Handshake abandoned: its socket closed first.'))

@@ -491,6 +491,24 @@ describe('closeCodes retryImmediately', () => {
     expect(connection.getState().error?.message).toMatch(/not JSON text.*session\.receiveMessage\(\)/)
   })
 
+  it('receive rejects a message that is not JSON with error 41 in production builds', async () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const { connection, socket } = fakeConnection({
+      handshake: async (session) => {
+        await session.receive()
+      },
+    })
+    connection.connect()
+    socket().open()
+    socket().receive('OK')
+    await settle()
+    vi.unstubAllEnvs()
+    expect(connection.getState().error).toBeInstanceOf(TypeError)
+    expect(connection.getState().error?.message).toMatch(
+      /^react-lifeline error 41; see .*errors\.md#error-41$/,
+    )
+  })
+
   it('receiveMessage keeps raw frames reachable: text and binary, with the parse when there is one', async () => {
     const taken: unknown[] = []
     const bytes = new Uint8Array([1, 2]).buffer

@@ -50,7 +50,7 @@ describe('mergeOptions', () => {
       { closeCodes: { 4001: { name: 'Banned' } } },
     ])
     expect(merged.closeCodes).toEqual({ 4001: { name: 'Kicked', retry: false }, 4002: { name: 'Moved' } })
-    expect(kept).toEqual(['closeCodes'])
+    expect(kept).toEqual(['closeCodes.4001'])
   })
 
   it('keeps the first value of an option with no safe merge, and names a different later one', () => {
