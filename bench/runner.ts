@@ -8,6 +8,7 @@ import { latency } from './scenarios/latency'
 import { leaks } from './scenarios/leaks'
 import { recovery } from './scenarios/recovery'
 import { renders } from './scenarios/renders'
+import { routing } from './scenarios/routing'
 import { sizes } from './scenarios/sizes'
 import { throughput } from './scenarios/throughput'
 import type { Row, ScenarioResult } from './scenarios/types'
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, { run: Scenario; runs: number }> = {
   latency: { run: latency, runs: 3 },
   leaks: { run: leaks, runs: 2 },
   recovery: { run: recovery, runs: 5 },
+  routing: { run: routing, runs: 3 },
 }
 
 const SAVED = join(ROOT, 'bench', '.out', 'results.json')
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
       const result = await scenario.run(context, count)
       results.push(result)
       log(
-        `${table(result.rows, implementations)}\n  (${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s)`,
+        `${table(result.rows, result.implementations ?? implementations)}\n  (${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s)`,
       )
     }
     if (!only || only.includes('sizes')) {
