@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BenchContext, launchBrowser } from './browser'
 import { buildPages, IMPLEMENTATIONS, type Implementation, PAGES_DIR } from './build-pages'
-import { profileThroughput } from './profile'
+import { profileRouting, profileThroughput } from './profile'
 import { environment, scenarioSection, table } from './report'
 import { latency } from './scenarios/latency'
 import { leaks } from './scenarios/leaks'
@@ -17,7 +17,7 @@ import { ROOT } from './sizes'
 
 /**
  * `npm run bench [-- --only=renders,throughput] [--runs=N] [--impls=raw,react-lifeline]
- * [--profile=react-lifeline:100] [--lifeline-src=DIR]`. A full run writes bench/RESULTS.md
+ * [--profile=react-lifeline:100 | --profile=routing:react-lifeline] [--lifeline-src=DIR]`. A full run writes bench/RESULTS.md
  * (and bench/.out/results.json, from which `--rewrite` regenerates it after FINDINGS.md
  * changes); a partial one writes bench/.out/RESULTS.partial.md.
  */
@@ -112,7 +112,8 @@ async function main(): Promise<void> {
   try {
     if (profile) {
       const [name, subscribers] = profile.split(':')
-      log(await profileThroughput(context, name as Implementation, Number(subscribers ?? 100)))
+      if (name === 'routing') log(await profileRouting(context, subscribers as Implementation))
+      else log(await profileThroughput(context, name as Implementation, Number(subscribers ?? 100)))
       return
     }
     for (const [id, scenario] of Object.entries(SCENARIOS)) {

@@ -49,8 +49,7 @@ function createRouter(url: string): Router {
     const current = new WebSocket(url)
     socket = current
     current.onopen = () => {
-      for (const [topic, entry] of topics)
-        if (entry.listeners.size > 0) send({ type: 'subscribe', topic })
+      for (const [topic, entry] of topics) if (entry.listeners.size > 0) send({ type: 'subscribe', topic })
     }
     current.onmessage = (event) => {
       const frame = JSON.parse(event.data) as Frame

@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const topicOf = (seq: number) => (seq - 1) % ROUTING_BUSY_TOPICS
 
 /** The last seq each topic gets in a burst of `count` (null: none). */
-function lastSeqs(count: number): (number | null)[] {
+export function lastSeqs(count: number): (number | null)[] {
   const last: (number | null)[] = new Array(ROUTING_TOPICS).fill(null)
   for (let seq = 1; seq <= count; seq++) last[topicOf(seq)] = seq
   return last
@@ -78,10 +78,11 @@ export async function withRoutingPage<T>(
  * asynchronously, so seq 0 is published on every topic until all components have shown it.
  */
 export async function mountRouting(page: Page, lifeline: LifelineServer, url: string): Promise<void> {
-  await page.evaluate(
-    (config) => window.routing.mount(config),
-    { url, topics: ROUTING_TOPICS, perTopic: ROUTING_PER_TOPIC },
-  )
+  await page.evaluate((config) => window.routing.mount(config), {
+    url,
+    topics: ROUTING_TOPICS,
+    perTopic: ROUTING_PER_TOPIC,
+  })
   for (let attempt = 0; attempt < 100; attempt++) {
     while (lifeline.clients === 0) await sleep(5)
     await page.evaluate((topics) => window.routing.expect(new Array(topics).fill(0)), ROUTING_TOPICS)
@@ -103,7 +104,12 @@ export async function mountRouting(page: Page, lifeline: LifelineServer, url: st
 export async function routing(context: BenchContext, runs: number): Promise<ScenarioResult> {
   const implementations = context.implementations.filter((name) => ROUTING_PAGES[name] !== undefined)
   const components = ROUTING_TOPICS * ROUTING_PER_TOPIC
-  const perMessage = emptyRow('renders per message (goal: 10, the components of its topic)', 'renders', true, 2)
+  const perMessage = emptyRow(
+    'renders per message (goal: 10, the components of its topic)',
+    'renders',
+    true,
+    2,
+  )
   const quiet = emptyRow(
     `most renders of a component on a quiet topic (${ROUTING_TOPICS - ROUTING_BUSY_TOPICS} topics without messages; goal 0)`,
     'renders',
@@ -181,7 +187,7 @@ export async function routing(context: BenchContext, runs: number): Promise<Scen
     notes: [
       `Server: \`createLifelineServer\` (react-lifeline/server, memory store) on 127.0.0.1; the burst goes round-robin over ${ROUTING_BUSY_TOPICS} of the ${ROUTING_TOPICS} topics (${ROUTING_MESSAGES / ROUTING_BUSY_TOPICS} messages each), the other ${ROUTING_TOPICS - ROUTING_BUSY_TOPICS} stay quiet. Before the clock starts, every component has rendered a first message of its topic.`,
       'raw: a hand-written router (bench/pages/routing-raw.tsx): one WebSocket, the same subscribe frames, each frame parsed once, a `Map` from topic to a `Set` of listeners, `useSyncExternalStore` per component. react-lifeline: `useTopic(url, topic, { topics: lifelineTopics() })` reading `lastMessage` (bench/pages/routing-lifeline.tsx).',
-      'Renders counted in each component body from just before the burst until 50 ms after the last component showed its topic\'s last message; the clock runs from the first publish to that commit.',
+      "Renders counted in each component body from just before the burst until 50 ms after the last component showed its topic's last message; the clock runs from the first publish to that commit.",
       ratios.length > 0
         ? `Throughput ratio to raw within each run: ${ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')} (median ${median(ratios).toFixed(2)}×, range ${sortedRatios[0]!.toFixed(2)}× to ${sortedRatios.at(-1)!.toFixed(2)}×).`
         : 'No run measured both implementations, so there is no ratio.',
