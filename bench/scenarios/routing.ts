@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core'
+import type { CDPSession, Page } from 'playwright-core'
 import { createLifelineServer, type LifelineServer } from '../../src/server/index'
 import { type BenchContext, runOrder } from '../browser'
 import { type Implementation, ROUTING_PAGES } from '../build-pages'
@@ -43,6 +43,12 @@ export function publishBurst(server: LifelineServer, count: number): number {
     void server.publish(topicName(topicOf(seq)), data)
   }
   return started
+}
+
+/** Seconds the renderer's main thread has spent on tasks (scripts, rendering, layout) so far. */
+async function busySeconds(session: CDPSession): Promise<number> {
+  const { metrics } = await session.send('Performance.getMetrics')
+  return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? Number.NaN
 }
 
 /** Runs `body` on a fresh routing page of `name`, then closes it and waits for its socket to go. */
@@ -121,6 +127,11 @@ export async function routing(context: BenchContext, runs: number): Promise<Scen
     true,
     2,
   )
+  const busy = emptyRow(
+    "renderer main-thread busy time per message (CDP TaskDuration; less sensitive to the machine's load)",
+    'µs',
+    true,
+  )
   const rate = emptyRow(
     `throughput, ${components.toLocaleString('en')} components on ${ROUTING_TOPICS} topics`,
     'msg/s',
@@ -140,12 +151,16 @@ export async function routing(context: BenchContext, runs: number): Promise<Scen
       for (const name of runOrder(implementations, run)) {
         await withRoutingPage(context, lifeline, name, async (page) => {
           await mountRouting(page, lifeline, url)
+          const session = await page.context().newCDPSession(page)
+          await session.send('Performance.enable')
           await page.evaluate((next) => {
             window.routing.resetRenders()
             window.routing.expect(next)
           }, targets)
+          const busyBefore = await busySeconds(session)
           const started = publishBurst(lifeline, ROUTING_MESSAGES)
           const seenAt = await page.evaluate(() => window.routing.whenSeen(120_000))
+          addSample(busy, name, (((await busySeconds(session)) - busyBefore) * 1e6) / ROUTING_MESSAGES)
           // Anything still rendering after the last awaited commit would be a stray render.
           await page.waitForTimeout(50)
           const renders = await page.evaluate(() => window.routing.renders())
@@ -174,7 +189,7 @@ export async function routing(context: BenchContext, runs: number): Promise<Scen
   } finally {
     await lifeline.close()
   }
-  const rows = [perMessage, quiet, perOwn, rate]
+  const rows = [perMessage, quiet, perOwn, rate, busy]
   for (const row of rows) {
     for (const name of implementations) row.values[name] = median(row.samples[name] ?? [])
   }
