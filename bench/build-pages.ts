@@ -13,6 +13,15 @@ const PAGE_FILES: Record<Implementation, string> = {
   partysocket: 'partysocket.tsx',
 }
 
+/**
+ * The routing pages (bench/scenarios/routing.ts): many components on many topics over one socket,
+ * a hand-written router against `useTopic`. Page names, by the implementation they stand for.
+ */
+export const ROUTING_PAGES: Partial<Record<Implementation, string>> = {
+  raw: 'routing-raw',
+  'react-lifeline': 'routing-lifeline',
+}
+
 export const PAGES_DIR = join(ROOT, 'bench', '.out', 'pages')
 
 export interface PageOptions {
@@ -26,9 +35,14 @@ export interface PageOptions {
 export async function buildPages(options: PageOptions = {}): Promise<void> {
   const lifelineSrc = options.lifelineSrc ? resolve(options.lifelineSrc) : null
   await build({
-    entryPoints: Object.fromEntries(
-      IMPLEMENTATIONS.map((name) => [name, join(ROOT, 'bench', 'pages', PAGE_FILES[name])]),
-    ),
+    entryPoints: {
+      ...Object.fromEntries(
+        IMPLEMENTATIONS.map((name) => [name, join(ROOT, 'bench', 'pages', PAGE_FILES[name])]),
+      ),
+      ...Object.fromEntries(
+        Object.values(ROUTING_PAGES).map((page) => [page, join(ROOT, 'bench', 'pages', `${page}.tsx`)]),
+      ),
+    },
     outdir: PAGES_DIR,
     bundle: true,
     minifySyntax: true,

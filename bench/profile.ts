@@ -1,5 +1,14 @@
+import type { CDPSession, Page } from 'playwright-core'
 import { type BenchContext, mountLive, withPage } from './browser'
 import type { Implementation } from './build-pages'
+import {
+  lastSeqs,
+  mountRouting,
+  publishBurst,
+  ROUTING_MESSAGES,
+  startRoutingServer,
+  withRoutingPage,
+} from './scenarios/routing'
 import { THROUGHPUT_MESSAGES } from './scenarios/throughput'
 
 interface ProfileNode {
@@ -27,10 +36,7 @@ export async function profileThroughput(
   return withPage(context, name, async (page) => {
     const { server } = context
     await mountLive(page, server, server.wsUrl, 0, subscribers)
-    const session = await page.context().newCDPSession(page)
-    await session.send('Profiler.enable')
-    await session.send('Profiler.setSamplingInterval', { interval: 100 })
-    await session.send('Profiler.start')
+    const session = await startProfiler(page)
     await page.evaluate((last) => window.bench.expectSeq(last), THROUGHPUT_MESSAGES)
     const started = server.burst(1, THROUGHPUT_MESSAGES)
     const seenAt = await page.evaluate(() => window.bench.whenSeen(120_000))
@@ -38,6 +44,36 @@ export async function profileThroughput(
     const rate = (THROUGHPUT_MESSAGES * 1000) / (seenAt - started)
     return `${name}, ${subscribers} subscribers: ${rate.toFixed(0)} msg/s\n${selfTimes(profile)}`
   })
+}
+
+/**
+ * CPU profile of one routing burst (`--profile=routing:react-lifeline`): 1,000 components over
+ * 100 topics, the same burst as the routing scenario.
+ */
+export async function profileRouting(context: BenchContext, name: Implementation): Promise<string> {
+  const { server: lifeline, url } = await startRoutingServer()
+  try {
+    return await withRoutingPage(context, lifeline, name, async (page) => {
+      await mountRouting(page, lifeline, url)
+      const session = await startProfiler(page)
+      await page.evaluate((next) => window.routing.expect(next), lastSeqs(ROUTING_MESSAGES))
+      const started = publishBurst(lifeline, ROUTING_MESSAGES)
+      const seenAt = await page.evaluate(() => window.routing.whenSeen(120_000))
+      const { profile } = (await session.send('Profiler.stop')) as unknown as { profile: Profile }
+      const rate = (ROUTING_MESSAGES * 1000) / (seenAt - started)
+      return `routing, ${name}: ${rate.toFixed(0)} msg/s\n${selfTimes(profile)}`
+    })
+  } finally {
+    await lifeline.close()
+  }
+}
+
+async function startProfiler(page: Page): Promise<CDPSession> {
+  const session = await page.context().newCDPSession(page)
+  await session.send('Profiler.enable')
+  await session.send('Profiler.setSamplingInterval', { interval: 100 })
+  await session.send('Profiler.start')
+  return session
 }
 
 function selfTimes(profile: Profile): string {

@@ -87,7 +87,8 @@ export function environment(env: Environment): string {
   ].join('\n')
 }
 
-export function scenarioSection(result: ScenarioResult, implementations: readonly Implementation[]): string {
+export function scenarioSection(result: ScenarioResult, all: readonly Implementation[]): string {
+  const implementations = result.implementations ?? all
   const samples = result.rows
     .map(
       (row) =>

@@ -2,12 +2,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BenchContext, launchBrowser } from './browser'
 import { buildPages, IMPLEMENTATIONS, type Implementation, PAGES_DIR } from './build-pages'
-import { profileThroughput } from './profile'
+import { profileRouting, profileThroughput } from './profile'
 import { environment, scenarioSection, table } from './report'
 import { latency } from './scenarios/latency'
 import { leaks } from './scenarios/leaks'
 import { recovery } from './scenarios/recovery'
 import { renders } from './scenarios/renders'
+import { routing } from './scenarios/routing'
 import { sizes } from './scenarios/sizes'
 import { throughput } from './scenarios/throughput'
 import type { Row, ScenarioResult } from './scenarios/types'
@@ -16,7 +17,7 @@ import { ROOT } from './sizes'
 
 /**
  * `npm run bench [-- --only=renders,throughput] [--runs=N] [--impls=raw,react-lifeline]
- * [--profile=react-lifeline:100] [--lifeline-src=DIR]`. A full run writes bench/RESULTS.md
+ * [--profile=react-lifeline:100 | --profile=routing:react-lifeline] [--lifeline-src=DIR]`. A full run writes bench/RESULTS.md
  * (and bench/.out/results.json, from which `--rewrite` regenerates it after FINDINGS.md
  * changes); a partial one writes bench/.out/RESULTS.partial.md.
  */
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, { run: Scenario; runs: number }> = {
   latency: { run: latency, runs: 3 },
   leaks: { run: leaks, runs: 2 },
   recovery: { run: recovery, runs: 5 },
+  routing: { run: routing, runs: 3 },
 }
 
 const SAVED = join(ROOT, 'bench', '.out', 'results.json')
@@ -110,7 +112,8 @@ async function main(): Promise<void> {
   try {
     if (profile) {
       const [name, subscribers] = profile.split(':')
-      log(await profileThroughput(context, name as Implementation, Number(subscribers ?? 100)))
+      if (name === 'routing') log(await profileRouting(context, subscribers as Implementation))
+      else log(await profileThroughput(context, name as Implementation, Number(subscribers ?? 100)))
       return
     }
     for (const [id, scenario] of Object.entries(SCENARIOS)) {
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
       const result = await scenario.run(context, count)
       results.push(result)
       log(
-        `${table(result.rows, implementations)}\n  (${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s)`,
+        `${table(result.rows, result.implementations ?? implementations)}\n  (${((performance.now() - scenarioStarted) / 1000).toFixed(0)} s)`,
       )
     }
     if (!only || only.includes('sizes')) {
@@ -198,8 +201,8 @@ const METHOD = `## Method
 - **Retry settings (fastest sensible, the same curve for all).** react-lifeline: \`retry: { initialDelay: 100, maxDelay: 1000, factor: 2, jitter: 'none' }\` (one shared socket per page, so there is no herd to spread). react-use-websocket: \`shouldReconnect: () => true\` (it does not reconnect otherwise), \`reconnectAttempts: 10000\`, \`reconnectInterval: n => min(1000, 100 * 2^n)\`. partysocket: \`minReconnectionDelay: 100, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 2\` (its first retry is immediate). raw: \`min(1000, 100 * 2^n)\`.
 - **Server.** A \`ws\` server and a static HTTP server in the bench process, both on 127.0.0.1 (bench/server.ts). Messages look like \`{"seq":123,"echo":4,"pad":"abcdefghijklmnop"}\`. Before any measurement every message component must have rendered a first message, so all subscriptions are live.
 - **Browser.** Debian Chromium, headless, via playwright-core with \`--no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic\` plus no background timer throttling. A fresh page per run; the implementations take turns within each run, and the order rotates from run to run (bench/browser.ts \`runOrder\`), so slow drift of the machine hits all of them alike and no implementation always goes first.
-- **Measures.** Renders: counted in the component body while 1,000 messages arrive 2 ms apart (each message its own task). Throughput: 20,000 messages in one burst, clock from the first send to the commit in which the last subscribed component shows the last message. Latency: echo requests through each library's own send while the server streams 500 messages/s, after 10 warm-up echoes that are not counted; the clock stops when all 100 message components have rendered a message carrying that echo. Leaks: heap after forced GC (CDP) before and after 500 mount/unmount cycles, and sockets open on the server at the end. Recovery: the server closes every socket with 1012 and stops listening for 500 ms; the clock runs from the first status component showing the drop to the last showing open again. Sizes: bench/sizes.ts, the same function the budget test (test/core/bundle-size.test.ts) uses.
+- **Measures.** Renders: counted in the component body while 1,000 messages arrive 2 ms apart (each message its own task). Throughput: 20,000 messages in one burst, clock from the first send to the commit in which the last subscribed component shows the last message. Latency: echo requests through each library's own send while the server streams 500 messages/s, after 10 warm-up echoes that are not counted; the clock stops when all 100 message components have rendered a message carrying that echo. Leaks: heap after forced GC (CDP) before and after 500 mount/unmount cycles, and sockets open on the server at the end. Recovery: the server closes every socket with 1012 and stops listening for 500 ms; the clock runs from the first status component showing the drop to the last showing open again. Routing: 1,000 components in 100 panels (10 per topic) on one socket to \`createLifelineServer\` (react-lifeline/server); 9,000 messages published in one burst round-robin over 90 topics (10 stay quiet); renders counted per component, the clock from the first publish to the commit in which every component of a busy topic shows its topic's last message; pages bench/pages/routing-raw.tsx (hand-written router) and routing-lifeline.tsx (\`useTopic\`). Sizes: bench/sizes.ts, the same function the budget test (test/core/bundle-size.test.ts) uses.
 - **Noise.** Two cores carry the browser process, the renderer and the server, so throughput varies by about ±10 % between runs; compare ratios within one run, not absolute numbers across machines.
-- **Tools.** \`npm run bench -- --profile=react-lifeline:100\` prints a CPU profile (self and inclusive time per function) of one throughput run with readable names; \`--lifeline-src=DIR\` measures another copy of \`src/\` (a change under review) against the same competitors.`
+- **Tools.** \`npm run bench -- --profile=react-lifeline:100\` prints a CPU profile (self and inclusive time per function) of one throughput run with readable names (\`--profile=routing:react-lifeline\` or \`routing:raw\`: one routing burst); \`--lifeline-src=DIR\` measures another copy of \`src/\` (a change under review) against the same competitors.`
 
 await main()

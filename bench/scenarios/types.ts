@@ -19,6 +19,8 @@ export interface ScenarioResult {
   title: string
   rows: Row[]
   notes: string[]
+  /** The columns of its table when the scenario measures only some implementations. */
+  implementations?: Implementation[]
 }
 
 export function emptyRow(label: string, unit: string, lowerIsBetter: boolean, digits = 0): Row {
