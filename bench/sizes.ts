@@ -112,22 +112,28 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   // option signatures only in development), measured on 2026-12-07: createConnection 9,554,
   // useWebSocket 12,068, useWebSocket + ConnectionBanner 14,266, full 22,643, core 14,600; each
   // ceiling is that plus about 1 %. `core` (everything from react-lifeline/core) has no target of
-  // its own: the budgets count what an app imports. Issue 23's diagnoses (lifetime-cap,
-  // abrupt-shutdown, deploys spread or at once) add to what imports diagnose only: core +1,771
-  // and full +1,781 (measured on 2026-12-07).
-  // Issue 21 raised them (measured 2026-12-07: createConnection 9,748, useWebSocket 12,966,
-  // + ConnectionBanner 15,196, full 23,538, core 15,375), each by what it added plus the
-  // headroom each had: a shared connection's options merged across its holders and reported
-  // in production builds too (src/core/option-merge.ts, registry.ts; about 700 B of
-  // useWebSocket), live reconfiguration, session.receiveMessage and onDisconnect.
-  createConnection: 12_400,
-  useWebSocket: 15_500,
-  useWebSocketAndBanner: 17_800,
-  full: 29_000,
-  core: 19_700,
-  // TEMPORARY while branches merge; re-measured before landing.
-  useTopicWithLifelineTopics: 15_500,
-  createConnectionWithTopics: 15_500,
+  // its own: the budgets count what an app imports.
+  // 0.3, measured on 2026-12-07 after merging issues 21, 22 and 23 (before -> after):
+  // - issue 21: a shared connection's options merged across its holders and a differing one
+  //   reported in production too (option-merge.ts, registry.ts), live reconfiguration,
+  //   session.receiveMessage, onDisconnect: createConnection +162, useWebSocket +765;
+  // - issue 22: the topic engine comes with the `topics` value, so apps without topics pay only
+  //   for finding it and the connection's hooks: createConnection +187, useWebSocket +183;
+  //   `full` and `core` export lifelineTopics and useTopic, so they carry the engine;
+  // - issue 23: the new diagnoses (lifetime-cap, abrupt-shutdown, deploys spread or at once)
+  //   reach only what imports diagnose: core and full about +1,780.
+  // Totals: createConnection 9,549 -> 9,888, useWebSocket 12,060 -> 13,012, useWebSocket +
+  // ConnectionBanner 14,264 -> 15,241, full 22,646 -> 29,599, core 14,598 -> 20,397; each
+  // ceiling is the measure plus about 1 %.
+  createConnection: 9_990,
+  useWebSocket: 13_140,
+  useWebSocketAndBanner: 15_390,
+  full: 29_890,
+  core: 20_600,
+  // Issue 22's lines for apps that use topics: useTopic with lifelineTopics() 15,261;
+  // createConnection with lifelineTopics() 12,462; each plus about 1 %.
+  useTopicWithLifelineTopics: 15_410,
+  createConnectionWithTopics: 12_590,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */

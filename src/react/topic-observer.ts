@@ -1,5 +1,6 @@
 import { resolveOptions } from '../core/options'
-import type { Topic, TopicState } from '../core/types'
+import { ensureTopicEngine } from '../core/topic-protocol'
+import type { Topic, TopicProtocol, TopicState } from '../core/types'
 import { type ConnectionTarget, createConnectionLookup } from './connection-lookup'
 import { reportError } from './report-error'
 import { assertSchema } from './standard-schema'
@@ -67,7 +68,7 @@ export function createTopicObserver<T>(
   let checkedTarget = initialTarget
   const lookup = createConnectionLookup(
     initialName === null ? null : initialTarget,
-    connectionOptionsOfTopicHook(initialOptions),
+    withTopicEngine(connectionOptionsOfTopicHook(initialOptions)),
   )
   const tracked = new Set<TopicField>()
   let notify: (() => void) | null = null
@@ -201,7 +202,7 @@ export function createTopicObserver<T>(
       committedTarget = target
       committedName = name
       const before = lookup.current
-      lookup.update(name === null ? null : target, connectionOptionsOfTopicHook(nextOptions))
+      lookup.update(name === null ? null : target, withTopicEngine(connectionOptionsOfTopicHook(nextOptions)))
       // A new target rewired through the lookup; a new topic on the same connection rewires here.
       if (renamed && notify && lookup.current === before) {
         wire()
@@ -213,7 +214,7 @@ export function createTopicObserver<T>(
 
 /** Invalid connection options throw while rendering, as useWebSocket's do. */
 function checkTarget(target: ConnectionTarget, options: object | undefined): void {
-  if (typeof target === 'string') resolveOptions(options)
+  if (typeof target === 'string') resolveOptions(withTopicEngine(options as { topics?: TopicProtocol }))
 }
 
 // An app's callback that throws is reported; the other hooks still hear the event.
@@ -237,3 +238,13 @@ function differs(before: TopicSnapshot, after: TopicSnapshot, tracked: ReadonlyS
 }
 
 function noop(): void {}
+
+/**
+ * useTopic bundles the topic engine anyway, so a hand-written protocol passed with a URL target
+ * works here without `topicProtocol()`: the same wrapper for the same object, so options that
+ * are compared by identity stay equal from render to render.
+ */
+function withTopicEngine<O extends { topics?: TopicProtocol }>(options: O | undefined): O | undefined {
+  const topics = options?.topics
+  return topics && typeof topics === 'object' ? { ...options, topics: ensureTopicEngine(topics) } : options
+}

@@ -58,6 +58,29 @@ function uniqueTopic(name: string) {
 }
 
 describe('useTopic against a real server', () => {
+  test('a hand-written protocol passed with a URL target works without topicProtocol()', async () => {
+    const room = uniqueTopic('plain')
+    const lifeline = lifelineTopics()
+    // Plain functions, not lifelineTopics()' own: nothing on them carries the topic engine.
+    const plain = {
+      subscribe: (topic: string, from: Parameters<typeof lifeline.subscribe>[1]) =>
+        lifeline.subscribe(topic, from),
+      unsubscribe: (topic: string) => lifeline.unsubscribe(topic),
+      read: (message: Parameters<typeof lifeline.read>[0]) => lifeline.read(message),
+    }
+    const options = { topics: plain, lingerMs: 0 }
+    function Room() {
+      const { status, lastMessage } = useTopic<{ text: string }>(url, room, options)
+      return <p data-testid="room">{`${status} ${lastMessage?.text ?? '-'}`}</p>
+    }
+    render(<Room />)
+    await waitFor(() => expect(screen.getByTestId('room').textContent).toBe('live -'))
+    act(() => {
+      server.publish(room, { text: 'hello' })
+    })
+    await waitFor(() => expect(screen.getByTestId('room').textContent).toBe('live hello'))
+  })
+
   test('StrictMode and two holders send one subscribe; messages reach the topic, live', async () => {
     const ticker = uniqueTopic('ticker')
     function Price({ id }: { id: string }) {
