@@ -72,6 +72,9 @@ function frozen(history: CloseInfo[], state: Partial<ConnectionState>, received:
         messagesInvalid: 0,
       }
     },
+    topic: () => {
+      throw new Error('no topics in the inspector screenshots')
+    },
     destroy() {},
   } as Connection
 }

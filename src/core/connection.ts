@@ -22,6 +22,7 @@ import {
   warnIfInsecure,
 } from './socket'
 import { Timers } from './timers'
+import { TopicRegistry } from './topics'
 import type {
   CloseInfo,
   Connection,
@@ -29,6 +30,7 @@ import type {
   ConnectionState,
   ConnectionStats,
   SendResult,
+  Topic,
   UrlSource,
   WebSocketConstructor,
   WebSocketLike,
@@ -68,6 +70,7 @@ export class LifelineConnection implements Connection {
   #dispatching = false
   #unwatch: (() => void) | null = null
   #handshakeRun: HandshakeRun | null = null
+  #topics: TopicRegistry | null = null
 
   constructor(url: UrlSource, options?: ConnectionOptions) {
     assertUrlSource(url)
@@ -207,6 +210,28 @@ export class LifelineConnection implements Connection {
     this.#stats.messagesInvalid += 1
   }
 
+  topic<T = unknown>(name: string): Topic<T> {
+    const protocol = this.#resolved.topics
+    if (!protocol) {
+      throw new TypeError(
+        (() => {
+          try {
+            if (process.env.NODE_ENV !== 'production')
+              return 'react-lifeline: topic() needs the topics option, e.g. createConnection(url, { topics: lifelineTopics() }).'
+          } catch {}
+          return errorCode(37)
+        })(),
+      )
+    }
+    this.#topics ??= new TopicRegistry(protocol, {
+      send: (data) => this.#trySend(data),
+      retain: () => this.retain(),
+      options: () => this.#resolved,
+      report: (error) => this.#sendFailed(error),
+    })
+    return this.#topics.get(name) as Topic<T>
+  }
+
   destroy(): void {
     this.#dispatch({ type: 'destroy' })
     this.#stats.messagesDropped += this.#queue?.clear() ?? 0
@@ -271,6 +296,7 @@ export class LifelineConnection implements Connection {
     } finally {
       this.#dispatching = false
     }
+    if (this.#state.phase !== 'open') this.#topics?.lost()
     this.#watchEnvironment()
     if (batched) this.#notifier.later()
     else this.#notifier.now()
@@ -295,6 +321,8 @@ export class LifelineConnection implements Connection {
         // a silent socket is still found dead.
         return callSafely(() => this.#trySend(pingMessage(this.#resolved.heartbeat!), true))
       case 'flush-queue':
+        // Subscribes go first, on the socket itself: never queued, never replayed into a later socket.
+        this.#topics?.opened()
         // Stryker disable next-line ConditionalExpression: an empty queue flushed reports queued 0 again, which changes no state.
         if (!this.#queue || this.#queue.size === 0) return
         this.#queue.drain((message) => this.#trySend(message))
@@ -391,6 +419,7 @@ export class LifelineConnection implements Connection {
   }
 
   #deliver(data: unknown, event: MessageEvent): void {
+    if (this.#topics?.receive(data)) return
     for (const listener of [...this.messageListeners]) callSafely(() => listener(data, event))
   }
 

@@ -19,6 +19,7 @@ export {
 export { errorCode } from './errors'
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
+export { lifelineTopics } from './lifeline-topics'
 export { resolveOptions } from './options'
 export { redactText, redactUrl } from './redact'
 export { findConnection, getConnection, isShared, resetConnections } from './registry'
@@ -47,6 +48,13 @@ export type {
   RetryOptions,
   SendResult,
   Session,
+  Topic,
+  TopicFrame,
+  TopicMessageMeta,
+  TopicPosition,
+  TopicProtocol,
+  TopicState,
+  TopicStatus,
   UrlSource,
   VisibilitySource,
   WebSocketConstructor,

@@ -19,6 +19,7 @@ import type {
   Handshake,
   HistoryStorage,
   NetworkSource,
+  TopicProtocol,
   VisibilitySource,
   WebSocketConstructor,
 } from './types'
@@ -41,6 +42,7 @@ export interface ResolvedOptions {
   visibility: VisibilitySource
   random: () => number
   handshake: Handshake | null
+  topics: TopicProtocol | null
 }
 
 const globalClock: Clock = {
@@ -127,6 +129,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
     visibility: options.visibility ?? browserVisibility,
     random: options.random ?? Math.random,
     handshake: options.handshake ?? null,
+    topics: options.topics ?? null,
   }
   checkDuration('connectTimeout', resolved.connectTimeout, 1)
   checkDuration('lingerMs', resolved.lingerMs, 0)
@@ -135,6 +138,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkMethods('clock', resolved.clock, ['now', 'setTimeout', 'clearTimeout'])
   checkMethods('network', resolved.network, ['isOnline', 'subscribe'])
   checkMethods('visibility', resolved.visibility, ['isVisible', 'subscribe'])
+  if (resolved.topics) checkMethods('topics', resolved.topics, ['subscribe', 'unsubscribe', 'read'])
   if (typeof resolved.random !== 'function') {
     throw new TypeError(
       (() => {

@@ -1,0 +1,39 @@
+import type { TopicFrame, TopicPosition, TopicProtocol } from './types'
+
+interface WireFrame {
+  type?: unknown
+  topic?: unknown
+  data?: unknown
+  position?: TopicPosition
+  recovered?: unknown
+  error?: unknown
+  code?: unknown
+}
+
+/**
+ * The topic protocol of `react-lifeline/server` (docs/protocol.md): JSON frames with a `type`
+ * and a `topic`, positions as `{ epoch, offset }`, resume with `from`.
+ */
+export function lifelineTopics(): TopicProtocol {
+  return {
+    subscribe: (topic, from) => (from ? { type: 'subscribe', topic, from } : { type: 'subscribe', topic }),
+    unsubscribe: (topic) => ({ type: 'unsubscribe', topic }),
+    read: ({ json }): TopicFrame | null => {
+      const frame = json as WireFrame | null | undefined
+      if (typeof frame !== 'object' || frame === null || typeof frame.topic !== 'string') return null
+      const { topic, position } = frame
+      switch (frame.type) {
+        case 'message':
+          return { type: 'message', topic, data: frame.data, position }
+        case 'subscribed':
+          return typeof frame.recovered === 'boolean'
+            ? { type: 'subscribed', topic, position, recovered: frame.recovered }
+            : { type: 'subscribed', topic, position }
+        case 'error':
+          return { type: 'error', topic, error: String(frame.error ?? frame.code ?? 'refused') }
+        default:
+          return null
+      }
+    },
+  }
+}
