@@ -79,6 +79,18 @@ export default defineConfig([
     external: ['react-lifeline/core'],
     esbuildPlugins: [coreAsPackage],
   },
+  {
+    // react-lifeline/server, for Node ≥ 20. Browser entries never import it, and `ws` and
+    // `redis` stay the app's own (optional peer dependencies): installs that never use the
+    // server are unchanged.
+    entry: { 'server/index': 'src/server/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['ws', 'redis'],
+  },
 ])
 
 interface EsbuildLike {

@@ -24,6 +24,21 @@ for (const file of readdirSync('dist/core')) {
     problems.push(`dist/core/${file} imports React; the core entry must stay framework-agnostic.`)
   }
 }
+// The server entry is for Node: no browser entry may reach it, `ws` or Node's own modules.
+for (const dir of ['dist', 'dist/core', 'dist/share', 'dist/testing']) {
+  for (const file of readdirSync(dir).filter((name) => /\.(c?js)$/.test(name))) {
+    const text = readFileSync(join(dir, file), 'utf8')
+    if (/^import\b[^\n]*['"](ws|redis|node:\w+)['"]|\brequire\(['"](ws|redis|node:\w+)['"]\)|server\/index\.c?js/m.test(text)) {
+      problems.push(`${dir}/${file} imports the server entry, ws, redis or a node: module; browser entries must not.`)
+    }
+  }
+}
+for (const file of readdirSync('dist/server').filter((name) => /\.(c?js)$/.test(name))) {
+  const text = readFileSync(join('dist/server', file), 'utf8')
+  if (/from\s*['"]react['"]|require\(['"]react['"]\)/.test(text)) problems.push(`dist/server/${file} imports React.`)
+  if (/from\s*['"]redis['"]|require\(['"]redis['"]\)/.test(text))
+    problems.push(`dist/server/${file} imports redis; redisStore takes the app's client instead.`)
+}
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
 const { messages } = await publint({ pkgDir: '.', strict: true })
 for (const message of messages) problems.push(`publint: ${formatMessage(message, pkg)}`)
@@ -34,6 +49,8 @@ for (const target of [
   'dist/core/index.cjs',
   'dist/testing/index.js',
   'dist/testing/index.cjs',
+  'dist/server/index.js',
+  'dist/server/index.cjs',
   'dist/banner.css',
   'dist/inspector.css',
 ]) {
@@ -146,6 +163,7 @@ for (const [format, load] of [
     ['react-lifeline/core', ['createConnection', 'getConnection', 'describeCloseCode', 'diagnose']],
     ['react-lifeline/testing', ['createMockServer']],
     ['react-lifeline/share', ['installShare', 'shareInfoOf']],
+    ['react-lifeline/server', ['createLifelineServer', 'memoryStore', 'redisStore']],
   ]) {
     try {
       const loaded = await load(entry)

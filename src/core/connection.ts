@@ -211,8 +211,8 @@ export class LifelineConnection implements Connection {
   }
 
   topic<T = unknown>(name: string): Topic<T> {
-    const protocol = this.#resolved.topics
-    if (!protocol) {
+    const topics = this.#topicRegistry()
+    if (!topics) {
       throw new TypeError(
         (() => {
           try {
@@ -223,13 +223,20 @@ export class LifelineConnection implements Connection {
         })(),
       )
     }
+    return topics.get(name) as Topic<T>
+  }
+
+  /** Made on first use, so a connection with `topics` routes topic frames even before any topic() call. */
+  #topicRegistry(): TopicRegistry | null {
+    const protocol = this.#resolved.topics
+    if (!protocol) return null
     this.#topics ??= new TopicRegistry(protocol, {
       send: (data) => this.#trySend(data),
       retain: () => this.retain(),
       options: () => this.#resolved,
       report: (error) => this.#sendFailed(error),
     })
-    return this.#topics.get(name) as Topic<T>
+    return this.#topics
   }
 
   destroy(): void {
@@ -419,7 +426,7 @@ export class LifelineConnection implements Connection {
   }
 
   #deliver(data: unknown, event: MessageEvent): void {
-    if (this.#topics?.receive(data)) return
+    if (this.#topicRegistry()?.receive(data)) return
     for (const listener of [...this.messageListeners]) callSafely(() => listener(data, event))
   }
 

@@ -17,6 +17,7 @@ export {
  * (render-time lookup, option checks, production error messages).
  */
 export { errorCode } from './errors'
+export { type GraphqlWsTopicsOptions, graphqlWsHandshake, graphqlWsTopics } from './graphql-ws-topics'
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
 export { lifelineTopics } from './lifeline-topics'

@@ -48,7 +48,10 @@ export interface LifelineServerOptions {
   maxPayload?: number
   /** Topics one socket may hold at once [100]. */
   maxTopicsPerSocket?: number
-  /** Subscribes per second a socket may make beyond a burst of `maxTopicsPerSocket` [10]. */
+  /**
+   * Subscribes per second a socket may make after a burst of twice `maxTopicsPerSocket` (a
+   * reconnect resubscribes every topic at once) [10]; beyond it: `rate-limited`.
+   */
   subscribesPerSecond?: number
   /** The server's own protocol pings: a socket that has not answered the last one is ended [30000; 0 = off]. */
   pingIntervalMs?: number
@@ -180,8 +183,10 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = (request.url ?? '/').split('?')[0]
-    if (pathname !== path) return // another handler's path
-    handleUpgrade(request, socket, head)
+    if (pathname === path) return handleUpgrade(request, socket, head)
+    // Another path belongs to another upgrade handler; with none, nobody would ever answer.
+    if ((ownServer ?? options.server)?.listenerCount('upgrade') === 1)
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
   }
 
   let ownServer: Server | null = null
@@ -232,7 +237,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       refuse(
         client,
         'rate-limited',
-        `Too many subscribes: this server allows ${subscribesPerSecond} per second after a burst of ${maxTopics}.`,
+        `Too many subscribes: this server allows ${subscribesPerSecond} per second after a burst of ${2 * maxTopics}.`,
         topic,
       )
       return
@@ -329,7 +334,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       socket,
       request,
       topics: new Map(),
-      budget: new SubscribeBudget(maxTopics, subscribesPerSecond, clock.now()),
+      budget: new SubscribeBudget(2 * maxTopics, subscribesPerSecond, clock.now()),
       alive: true,
       closeTimer: null,
     }

@@ -86,7 +86,7 @@ const describe = (error: unknown) =>
  * History and fan-out in Redis Streams, for many processes: a stream per topic holds its
  * history, and one fan-out stream, read by every process with XREAD BLOCK on a duplicated
  * client, carries each message to the subscribers of every process. A client that reconnects
- * to another process resumes from its position there. Needs Redis ≥ 6.2.
+ * to another process resumes from its position there. Redis 5 or later (tested with 7.0).
  */
 export function redisStore(client: RedisClientLike, options: RedisStoreOptions = {}): TopicStore {
   const maxLen = options.maxLen ?? 1000

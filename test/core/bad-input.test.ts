@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { describeCloseCode, diagnose } from '../../src/core'
+import { describeCloseCode, diagnose, lifelineTopics } from '../../src/core'
 import type { LifelineConnection } from '../../src/core/connection'
 import { createConnection } from '../../src/core/create-connection'
 import { getConnection, resetConnections } from '../../src/core/registry'
@@ -988,6 +988,166 @@ const limitRows: Row[] = [
   },
 ]
 
+const topicFrame = (value: object) => JSON.stringify(value)
+
+/** A connection with topics on the fake socket, open, holding `names`. */
+function topicConnection(names: string[], options: ConnectionOptions = {}) {
+  const fake = fakeConnection({ topics: lifelineTopics(), ...options })
+  const topics = names.map((name) => fake.connection.topic(name))
+  for (const topic of topics) topic.retain()
+  fake.connection.connect()
+  fake.socket().open()
+  const received: unknown[] = []
+  fake.connection.onMessage((data) => received.push(data))
+  return { ...fake, topics, received }
+}
+
+const topicRows: Row[] = [
+  {
+    input: '`topic(name)` on a connection without `topics`',
+    outcome: 'TypeError at the call: topic() needs the topics option, e.g. { topics: lifelineTopics() }',
+    check: () => {
+      expect(() => fakeConnection().connection.topic('room')).toThrow(/needs the topics option/)
+    },
+  },
+  {
+    input: "`topic(42)`, `topic('')`",
+    outcome: 'TypeError at the call: topic(name) takes a non-empty string',
+    check: () => {
+      const { connection } = fakeConnection({ topics: lifelineTopics() })
+      expect(() => connection.topic(42 as never)).toThrow(TypeError)
+      expect(() => connection.topic('')).toThrow(/non-empty string/)
+    },
+  },
+  refused(
+    '`topics: {}` (no subscribe, unsubscribe or read)',
+    { topics: {} },
+    TypeError,
+    /topics must be an object with subscribe\(\), unsubscribe\(\), read\(\)/,
+  ),
+  {
+    input: 'a topic frame of unknown type from a custom `read`',
+    outcome: 'dropped, a development warning once; the topic and the socket carry on',
+    check: () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+      const base = lifelineTopics()
+      const { socket, topics, connection } = topicConnection(['t'], {
+        topics: {
+          ...base,
+          read: (message) =>
+            message.data === 'odd' ? ({ type: 'odd', topic: 't' } as never) : base.read(message),
+        },
+      })
+      socket().receive(topicFrame({ type: 'subscribed', topic: 't', position: { epoch: 'e', offset: 0 } }))
+      socket().receive('odd')
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/unknown type "odd"/))
+      expect(topics[0]!.getState().status).toBe('live')
+      expect(connection.getState().status).toBe('open')
+      warn.mockRestore()
+    },
+  },
+  {
+    input: 'a topic frame for a topic nobody holds',
+    outcome: 'dropped (not delivered to onMessage), a development warning once',
+    check: () => {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+      const { socket, received } = topicConnection([])
+      socket().receive(
+        topicFrame({ type: 'message', topic: 'nobody', data: 1, position: { epoch: 'e', offset: 1 } }),
+      )
+      expect(received).toEqual([])
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/topic "nobody", which nothing holds/))
+      warn.mockRestore()
+    },
+  },
+  {
+    input: 'offsets that go backwards (or repeat)',
+    outcome: 'each offset at or below the last delivered is a duplicate and dropped; no gap is counted',
+    check: () => {
+      const { socket, topics } = topicConnection(['t'])
+      const seen: unknown[] = []
+      topics[0]!.onMessage((data) => seen.push(data))
+      socket().receive(topicFrame({ type: 'subscribed', topic: 't', position: { epoch: 'e', offset: 0 } }))
+      for (const offset of [1, 2, 1, 2, 3])
+        socket().receive(
+          topicFrame({ type: 'message', topic: 't', data: offset, position: { epoch: 'e', offset } }),
+        )
+      expect(seen).toEqual([1, 2, 3])
+      expect(topics[0]!.getState().gaps).toBe(0)
+    },
+  },
+  {
+    input: 'a `read` that throws',
+    outcome:
+      '`state.error`: topics.read threw: …; the message goes to onMessage; the socket and the topics carry on',
+    check: () => {
+      const { socket, received, connection } = topicConnection([], {
+        topics: {
+          ...lifelineTopics(),
+          read: () => {
+            throw new Error('no parser')
+          },
+        },
+      })
+      socket().receive('x')
+      expect(received).toEqual(['x'])
+      expect(connection.getState().error?.message).toBe('topics.read threw: no parser')
+      expect(connection.getState().status).toBe('open')
+    },
+  },
+  {
+    input: 'a `subscribe` that throws',
+    outcome: "that topic's status 'error' with topics.subscribe threw: …; nothing sent",
+    check: () => {
+      const { socket, topics } = topicConnection(['t'], {
+        topics: {
+          ...lifelineTopics(),
+          subscribe: () => {
+            throw new Error('bad name')
+          },
+        },
+      })
+      expect(topics[0]!.getState().status).toBe('error')
+      expect(topics[0]!.getState().error?.message).toMatch(/topics.subscribe threw: Error: bad name/)
+      expect(socket().sent).toEqual([])
+    },
+  },
+  {
+    input: 'a server that never answers a subscribe',
+    outcome:
+      "after connectTimeout that topic's status 'error' (did not answer the subscribe within N ms), subscribed again on the same socket after the retry policy's delay; other topics and the socket unharmed",
+    check: () => {
+      const { socket, topics, clock, connection } = topicConnection(['quiet', 'fine'], {
+        connectTimeout: 1000,
+        retry: { initialDelay: 200, jitter: 'none' },
+      })
+      socket().receive(topicFrame({ type: 'subscribed', topic: 'fine', position: { epoch: 'e', offset: 0 } }))
+      clock.advance(1000)
+      expect(topics[0]!.getState().error?.message).toMatch(/did not answer the subscribe within 1000 ms/)
+      expect(topics[1]!.getState().status).toBe('live')
+      clock.advance(200)
+      expect(socket().sent.filter((frame) => String(frame).includes('quiet'))).toHaveLength(2)
+      expect(connection.getState().status).toBe('open')
+    },
+  },
+  {
+    input: 'the server refuses a topic (`authorize` says no: an `error` frame)',
+    outcome:
+      "that topic's status 'error' with the server's sentence; asked again on the next retain() or socket, not by a timer",
+    check: () => {
+      const { socket, topics, clock } = topicConnection(['secret'])
+      socket().receive(
+        topicFrame({ type: 'error', topic: 'secret', error: 'Not yours.', code: 'unauthorized' }),
+      )
+      expect(topics[0]!.getState()).toMatchObject({ status: 'error', error: new Error('Not yours.') })
+      clock.advance(60_000)
+      expect(socket().sent).toHaveLength(1)
+      topics[0]!.retain()
+      expect(socket().sent).toHaveLength(2)
+    },
+  },
+]
+
 const TABLES: [string, Row[]][] = [
   ['URLs', urlRows],
   ['options', optionRows],
@@ -997,6 +1157,7 @@ const TABLES: [string, Row[]][] = [
   ['throwing user callbacks', callbackRows],
   ['other public functions', functionRows],
   ['limits, refusals and re-entrant listeners', limitRows],
+  ['topics', topicRows],
 ]
 
 for (const [name, rows] of TABLES) {

@@ -9,6 +9,7 @@ import {
   createConnection,
   diagnose,
   getConnection,
+  lifelineTopics,
   reportDisconnects,
   resetConnections,
 } from '../../src/core'
@@ -261,6 +262,20 @@ const CASES: Case[] = [
     TypeError,
     36,
     /share: 'origin' needs a string url/,
+  ],
+  [
+    'topic() without the topics option',
+    () => connection().topic('room'),
+    TypeError,
+    37,
+    /topic\(\) needs the topics option/,
+  ],
+  [
+    'topic() with a name that is not a non-empty string',
+    () => createConnection('ws://h', { topics: lifelineTopics() }).topic(7 as never),
+    TypeError,
+    38,
+    /topic\(name\) takes a non-empty string/,
   ],
 ]
 
