@@ -1,0 +1,177 @@
+import { type ChildProcess, fork } from 'node:child_process'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { machine, option } from './bench-env'
+import { median } from './stats'
+
+/**
+ * Fan-out of issue 23, react-lifeline/server against Socket.IO 4.8 with connection state
+ * recovery on, in one run: each server alone in its own process (so its memory is its clients'
+ * alone), the clients together in another. Per implementation and run:
+ * 1. memory per idle client: the server's RSS and heap (after a full GC) with no client, then
+ *    with every client connected and subscribed, divided by the clients;
+ * 2. publish-to-deliver latency at a steady rate (`--rate` messages per second over all
+ *    topics), p50 / p99 over every delivery (one monotonic clock across the processes);
+ * 3. delivered messages per second at saturation: `--burst` messages per topic published as
+ *    fast as the server takes them, timed from the first publish to the last delivery.
+ * The implementations alternate run by run, so neither always goes first.
+ *
+ * `node bench/fanout.mjs [--clients=1000] [--topics=10] [--runs=3] [--rate=100] [--seconds=10]
+ *   [--burst=300] [--impls=lifeline,socket.io] [--profile]`
+ */
+
+const OUT = fileURLToPath(new URL('.', import.meta.url))
+type Impl = 'lifeline' | 'socket.io'
+
+const settings = {
+  clients: Number(option('clients') ?? 1000),
+  topics: Number(option('topics') ?? 10),
+  runs: Number(option('runs') ?? 3),
+  rate: Number(option('rate') ?? 100),
+  seconds: Number(option('seconds') ?? 10),
+  burst: Number(option('burst') ?? 300),
+}
+const impls = (option('impls') ?? 'lifeline,socket.io').split(',') as Impl[]
+const topics = Array.from({ length: settings.topics }, (_, i) => `topic-${i}`)
+
+const children = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL')
+})
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    for (const child of children) child.kill('SIGKILL')
+    process.exit(130)
+  })
+
+/** A child with IPC; `next(type)` resolves with its next message of that type. */
+function start(script: string, args: string[], execArgv: string[] = []) {
+  // --profile: a CPU profile of every child into bench/.out/profiles (chrome://inspect, speedscope).
+  const profile = process.argv.includes('--profile')
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(OUT, 'profiles')}`]
+    : []
+  const child = fork(join(OUT, script), args, { stdio: 'inherit', execArgv: [...execArgv, ...profile] })
+  children.add(child)
+  const waiting = new Map<string, ((message: any) => void)[]>()
+  child.on('message', (message: any) => {
+    const list = waiting.get(message.type)
+    list?.shift()?.(message)
+  })
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      children.delete(child)
+      resolve()
+    }),
+  )
+  const next = (type: string, timeoutMs = 120_000) =>
+    new Promise<any>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${script}: no '${type}' in ${timeoutMs} ms`)), timeoutMs)
+      const list = waiting.get(type) ?? []
+      list.push((message) => {
+        clearTimeout(timer)
+        resolve(message)
+      })
+      waiting.set(type, list)
+    })
+  return { child, next, exited }
+}
+
+interface RunResult {
+  impl: Impl
+  rssPerClient: number
+  heapPerClient: number
+  p50: number
+  p99: number
+  perSecond: number
+  serverCpuShare: number
+  clientCpuShare: number
+}
+
+async function run(impl: Impl): Promise<RunResult> {
+  const server = start('fanout-server.mjs', [impl], ['--expose-gc'])
+  let clients: ReturnType<typeof start> | null = null
+  try {
+    const { port } = await server.next('ready')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    server.child.send({ type: 'mem' })
+    const before = await server.next('mem')
+    clients = start('fanout-clients.mjs', [impl, String(port), String(settings.clients), String(settings.topics)])
+    await clients.next('ready')
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    server.child.send({ type: 'mem' })
+    const after = await server.next('mem')
+
+    // Latency at a steady rate.
+    const steadyCount = settings.rate * settings.seconds
+    clients.child.send({ type: 'expect', count: (steadyCount * settings.clients) / settings.topics, sample: true })
+    await clients.next('expecting')
+    server.child.send({ type: 'publish', topics, perTopic: steadyCount / settings.topics, rate: settings.rate })
+    const steady = await clients.next('done')
+
+    // Saturation.
+    const burstDeliveries = (settings.burst * settings.topics * settings.clients) / settings.topics
+    clients.child.send({ type: 'expect', count: burstDeliveries, sample: false })
+    await clients.next('expecting')
+    server.child.send({ type: 'cpu' })
+    const serverCpuBefore = (await server.next('cpu')).cpuMs
+    server.child.send({ type: 'publish', topics, perTopic: settings.burst, rate: null })
+    const published = await server.next('published')
+    const done = await clients.next('done')
+    server.child.send({ type: 'cpu' })
+    const serverCpu = (await server.next('cpu')).cpuMs - serverCpuBefore
+    const elapsed = done.at - published.start
+    return {
+      impl,
+      rssPerClient: (after.rss - before.rss) / settings.clients,
+      heapPerClient: (after.heapUsed - before.heapUsed) / settings.clients,
+      p50: steady.latency.p50,
+      p99: steady.latency.p99,
+      perSecond: (burstDeliveries * 1000) / elapsed,
+      serverCpuShare: serverCpu / elapsed,
+      clientCpuShare: done.cpuMs / elapsed,
+    }
+  } finally {
+    // A profile is written at a normal exit only: ask first, then make sure.
+    clients?.child.send({ type: 'close' })
+    server.child.disconnect()
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    clients?.child.kill('SIGKILL')
+    server.child.kill('SIGKILL')
+    await Promise.all([clients?.exited, server.exited])
+  }
+}
+
+console.log(`# Fan-out (${machine()})`)
+console.log(
+  `${settings.clients} clients, one topic each over ${settings.topics} topics (${settings.clients / settings.topics} per topic); latency at ${settings.rate} msg/s published for ${settings.seconds} s; saturation: ${settings.burst} messages per topic as fast as the server takes them; ${settings.runs} runs each, alternating`,
+)
+const results: RunResult[] = []
+for (let round = 0; round < settings.runs; round++) {
+  const order = round % 2 === 0 ? impls : [...impls].reverse()
+  for (const impl of order) {
+    const result = await run(impl)
+    results.push(result)
+    console.log(
+      `  run ${round + 1} ${impl}: ${Math.round(result.perSecond)} deliveries/s (server CPU ${(result.serverCpuShare * 100).toFixed(0)}%, clients CPU ${(result.clientCpuShare * 100).toFixed(0)}%), p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${(result.rssPerClient / 1024).toFixed(1)} KiB RSS and ${(result.heapPerClient / 1024).toFixed(1)} KiB heap per idle client`,
+    )
+  }
+}
+const of = (impl: Impl, pick: (r: RunResult) => number) => median(results.filter((r) => r.impl === impl).map(pick))
+const label: Record<Impl, string> = {
+  lifeline: 'react-lifeline/server',
+  'socket.io': 'Socket.IO 4.8 (recovery on)',
+}
+console.log(`\n| measure (median of ${settings.runs} runs) | ${impls.map((impl) => label[impl]).join(' | ')} |`)
+console.log(`|---|${impls.map(() => '--:').join('|')}|`)
+const rows: [string, (r: RunResult) => number, (n: number) => string][] = [
+  ['delivered messages per second at saturation', (r) => r.perSecond, (n) => Math.round(n).toLocaleString('en')],
+  ['publish-to-deliver p50', (r) => r.p50, (n) => `${n.toFixed(2)} ms`],
+  ['publish-to-deliver p99', (r) => r.p99, (n) => `${n.toFixed(2)} ms`],
+  ['server RSS per idle client', (r) => r.rssPerClient, (n) => `${(n / 1024).toFixed(1)} KiB`],
+  ['server heap per idle client', (r) => r.heapPerClient, (n) => `${(n / 1024).toFixed(1)} KiB`],
+  ['server CPU during saturation (share of one core)', (r) => r.serverCpuShare, (n) => `${(n * 100).toFixed(0)}%`],
+  ['clients CPU during saturation (share of one core)', (r) => r.clientCpuShare, (n) => `${(n * 100).toFixed(0)}%`],
+]
+for (const [name, pick, format] of rows)
+  console.log(`| ${name} | ${impls.map((impl) => format(of(impl, pick))).join(' | ')} |`)
+process.exit(0)
