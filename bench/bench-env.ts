@@ -23,3 +23,19 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/** Resolves once `check()` holds, evaluated now and on every change `subscribe` reports. */
+export function when(subscribe: (listener: () => void) => () => void, check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    let off: (() => void) | null = null
+    const test = () => {
+      if (!check()) return false
+      off?.()
+      resolve()
+      return true
+    }
+    if (test()) return
+    off = subscribe(test)
+    test()
+  })
+}

@@ -10,7 +10,7 @@ import { createConnection, lifelineTopics } from '../src/core'
 import type { Connection, WebSocketConstructor } from '../src/core/types'
 import { redisStore } from '../src/server'
 import { freePort, type RedisProcess, startRedis } from '../test/support/redis-server'
-import { machine, option } from './bench-env'
+import { machine, option, when } from './bench-env'
 import { countTally, type TopicTally, tallyTopic } from './topic-tally'
 
 /**
@@ -101,9 +101,13 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=0;`).join('\n')}
 `
   await writeFile(join(dir, 'nginx.conf'), config)
   const child = track(
-    spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }),
+    spawn(
+      NGINX,
+      ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    ),
   )
   let stderr = ''
   child.stderr?.on('data', (chunk) => {
@@ -201,7 +205,9 @@ async function deploy(mode: Mode, settings: Settings, log: (line: string) => voi
     let open = 0
     const openWaiters: (() => void)[] = []
     const allOpen = () =>
-      open === settings.clients ? Promise.resolve() : new Promise<void>((resolve) => openWaiters.push(resolve))
+      open === settings.clients
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => openWaiters.push(resolve))
     for (let i = 0; i < settings.clients; i++) {
       const connection = createConnection(nginx.url, {
         WebSocket: WebSocket as unknown as WebSocketConstructor,
@@ -341,13 +347,8 @@ async function deploy(mode: Mode, settings: Settings, log: (line: string) => voi
 /** Waits until every connection made so far is open (the start is paced by this). */
 function allOpenSoFar(connections: Connection[]): Promise<void> {
   return Promise.all(
-    connections.map(
-      (connection) =>
-        new Promise<void>((resolve) => {
-          const check = () => connection.getState().status === 'open' && (off(), resolve())
-          const off = connection.subscribe(check)
-          check()
-        }),
+    connections.map((connection) =>
+      when(connection.subscribe, () => connection.getState().status === 'open'),
     ),
   ).then(() => {})
 }
@@ -355,15 +356,10 @@ function allOpenSoFar(connections: Connection[]): Promise<void> {
 function allLive(connections: Connection[], topics: string[]): Promise<void> {
   return Promise.all(
     connections.flatMap((connection) =>
-      topics.map(
-        (name) =>
-          new Promise<void>((resolve) => {
-            const topic = connection.topic(name)
-            const check = () => topic.getState().status === 'live' && (off(), resolve())
-            const off = topic.subscribe(check)
-            check()
-          }),
-      ),
+      topics.map((name) => {
+        const topic = connection.topic(name)
+        return when(topic.subscribe, () => topic.getState().status === 'live')
+      }),
     ),
   ).then(() => {})
 }
@@ -395,7 +391,9 @@ console.log(
 console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|')
 for (const r of results) {
   const expected =
-    r.mode === 'spread' ? ((settings.clients * 100) / settings.windowMs).toFixed(1) : `${settings.clients} (window 0)`
+    r.mode === 'spread'
+      ? ((settings.clients * 100) / settings.windowMs).toFixed(1)
+      : `${settings.clients} (window 0)`
   const codes = [...r.closeCodes.entries()].map(([code, n]) => `${code}×${n}`).join(', ')
   console.log(
     `| ${label[r.mode]} | ${r.peaks.join(', ')} | ${expected} | ${r.backOpenMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} | ${r.clientsWithLoss} | ${r.missing} | ${r.duplicated} | ${r.outOfOrder} | ${r.gaps} | ${r.delivered} / ${r.published * settings.clients} | ${codes} |`,

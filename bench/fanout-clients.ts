@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws'
+import { when } from './bench-env'
 
 /**
  * The client process of the fan-out bench (bench/fanout.ts): `count` clients of one kind, each
@@ -50,13 +51,7 @@ if (impl === 'lifeline') {
     topic.onMessage(deliver)
     connection.connect()
     closers.push(() => connection.destroy())
-    live.push(
-      new Promise((resolve) => {
-        const check = () => topic.getState().status === 'live' && (off(), resolve())
-        const off = topic.subscribe(check)
-        check()
-      }),
-    )
+    live.push(when(topic.subscribe, () => topic.getState().status === 'live'))
     if (i % 100 === 99) await Promise.all(live)
   }
   await Promise.all(live)
@@ -67,7 +62,11 @@ if (impl === 'lifeline') {
     const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], forceNew: true })
     socket.on('message', deliver)
     closers.push(() => socket.close())
-    joined.push(new Promise((resolve) => socket.on('connect', () => socket.emit('join', topics[i % topics.length], resolve))))
+    joined.push(
+      new Promise((resolve) =>
+        socket.on('connect', () => socket.emit('join', topics[i % topics.length], resolve)),
+      ),
+    )
     if (i % 100 === 99) await Promise.all(joined)
   }
   await Promise.all(joined)

@@ -53,7 +53,10 @@ process.on('message', async (message: any) => {
     let sent = 0
     while (sent < total) {
       // As fast as it can: one message per topic per turn of the event loop, so sockets flush.
-      const due = rate === null ? Math.min(total, sent + topics.length) : Math.min(total, Math.floor(((clock() - start) * rate) / 1000))
+      const due =
+        rate === null
+          ? Math.min(total, sent + topics.length)
+          : Math.min(total, Math.floor(((clock() - start) * rate) / 1000))
       for (; sent < due; sent++) publish(topics[sent % topics.length]!, { seq: sent, at: clock() })
       await new Promise((resolve) => (rate === null ? setImmediate(resolve) : setTimeout(resolve, 5)))
     }

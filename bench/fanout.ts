@@ -65,7 +65,10 @@ function start(script: string, args: string[], execArgv: string[] = []) {
   )
   const next = (type: string, timeoutMs = 120_000) =>
     new Promise<any>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${script}: no '${type}' in ${timeoutMs} ms`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`${script}: no '${type}' in ${timeoutMs} ms`)),
+        timeoutMs,
+      )
       const list = waiting.get(type) ?? []
       list.push((message) => {
         clearTimeout(timer)
@@ -95,7 +98,12 @@ async function run(impl: Impl): Promise<RunResult> {
     await new Promise((resolve) => setTimeout(resolve, 500))
     server.child.send({ type: 'mem' })
     const before = await server.next('mem')
-    clients = start('fanout-clients.mjs', [impl, String(port), String(settings.clients), String(settings.topics)])
+    clients = start('fanout-clients.mjs', [
+      impl,
+      String(port),
+      String(settings.clients),
+      String(settings.topics),
+    ])
     await clients.next('ready')
     await new Promise((resolve) => setTimeout(resolve, 2000))
     server.child.send({ type: 'mem' })
@@ -103,9 +111,18 @@ async function run(impl: Impl): Promise<RunResult> {
 
     // Latency at a steady rate.
     const steadyCount = settings.rate * settings.seconds
-    clients.child.send({ type: 'expect', count: (steadyCount * settings.clients) / settings.topics, sample: true })
+    clients.child.send({
+      type: 'expect',
+      count: (steadyCount * settings.clients) / settings.topics,
+      sample: true,
+    })
     await clients.next('expecting')
-    server.child.send({ type: 'publish', topics, perTopic: steadyCount / settings.topics, rate: settings.rate })
+    server.child.send({
+      type: 'publish',
+      topics,
+      perTopic: steadyCount / settings.topics,
+      rate: settings.rate,
+    })
     const steady = await clients.next('done')
 
     // Saturation.
@@ -156,21 +173,36 @@ for (let round = 0; round < settings.runs; round++) {
     )
   }
 }
-const of = (impl: Impl, pick: (r: RunResult) => number) => median(results.filter((r) => r.impl === impl).map(pick))
+const of = (impl: Impl, pick: (r: RunResult) => number) =>
+  median(results.filter((r) => r.impl === impl).map(pick))
 const label: Record<Impl, string> = {
   lifeline: 'react-lifeline/server',
   'socket.io': 'Socket.IO 4.8 (recovery on)',
 }
-console.log(`\n| measure (median of ${settings.runs} runs) | ${impls.map((impl) => label[impl]).join(' | ')} |`)
+console.log(
+  `\n| measure (median of ${settings.runs} runs) | ${impls.map((impl) => label[impl]).join(' | ')} |`,
+)
 console.log(`|---|${impls.map(() => '--:').join('|')}|`)
 const rows: [string, (r: RunResult) => number, (n: number) => string][] = [
-  ['delivered messages per second at saturation', (r) => r.perSecond, (n) => Math.round(n).toLocaleString('en')],
+  [
+    'delivered messages per second at saturation',
+    (r) => r.perSecond,
+    (n) => Math.round(n).toLocaleString('en'),
+  ],
   ['publish-to-deliver p50', (r) => r.p50, (n) => `${n.toFixed(2)} ms`],
   ['publish-to-deliver p99', (r) => r.p99, (n) => `${n.toFixed(2)} ms`],
   ['server RSS per idle client', (r) => r.rssPerClient, (n) => `${(n / 1024).toFixed(1)} KiB`],
   ['server heap per idle client', (r) => r.heapPerClient, (n) => `${(n / 1024).toFixed(1)} KiB`],
-  ['server CPU during saturation (share of one core)', (r) => r.serverCpuShare, (n) => `${(n * 100).toFixed(0)}%`],
-  ['clients CPU during saturation (share of one core)', (r) => r.clientCpuShare, (n) => `${(n * 100).toFixed(0)}%`],
+  [
+    'server CPU during saturation (share of one core)',
+    (r) => r.serverCpuShare,
+    (n) => `${(n * 100).toFixed(0)}%`,
+  ],
+  [
+    'clients CPU during saturation (share of one core)',
+    (r) => r.clientCpuShare,
+    (n) => `${(n * 100).toFixed(0)}%`,
+  ],
 ]
 for (const [name, pick, format] of rows)
   console.log(`| ${name} | ${impls.map((impl) => format(of(impl, pick))).join(' | ')} |`)

@@ -91,7 +91,8 @@ export function countTally(tally: TopicTally, published: number, first?: number)
     if (seq > previous) previous = seq
   }
   let missing = 0
-  for (let seq = first ?? tally.delivered[0] ?? published + 1; seq <= published; seq++) if (!seen.has(seq)) missing++
+  for (let seq = first ?? tally.delivered[0] ?? published + 1; seq <= published; seq++)
+    if (!seen.has(seq)) missing++
   return {
     published,
     delivered: tally.delivered.length,
