@@ -51,6 +51,10 @@ if (impl === 'lifeline') {
     topic.onMessage(deliver)
     connection.connect()
     closers.push(() => connection.destroy())
+    if (process.env.FANOUT_DEBUG) {
+      connection.on('close', (close) => console.error('[clients] close', close.code, close.reason))
+      topic.subscribe(() => { const st = topic.getState(); if (st.gaps || st.error) console.error('[clients] topic', st.status, st.gaps, String(st.error)) })
+    }
     live.push(when(topic.subscribe, () => topic.getState().status === 'live'))
     if (i % 100 === 99) await Promise.all(live)
   }
@@ -86,4 +90,5 @@ process.on('message', (message: any) => {
   }
 })
 process.on('disconnect', () => process.exit(0))
+if (process.env.FANOUT_DEBUG) setInterval(() => console.error(`[clients] delivered ${delivered} of ${expected}`), 1000).unref()
 send({ type: 'ready' })

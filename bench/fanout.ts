@@ -123,7 +123,8 @@ async function run(impl: Impl): Promise<RunResult> {
       perTopic: steadyCount / settings.topics,
       rate: settings.rate,
     })
-    const steady = await clients.next('done')
+    // Both answers, so the next phase's `published` is its own.
+    const [steady] = await Promise.all([clients.next('done'), server.next('published')])
 
     // Saturation.
     const burstDeliveries = (settings.burst * settings.topics * settings.clients) / settings.topics
@@ -137,6 +138,8 @@ async function run(impl: Impl): Promise<RunResult> {
     server.child.send({ type: 'cpu' })
     const serverCpu = (await server.next('cpu')).cpuMs - serverCpuBefore
     const elapsed = done.at - published.start
+    if (process.env.FANOUT_DEBUG)
+      console.error(`[fanout] publish ${published.end - published.start} ms, last delivery ${elapsed} ms`)
     return {
       impl,
       rssPerClient: (after.rss - before.rss) / settings.clients,
