@@ -11,6 +11,7 @@ import type { Connection, WebSocketConstructor } from '../src/core/types'
 import { redisStore } from '../src/server'
 import { freePort, type RedisProcess, startRedis } from '../test/support/redis-server'
 import { machine, option, when } from './bench-env'
+import { isFullRun, saveFigure } from './figures'
 import { countTally, type TopicTally, tallyTopic } from './topic-tally'
 
 /**
@@ -169,6 +170,8 @@ interface DeployResult {
   peaks: number[]
   /** Per deploy: from the first close to every client open again, ms. */
   backOpenMs: number[]
+  /** Per deploy: handshakes the surviving process took in that time (the clients that moved). */
+  moved: number[]
   clientsWithLoss: number
   missing: number
   duplicated: number
@@ -261,6 +264,7 @@ async function deploy(mode: Mode, settings: Settings, log: (line: string) => voi
     // ---- the rolling deploy: A, then B -------------------------------------------------------
     const peaks: number[] = []
     const backOpenMs: number[] = []
+    const moved: number[] = []
     for (const [name, survivor] of [
       ['A', 'B'],
       ['B', 'A'],
@@ -283,12 +287,15 @@ async function deploy(mode: Mode, settings: Settings, log: (line: string) => voi
       backOpenMs.push(backAt - start)
       await allLive(connections, topics)
       const buckets = new Map<number, number>()
+      let movers = 0
       for (const accept of accepts) {
         if (accept.name !== survivor || accept.at < start || accept.at > backAt) continue
+        movers++
         const bucket = Math.floor((accept.at - start) / 100)
         buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1)
       }
       peaks.push(Math.max(0, ...buckets.values()))
+      moved.push(movers)
       log(
         `  deploy of ${name}: every client open again after ${backAt - start} ms; busiest 100 ms at ${survivor}: ${peaks.at(-1)} handshakes`,
       )
@@ -310,6 +317,7 @@ async function deploy(mode: Mode, settings: Settings, log: (line: string) => voi
       mode,
       peaks,
       backOpenMs,
+      moved,
       clientsWithLoss: 0,
       missing: 0,
       duplicated: 0,
@@ -371,32 +379,49 @@ const settings: Settings = {
   windowMs: Number(option('window-ms') ?? 10_000),
 }
 const modes = (option('modes') ?? 'spread,at-once,kill').split(',') as Mode[]
-console.log(`# Rolling deploy (${machine()})`)
-console.log(
-  `${settings.clients} clients × ${settings.topics} topics each, ${settings.rate} msg/s over all topics; nginx → 2 processes on redisStore`,
-)
+const where = machine()
+const setup = `${settings.clients} clients, each holding all ${settings.topics} topics; ${settings.rate} msg/s published over all topics together (${settings.rate / settings.topics} per topic), so ${(settings.clients * settings.rate).toLocaleString('en')} deliveries/s; nginx in front of 2 processes on redisStore`
+console.log(`# Rolling deploy (${where})`)
+console.log(setup)
 const results: DeployResult[] = []
 for (const mode of modes) {
   console.log(`\n## ${mode}`)
   results.push(await deploy(mode, settings, (line) => console.log(line)))
 }
 const label: Record<Mode, string> = {
-  spread: `drain({ windowMs: ${settings.windowMs} })`,
-  'at-once': 'drain({ windowMs: 0 }): everything closed at once (1012)',
-  kill: 'SIGKILL: the process just ends (1006 at the clients)',
+  spread: `\`drain({ windowMs: ${settings.windowMs} })\``,
+  'at-once':
+    "`drain({ windowMs: 0 })`: every socket closed at once with 1012 (Socket.IO's `io.close()` also closes all at once)",
+  kill: 'SIGKILL: the process just ends (a crash, or `ws` with no drain: 1006 at the clients)',
 }
-console.log(
-  `\n| deploy | busiest 100 ms at the surviving process (A, then B) | clients ÷ window per 100 ms | every client open again after | clients with a loss | missing | duplicated | out of order | gaps reported | delivered / expected | close codes at the clients |`,
-)
-console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|')
+const lines = [
+  '| deploy | busiest 100 ms at the surviving process (deploy A, deploy B) | clients that moved ÷ window, per 100 ms | every client open again after | clients with a loss | missing | duplicated | out of order | gaps reported | delivered / expected | close codes at the clients |',
+  '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+]
 for (const r of results) {
-  const expected =
-    r.mode === 'spread'
-      ? ((settings.clients * 100) / settings.windowMs).toFixed(1)
-      : `${settings.clients} (window 0)`
+  const expected = r.moved
+    .map((n) => (r.mode === 'spread' ? ((n * 100) / settings.windowMs).toFixed(1) : `${n} ÷ 0`))
+    .join(', ')
   const codes = [...r.closeCodes.entries()].map(([code, n]) => `${code}×${n}`).join(', ')
-  console.log(
-    `| ${label[r.mode]} | ${r.peaks.join(', ')} | ${expected} | ${r.backOpenMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} | ${r.clientsWithLoss} | ${r.missing} | ${r.duplicated} | ${r.outOfOrder} | ${r.gaps} | ${r.delivered} / ${r.published * settings.clients} | ${codes} |`,
+  lines.push(
+    `| ${label[r.mode]} | ${r.peaks.join(', ')} | ${expected} | ${r.backOpenMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} | ${r.clientsWithLoss} | ${r.missing} | ${r.duplicated} | ${r.outOfOrder} | ${r.gaps} | ${r.delivered.toLocaleString('en')} / ${(r.published * settings.clients).toLocaleString('en')} | ${codes} |`,
   )
+}
+console.log(`\n${lines.join('\n')}`)
+if (isFullRun()) {
+  saveFigure(
+    'deploy',
+    [
+      '### Rolling deploy, end to end (issue 23)',
+      '',
+      `Command: \`node bench/deploy.mjs\` (defaults: \`--clients=300 --topics=5 --rate=20 --window-ms=10000 --modes=spread,at-once,kill\`). Run ${where}.`,
+      '',
+      `Method: ${setup}. A real \`redis-server\` on a free port (temp dir, no persistence); two server processes (bench/deploy-server.ts: \`createLifelineServer\` on \`redisStore\`); a real nginx (generated config in a temp dir: an upstream of both processes, WebSocket upgrade headers, \`proxy_next_upstream error timeout http_503\`, \`max_fails=0\`). Clients: \`createConnection\` with \`lifelineTopics()\`, \`ws\`, \`heartbeat: true\`, the default retry (1 s initial, full jitter), all in the bench process. The publisher appends to the store directly (like an API worker), numbering each topic's messages. Each deploy: drain process A (or kill it), start it again on its port, wait until every client is open and live, 3 s, then the same for B. Handshakes are timed at each process (IPC to the bench) and counted per 100 ms from the first close until every client is open again. The three rows are three whole deploys on fresh processes; \`ws\`'s \`server.close()\` leaves sockets open (ws#2137), so a process that exits without draining is the SIGKILL row, and Socket.IO's \`io.close()\` is the 1012-at-once row.`,
+      '',
+      lines.join('\n'),
+      '',
+    ].join('\n'),
+  )
+  console.log('\nsaved to bench/figures/deploy.md and bench/RESULTS.md')
 }
 process.exit(0)

@@ -53,7 +53,10 @@ if (impl === 'lifeline') {
     closers.push(() => connection.destroy())
     if (process.env.FANOUT_DEBUG) {
       connection.on('close', (close) => console.error('[clients] close', close.code, close.reason))
-      topic.subscribe(() => { const st = topic.getState(); if (st.gaps || st.error) console.error('[clients] topic', st.status, st.gaps, String(st.error)) })
+      topic.subscribe(() => {
+        const st = topic.getState()
+        if (st.gaps || st.error) console.error('[clients] topic', st.status, st.gaps, String(st.error))
+      })
     }
     live.push(when(topic.subscribe, () => topic.getState().status === 'live'))
     if (i % 100 === 99) await Promise.all(live)
@@ -90,5 +93,6 @@ process.on('message', (message: any) => {
   }
 })
 process.on('disconnect', () => process.exit(0))
-if (process.env.FANOUT_DEBUG) setInterval(() => console.error(`[clients] delivered ${delivered} of ${expected}`), 1000).unref()
+if (process.env.FANOUT_DEBUG)
+  setInterval(() => console.error(`[clients] delivered ${delivered} of ${expected}`), 1000).unref()
 send({ type: 'ready' })

@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { machine, option } from './bench-env'
+import { isFullRun, saveFigure } from './figures'
 import { median } from './stats'
 
 /**
@@ -161,10 +162,10 @@ async function run(impl: Impl): Promise<RunResult> {
   }
 }
 
-console.log(`# Fan-out (${machine()})`)
-console.log(
-  `${settings.clients} clients, one topic each over ${settings.topics} topics (${settings.clients / settings.topics} per topic); latency at ${settings.rate} msg/s published for ${settings.seconds} s; saturation: ${settings.burst} messages per topic as fast as the server takes them; ${settings.runs} runs each, alternating`,
-)
+const where = machine()
+const setup = `${settings.clients.toLocaleString('en')} clients, one topic each over ${settings.topics} topics (${settings.clients / settings.topics} per topic); latency at ${settings.rate} msg/s published (${((settings.rate * settings.clients) / settings.topics).toLocaleString('en')} deliveries/s) for ${settings.seconds} s; saturation: ${settings.burst} messages per topic published as fast as the server takes them; ${settings.runs} runs each, alternating`
+console.log(`# Fan-out (${where})`)
+console.log(setup)
 const results: RunResult[] = []
 for (let round = 0; round < settings.runs; round++) {
   const order = round % 2 === 0 ? impls : [...impls].reverse()
@@ -182,10 +183,10 @@ const label: Record<Impl, string> = {
   lifeline: 'react-lifeline/server',
   'socket.io': 'Socket.IO 4.8 (recovery on)',
 }
-console.log(
-  `\n| measure (median of ${settings.runs} runs) | ${impls.map((impl) => label[impl]).join(' | ')} |`,
-)
-console.log(`|---|${impls.map(() => '--:').join('|')}|`)
+const lines = [
+  `| measure (median of ${settings.runs} runs) | ${impls.map((impl) => label[impl]).join(' | ')} |`,
+  `|---|${impls.map(() => '--:').join('|')}|`,
+]
 const rows: [string, (r: RunResult) => number, (n: number) => string][] = [
   [
     'delivered messages per second at saturation',
@@ -208,5 +209,22 @@ const rows: [string, (r: RunResult) => number, (n: number) => string][] = [
   ],
 ]
 for (const [name, pick, format] of rows)
-  console.log(`| ${name} | ${impls.map((impl) => format(of(impl, pick))).join(' | ')} |`)
+  lines.push(`| ${name} | ${impls.map((impl) => format(of(impl, pick))).join(' | ')} |`)
+console.log(`\n${lines.join('\n')}`)
+if (isFullRun()) {
+  saveFigure(
+    'fanout',
+    [
+      '### Fan-out against Socket.IO 4.8 (issue 23)',
+      '',
+      `Command: \`node bench/fanout.mjs\` (defaults: \`--clients=1000 --topics=10 --runs=3 --rate=100 --seconds=10 --burst=300\`). Run ${where}.`,
+      '',
+      `Method: ${setup}. Each server runs alone in its own child process (bench/fanout-server.ts), the clients together in another (bench/fanout-clients.ts), the bench in a third. react-lifeline: \`createLifelineServer\` with \`memoryStore()\`; clients \`createConnection\` + \`lifelineTopics()\` on \`ws\` with \`heartbeat: true\`. Socket.IO 4.8: \`connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true }\`, \`transports: ['websocket']\` on both ends, one room per topic, \`io.to(topic).emit()\`. Memory: the server's RSS and \`heapUsed\` after two forced GCs with no client, then with every client connected and subscribed (2 s later), divided by the clients. Latency: every message carries its publish time from \`process.hrtime\` (one monotonic clock across processes); p50/p99 over every delivery. Saturation: from the first publish to the last delivery at the last client; the publisher yields once per round of one message per topic so sockets can flush. The CPU rows show which process was the limit.`,
+      '',
+      lines.join('\n'),
+      '',
+    ].join('\n'),
+  )
+  console.log('\nsaved to bench/figures/fanout.md and bench/RESULTS.md')
+}
 process.exit(0)
