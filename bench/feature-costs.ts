@@ -48,6 +48,10 @@ const STUBS: Record<string, Stub> = {
     replace:
       'const always = { isOnline: () => true, isVisible: () => true, subscribe: () => () => {} }\nexport const browserNetwork = always, browserVisibility = always',
   },
+  'topics (topics.ts, topic-order.ts)': {
+    files: ['topics.ts', 'topic-order.ts'],
+    replace: 'export class TopicRegistry {}',
+  },
   'option checks (options.ts, option-checks.ts)': {
     files: ['options.ts', 'option-checks.ts'],
     replace: (source) => source.replace(OPTION_CHECKS, '$1}'),

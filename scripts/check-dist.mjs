@@ -28,14 +28,21 @@ for (const file of readdirSync('dist/core')) {
 for (const dir of ['dist', 'dist/core', 'dist/share', 'dist/testing']) {
   for (const file of readdirSync(dir).filter((name) => /\.(c?js)$/.test(name))) {
     const text = readFileSync(join(dir, file), 'utf8')
-    if (/^import\b[^\n]*['"](ws|redis|node:\w+)['"]|\brequire\(['"](ws|redis|node:\w+)['"]\)|server\/index\.c?js/m.test(text)) {
-      problems.push(`${dir}/${file} imports the server entry, ws, redis or a node: module; browser entries must not.`)
+    if (
+      /^import\b[^\n]*['"](ws|redis|node:\w+)['"]|\brequire\(['"](ws|redis|node:\w+)['"]\)|server\/index\.c?js/m.test(
+        text,
+      )
+    ) {
+      problems.push(
+        `${dir}/${file} imports the server entry, ws, redis or a node: module; browser entries must not.`,
+      )
     }
   }
 }
 for (const file of readdirSync('dist/server').filter((name) => /\.(c?js)$/.test(name))) {
   const text = readFileSync(join('dist/server', file), 'utf8')
-  if (/from\s*['"]react['"]|require\(['"]react['"]\)/.test(text)) problems.push(`dist/server/${file} imports React.`)
+  if (/from\s*['"]react['"]|require\(['"]react['"]\)/.test(text))
+    problems.push(`dist/server/${file} imports React.`)
   if (/from\s*['"]redis['"]|require\(['"]redis['"]\)/.test(text))
     problems.push(`dist/server/${file} imports redis; redisStore takes the app's client instead.`)
 }

@@ -1,18 +1,25 @@
 #!/usr/bin/env node
-// A real WebSocket server for Storybook's live mode (Playground / Live), on 127.0.0.1 only.
+// A real WebSocket server for Storybook's live mode (Playground / Live), on 127.0.0.1 only. It
+// runs on react-lifeline/server (built from src/server by esbuild at start), as apps would.
 //
-//   ws://127.0.0.1:8787/<any path>   answers {"type":"ping"} with {"type":"pong"}, relays
-//                                    {"type":"chat"} messages to everyone, echoes the rest
+//   ws://127.0.0.1:8787/<any path>   answers {"type":"ping"} with {"type":"pong"}, serves topics
+//                                    (docs/protocol.md: "ticks" gets one message a second,
+//                                    "chat" every chat message), relays {"type":"chat"}
+//                                    messages to everyone, echoes the rest
 //   POST /control  {"action": ...}   misbehave on request (the same controls as the stories'
 //   GET  /control?action=...         mocked server), e.g. curl '127.0.0.1:8787/control?action=close&code=1011'
 //   GET  /status                     mode and open sockets, as JSON
 //
 // Actions: close {code, reason} | drop (no close frame: 1006) | silent (no pongs, no replies)
-//          | refuse {ms} | flap {openMs, ms} | heal
+//          | refuse {ms} | flap {openMs, ms} | drain {windowMs} (a deploy: 1012 spread over
+//          the window, 503 meanwhile, then a fresh server with new epochs) | heal
 //
 // Environment: DEMO_PORT [8787], DEMO_HOST [127.0.0.1].
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { WebSocketServer } from 'ws'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build } from 'esbuild'
 
 const PORT = Number(process.env.DEMO_PORT ?? 8787)
 const HOST = process.env.DEMO_HOST ?? '127.0.0.1'
@@ -33,6 +40,7 @@ function setMode(mode, forMs) {
   clearTimeout(modeTimer)
   state.mode = mode
   state.until = null
+  if (mode !== 'silent') setSilent(false)
   if (mode !== 'up' && Number.isFinite(forMs) && forMs > 0) {
     state.until = Date.now() + forMs
     modeTimer = setTimeout(() => {
@@ -42,7 +50,46 @@ function setMode(mode, forMs) {
   }
 }
 
-const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
+/** react-lifeline/server from the sources, so `npm start` needs no build first. */
+async function loadServerEntry() {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+  const result = await build({
+    entryPoints: [join(root, 'src/server/index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['ws', 'redis'],
+    write: false,
+  })
+  // Written inside the project so that its `import 'ws'` finds the project's node_modules.
+  const dir = join(root, 'node_modules', '.cache', 'demo-server')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, 'server.mjs')
+  writeFileSync(file, result.outputFiles[0].text)
+  return import(pathToFileURL(file).href)
+}
+const { createLifelineServer, memoryStore } = await loadServerEntry()
+
+/** Open sockets, for the controls. */
+const sockets = new Set()
+let lifeline = startLifeline()
+let ticks = 0
+const ticker = setInterval(() => {
+  ticks += 1
+  lifeline.publish('ticks', { n: ticks, at: Date.now() }).catch(() => {})
+}, 1000)
+
+function startLifeline() {
+  return createLifelineServer({
+    maxPayload: 64 * 1024,
+    // A fresh store per server: after a drain the topics start new epochs, as after a restart.
+    store: memoryStore({ historySize: 200 }),
+    onConnection: welcome,
+    onMessage: relayOrEcho,
+    onError: (error) => log(`error: ${error?.message ?? error}`),
+  })
+}
 
 function flapLater(socket) {
   setTimeout(() => {
@@ -53,81 +100,100 @@ function flapLater(socket) {
   }, state.flapOpenMs)
 }
 
-wss.on('connection', (socket, request) => {
+function welcome(socket, request) {
   state.connections += 1
   const id = state.connections
+  sockets.add(socket)
   log(`connection #${id} opened (${request.url})`)
   socket.send(JSON.stringify({ type: 'welcome', id, at: Date.now() }))
   if (state.mode === 'flapping') flapLater(socket)
-
-  socket.on('message', (raw, isBinary) => {
-    if (state.mode === 'silent') return
-    if (isBinary) {
-      socket.send(raw, { binary: true })
-      return
-    }
-    const text = raw.toString()
-    let message = null
-    try {
-      message = JSON.parse(text)
-    } catch {
-      // Plain text is echoed below.
-    }
-    if (message?.type === 'ping') {
-      socket.send('{"type":"pong"}')
-      return
-    }
-    if (message?.type === 'chat' && typeof message.text === 'string') {
-      chatId += 1
-      const relayed = JSON.stringify({
-        type: 'chat',
-        id: chatId,
-        from: String(message.from ?? 'anonymous').slice(0, 40),
-        text: message.text.slice(0, 2000),
-        clientId: message.clientId ?? null,
-        at: Date.now(),
-      })
-      for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(relayed)
-      return
-    }
-    socket.send(text)
+  // Silent: the socket is not read at all, so pings, pongs and messages all go unanswered.
+  if (state.mode === 'silent') socket.pause()
+  socket.on('close', (code) => {
+    sockets.delete(socket)
+    log(`connection #${id} closed (${code})`)
   })
-  socket.on('close', (code) => log(`connection #${id} closed (${code})`))
   socket.on('error', (error) => log(`connection #${id} error: ${error.message}`))
-})
+}
+
+/** Frames that are not the topic protocol: chat is relayed (and kept in the `chat` topic), the rest echoed. */
+function relayOrEcho(socket, frame) {
+  if (frame.isBinary) {
+    socket.send(frame.data, { binary: true })
+    return
+  }
+  const message = frame.json
+  if (message?.type === 'chat' && typeof message.text === 'string') {
+    chatId += 1
+    const chat = {
+      type: 'chat',
+      id: chatId,
+      from: String(message.from ?? 'anonymous').slice(0, 40),
+      text: message.text.slice(0, 2000),
+      clientId: message.clientId ?? null,
+      at: Date.now(),
+    }
+    const relayed = JSON.stringify(chat)
+    for (const client of sockets) if (client.readyState === client.OPEN) client.send(relayed)
+    lifeline.publish('chat', chat).catch(() => {})
+    return
+  }
+  socket.send(frame.text)
+}
+
+function setSilent(silent) {
+  for (const socket of sockets) {
+    if (silent) socket.pause()
+    else socket.resume()
+  }
+}
 
 function control(params) {
   const action = String(params.action ?? '')
-  const sockets = [...wss.clients]
+  const open = [...sockets]
   switch (action) {
     case 'close': {
       const code = Number(params.code ?? 1000)
       const reason = String(params.reason ?? '').slice(0, 120)
       if (!SENDABLE(code))
         return { status: 400, body: { error: `a server cannot send close code ${code}; use drop for 1006` } }
-      for (const socket of sockets) socket.close(code, reason)
+      for (const socket of open) socket.close(code, reason)
       log(`close ${code} ${reason}`)
       break
     }
     case 'drop':
-      for (const socket of sockets) socket.terminate()
+      for (const socket of open) socket.terminate()
       log('drop: sockets terminated without a close frame')
       break
     case 'silent':
       setMode('silent', Number(params.ms ?? Number.POSITIVE_INFINITY))
+      setSilent(true)
       log('silent: no pongs, no replies')
       break
     case 'refuse':
       setMode('refusing', Number(params.ms ?? 5000))
-      for (const socket of sockets) socket.terminate()
+      for (const socket of open) socket.terminate()
       log(`refusing connections for ${state.until ? state.until - Date.now() : '∞'} ms`)
       break
     case 'flap':
       state.flapOpenMs = Number(params.openMs ?? 300)
       setMode('flapping', Number(params.ms ?? 10000))
-      for (const socket of sockets) flapLater(socket)
+      for (const socket of open) flapLater(socket)
       log(`flapping: each socket is cut after ${state.flapOpenMs} ms`)
       break
+    case 'drain': {
+      const windowMs = Number(params.windowMs ?? 5000)
+      if (!(windowMs >= 0)) return { status: 400, body: { error: 'windowMs must be a number of ms ≥ 0' } }
+      if (lifeline.draining) return { status: 409, body: { error: 'already draining' } }
+      const draining = lifeline
+      log(`drain: ${open.length} sockets closed with 1012 over ${windowMs} ms; 503 meanwhile`)
+      draining.drain({ windowMs }).then(() => {
+        // The "new version" comes up: a fresh server, fresh epochs.
+        if (lifeline === draining) lifeline = startLifeline()
+        log('drained: a fresh server takes connections again')
+      })
+      break
+    }
     case 'heal':
       setMode('up')
       log('healthy')
@@ -139,7 +205,13 @@ function control(params) {
 }
 
 function status() {
-  return { mode: state.mode, until: state.until, open: wss.clients.size, connections: state.connections }
+  return {
+    mode: state.mode,
+    until: state.until,
+    open: sockets.size,
+    connections: state.connections,
+    draining: lifeline.draining,
+  }
 }
 
 function reply(response, statusCode, body) {
@@ -188,7 +260,7 @@ server.on('upgrade', (request, socket, head) => {
     log('refused a connection')
     return
   }
-  wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
+  lifeline.handleUpgrade(request, socket, head)
 })
 
 server.on('error', (error) => {
@@ -202,7 +274,8 @@ server.listen(PORT, HOST, () =>
 
 function shutdown() {
   clearTimeout(modeTimer)
-  for (const socket of wss.clients) socket.close(1001, 'demo server shutting down')
+  clearInterval(ticker)
+  lifeline.drain({ windowMs: 0, code: 1001, reason: 'demo server shutting down' })
   server.close(() => process.exit(0))
   setTimeout(() => process.exit(0), 500).unref()
 }

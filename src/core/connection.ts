@@ -230,12 +230,20 @@ export class LifelineConnection implements Connection {
   #topicRegistry(): TopicRegistry | null {
     const protocol = this.#resolved.topics
     if (!protocol) return null
-    this.#topics ??= new TopicRegistry(protocol, {
-      send: (data) => this.#trySend(data),
-      retain: () => this.retain(),
-      options: () => this.#resolved,
-      report: (error) => this.#sendFailed(error),
-    })
+    if (this.#topics) return this.#topics
+    const topics = new TopicRegistry(
+      protocol,
+      {
+        send: (data) => this.#trySend(data),
+        retain: () => this.retain(),
+        options: () => this.#resolved,
+        report: (error) => this.#sendFailed(error),
+      },
+      this,
+    )
+    this.#topics = topics
+    // Made while a socket is already open: that socket takes subscribes at once.
+    if (this.#state.phase === 'open') topics.opened()
     return this.#topics
   }
 

@@ -5,7 +5,7 @@ import { Notifier } from './notifier'
 import type { ResolvedOptions } from './options'
 import { Timers } from './timers'
 import { type OrderEvent, type OrderResult, order, START, type TopicCursor } from './topic-order'
-import type { Topic, TopicFrame, TopicMessageMeta, TopicProtocol, TopicState } from './types'
+import type { Topic, TopicFrame, TopicMessageMeta, TopicPosition, TopicProtocol, TopicState } from './types'
 
 /** What the topics need from their connection. */
 export interface TopicHost {
@@ -19,6 +19,15 @@ export interface TopicHost {
   report(error: Error): void
 }
 
+/** A follower tab's way to the tab that holds the shared socket (react-lifeline/share). */
+export interface TopicRemote {
+  hold(topic: string, from: TopicPosition | null): void
+  unhold(topic: string): void
+}
+
+/** What the holder tab tells the others about one topic: a delivery, or its new state. */
+export type RelayedTopic = { state: TopicState } | { data: unknown; meta: TopicMessageMeta }
+
 const IDLE: TopicState = { status: 'idle', position: null, recovered: null, gaps: 0, error: null }
 
 /**
@@ -27,13 +36,24 @@ const IDLE: TopicState = { status: 'idle', position: null, recovered: null, gaps
  * in (`receive`); the rest is each topic's own.
  */
 export class TopicRegistry {
+  /** Set by react-lifeline/share: told of each new registry and the connection it belongs to. */
+  static created?: (registry: TopicRegistry, owner: object) => void
+  /** In a follower tab: the tab that holds the shared socket; null: this tab's own socket. */
+  remote: TopicRemote | null = null
+  /** In the tab that holds a shared socket: hears what each topic delivers and becomes. */
+  relay: ((topic: string, event: RelayedTopic) => void) | null = null
   readonly #topics = new Map<string, LiveTopic>()
+  /** Other tabs' holds on topics of this tab's socket, by tab and topic. */
+  readonly #holds = new Map<string, () => void>()
   #open = false
 
   constructor(
     readonly protocol: TopicProtocol,
     readonly host: TopicHost,
-  ) {}
+    owner: object,
+  ) {
+    TopicRegistry.created?.(this, owner)
+  }
 
   get open(): boolean {
     return this.#open
@@ -61,15 +81,67 @@ export class TopicRegistry {
 
   /** The socket is open and the handshake done: subscribe every held topic, before the queue flushes. */
   opened(): void {
+    if (this.remote) return
     this.#open = true
     for (const topic of this.#topics.values()) topic.resubscribe()
   }
 
   /** The socket is gone: nothing is queued for later, every held topic waits for the next one. */
   lost(): void {
+    if (!this.remote) this.#close()
+  }
+
+  #close(): void {
     if (!this.#open) return
     this.#open = false
     for (const topic of this.#topics.values()) topic.lost()
+  }
+
+  /**
+   * share: `remote` while another tab holds the socket (topics are asked of it and mirror what
+   * it relays), null while this tab does. Holds other tabs had on this tab end with it.
+   */
+  follow(remote: TopicRemote | null): void {
+    if (remote === this.remote) return
+    this.#close()
+    this.remote = remote
+    if (remote) for (const key of [...this.#holds.keys()]) this.#unhold(key)
+  }
+
+  /** share, follower: a holder tab is there to ask (`true`) or gone (`false`). */
+  reach(open: boolean): void {
+    if (!this.remote || open === this.#open) return
+    if (open) {
+      this.#open = true
+      for (const topic of this.#topics.values()) topic.resubscribe()
+    } else this.#close()
+  }
+
+  /** share, follower: what the holder tab relayed for `topic`. */
+  mirror(topic: string, event: RelayedTopic): void {
+    this.#topics.get(topic)?.mirror(event)
+  }
+
+  /** share, holder: tab `tab` holds `name` and has delivered up to `from`. */
+  hold(tab: string, name: string, from: TopicPosition | null): void {
+    const topic = this.get(name)
+    const key = `${tab}\n${name}`
+    if (!this.#holds.has(key)) this.#holds.set(key, topic.retain())
+    topic.adopt(from)
+    this.relay?.(name, { state: topic.getState() })
+  }
+
+  /** share, holder: tab `tab` let go of `name`, or of every topic. */
+  unhold(tab: string, name?: string): void {
+    for (const key of [...this.#holds.keys()]) {
+      if (name === undefined ? key.startsWith(`${tab}\n`) : key === `${tab}\n${name}`) this.#unhold(key)
+    }
+  }
+
+  #unhold(key: string): void {
+    const release = this.#holds.get(key)
+    this.#holds.delete(key)
+    release?.()
   }
 
   /** Routes a topic frame to its topic; false when the message is not one (it goes to `onMessage`). */
@@ -80,9 +152,9 @@ export class TopicRegistry {
         json = JSON.parse(data)
       } catch {}
     }
-    let frame: TopicFrame | null
+    let read: TopicFrame | readonly TopicFrame[] | null
     try {
-      frame = this.protocol.read({ data, json })
+      read = this.protocol.read({ data, json })
     } catch (cause) {
       // The message still reaches onMessage: a broken reader must not lose data.
       this.host.report(
@@ -90,19 +162,21 @@ export class TopicRegistry {
       )
       return false
     }
-    if (!frame) return false
-    if (frame.type === 'ignore') return true
-    const topic = typeof frame.topic === 'string' ? this.#topics.get(frame.topic) : undefined
-    if (topic?.subscribed) topic.receive(frame)
-    else {
-      try {
-        if (process.env.NODE_ENV !== 'production')
-          warnOnce(
-            `a "${frame.type}" frame for topic "${String(frame.topic)}", which nothing holds, was dropped.`,
-          )
-      } catch {}
-    }
+    if (!read) return false
+    for (const frame of Array.isArray(read) ? read : [read]) this.#route(frame)
     return true
+  }
+
+  #route(frame: TopicFrame): void {
+    if (frame.type === 'ignore') return
+    const topic = typeof frame.topic === 'string' ? this.#topics.get(frame.topic) : undefined
+    if (topic?.subscribed) return topic.receive(frame)
+    try {
+      if (process.env.NODE_ENV !== 'production')
+        warnOnce(
+          `a "${frame.type}" frame for topic "${String(frame.topic)}", which nothing holds, was dropped.`,
+        )
+    } catch {}
   }
 }
 
@@ -125,12 +199,19 @@ export class LiveTopic<T = unknown> implements Topic<T> {
   readonly #notifier: Notifier<TopicState>
   readonly #messageListeners = new Set<(data: T, meta: TopicMessageMeta) => void>()
   readonly #gapListeners = new Set<(state: TopicState) => void>()
+  /** The last state relayed to other tabs (share, holder). */
+  #relayed: TopicState | null = null
 
   constructor(name: string, registry: TopicRegistry) {
     this.name = name
     this.#registry = registry
     this.#timers = new Timers(() => registry.host.options().clock)
     this.#notifier = new Notifier(this.getState, this.#stateListeners)
+  }
+
+  /** share: the registry, so a holder tab can reach the topics other tabs hold. */
+  get registry(): TopicRegistry {
+    return this.#registry
   }
 
   /** Whether frames for this topic are expected: subscribed on this socket (held or lingering). */
@@ -192,6 +273,38 @@ export class LiveTopic<T = unknown> implements Topic<T> {
     if (this.#holders > 0) this.#set({ status: 'subscribing', error: null })
   }
 
+  /** share, holder: another tab delivered up to `from`; a topic not yet subscribed resumes from the furthest. */
+  adopt(from: TopicPosition | null): void {
+    const at = this.#cursor.position
+    if (this.#sent || !from || (at && (at.epoch !== from.epoch || at.offset >= from.offset))) return
+    this.#cursor = { ...this.#cursor, position: from }
+    this.#set({ position: from })
+  }
+
+  /**
+   * share, follower: the holder tab's delivery or state for this topic. Deliveries come before
+   * the state that follows them, and one at or below what this tab delivered is dropped, so a
+   * change of holder delivers nothing twice.
+   */
+  mirror(event: RelayedTopic): void {
+    if (!this.#sent) return
+    const at = this.#cursor.position
+    if ('state' in event) {
+      const { state } = event
+      const gaps = state.gaps > this.#state.gaps
+      if (state.position && (!at || (at.epoch === state.position.epoch && at.offset < state.position.offset)))
+        this.#cursor = { ...START, position: state.position }
+      this.#set({ ...state, position: this.#cursor.position })
+      if (gaps) for (const listener of [...this.#gapListeners]) callSafely(() => listener(this.#state))
+      return
+    }
+    const { position } = event.meta
+    if (position && at && at.epoch === position.epoch && position.offset <= at.offset) return
+    if (position) this.#cursor = { ...START, position }
+    for (const listener of [...this.#messageListeners])
+      callSafely(() => listener(event.data as T, event.meta))
+  }
+
   receive(frame: TopicFrame): void {
     switch (frame.type) {
       case 'message':
@@ -222,8 +335,14 @@ export class LiveTopic<T = unknown> implements Topic<T> {
   }
 
   #subscribe(): void {
-    const { protocol, host } = this.#registry
+    const { protocol, host, remote } = this.#registry
     if (!this.#registry.open) return this.#set({ status: 'subscribing', error: null })
+    if (remote) {
+      // The holder tab subscribes (once for every tab) and relays what comes.
+      remote.hold(this.name, this.#cursor.position)
+      this.#sent = true
+      return this.#set({ status: 'subscribing', error: null })
+    }
     let sent = false
     const confirms = protocol.confirms !== false
     try {
@@ -265,8 +384,9 @@ export class LiveTopic<T = unknown> implements Topic<T> {
   /** The last holder's release has lingered out: unsubscribe (if the socket is up) and go idle. */
   #letGo(): void {
     if (this.#holders > 0) return
-    const { protocol, host } = this.#registry
-    if (this.#sent && this.#registry.open) {
+    const { protocol, host, remote } = this.#registry
+    if (this.#sent && this.#registry.open && remote) remote.unhold(this.name)
+    else if (this.#sent && this.#registry.open) {
       try {
         const frame = protocol.unsubscribe(this.name)
         if (frame !== null && frame !== undefined) host.send(textOf(frame))
@@ -296,10 +416,12 @@ export class LiveTopic<T = unknown> implements Topic<T> {
       next.recovered = false
     }
     this.#set(next, false)
+    const relay = this.#registry.relay
     for (const { data, meta } of result.deliver) {
+      relay?.(this.name, { data, meta })
       for (const listener of [...this.#messageListeners]) callSafely(() => listener(data as T, meta))
     }
-    this.#notifier.now()
+    this.#announce()
     if (result.gaps > 0) {
       const state = this.#state
       for (const listener of [...this.#gapListeners]) callSafely(() => listener(state))
@@ -311,7 +433,17 @@ export class LiveTopic<T = unknown> implements Topic<T> {
     const old = this.#state
     if ((Object.keys(patch) as (keyof TopicState)[]).some((key) => patch[key] !== old[key]))
       this.#state = { ...old, ...patch }
-    if (notify) this.#notifier.now()
+    if (notify) this.#announce()
+  }
+
+  /** Tells this tab's listeners, and (share, holder) the other tabs, of a new state. */
+  #announce(): void {
+    const relay = this.#registry.relay
+    if (relay && this.#relayed !== this.#state) {
+      this.#relayed = this.#state
+      relay(this.name, { state: this.#state })
+    }
+    this.#notifier.now()
   }
 }
 

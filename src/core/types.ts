@@ -216,8 +216,11 @@ export interface TopicProtocol {
   subscribe(topic: string, from: TopicPosition | null): string | object
   /** The frame that unsubscribes, or null when the server has none. */
   unsubscribe(topic: string): string | object | null
-  /** The topic frame in an inbound message, or null when it is not one (it goes to `onMessage`). */
-  read(message: { data: unknown; json: unknown }): TopicFrame | null
+  /**
+   * The topic frame in an inbound message, or null when it is not one (it goes to `onMessage`);
+   * an array when one message carries several (a subscribe answer with its replay, a batch).
+   */
+  read(message: { data: unknown; json: unknown }): TopicFrame | readonly TopicFrame[] | null
   /**
    * `false` when the server never answers a subscribe (graphql-ws): the topic is live as soon
    * as the frame is sent [true: live at the `subscribed` frame, bounded by `connectTimeout`].

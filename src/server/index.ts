@@ -11,5 +11,5 @@ export {
 } from './lifeline-server'
 export { type MemoryStoreOptions, memoryStore } from './memory-store'
 export { type ErrorCode, PING_FRAME, PONG_FRAME } from './protocol'
-export { type RedisClientLike, type RedisStoreOptions, redisStore } from './redis-store'
+export { type RedisClient, type RedisStoreOptions, redisStore } from './redis-store'
 export type { ServerClock, StoredMessage, TopicPosition, TopicRead, TopicStore } from './types'

@@ -57,6 +57,12 @@ export interface LifelineServerOptions {
   pingIntervalMs?: number
   /** How long a socket asked to close may take before it is terminated [5000]. */
   closeTimeoutMs?: number
+  /**
+   * Bytes queued for one socket (a client that reads slower than its topics publish) beyond
+   * which it is closed with 1013 Try Again Later instead of growing without bound; it
+   * reconnects and resumes from its position [4 MiB].
+   */
+  maxBufferedBytes?: number
   /** Each accepted socket, after the handshake. */
   onConnection?(socket: WebSocket, request: IncomingMessage): void
   /**
@@ -141,6 +147,8 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   const clock = options.clock ?? systemClock
   const store = options.store ?? memoryStore()
   const path = options.path ?? '/'
+  if (!path.startsWith('/'))
+    throw new TypeError(`createLifelineServer: path must start with "/"; got ${JSON.stringify(path)}.`)
   const maxPayload = checkCount('maxPayload', options.maxPayload ?? 64 * 1024, 1)
   const maxTopics = checkCount('maxTopicsPerSocket', options.maxTopicsPerSocket ?? 100, 1)
   const subscribesPerSecond = options.subscribesPerSecond ?? 10
@@ -150,6 +158,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     )
   const pingIntervalMs = checkCount('pingIntervalMs', options.pingIntervalMs ?? 30_000, 0)
   const closeTimeoutMs = checkCount('closeTimeoutMs', options.closeTimeoutMs ?? 5000, 0)
+  const maxBufferedBytes = checkCount('maxBufferedBytes', options.maxBufferedBytes ?? 4 * 1024 * 1024, 1)
   if (options.server && options.port !== undefined)
     throw new TypeError('createLifelineServer: pass `server` or `port`, not both.')
   const onError = options.onError ?? ((error: unknown) => console.error('[react-lifeline/server]', error))
@@ -192,9 +201,15 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   let ownServer: Server | null = null
   let listening: Promise<number>
   if (options.server) {
-    options.server.on('upgrade', onUpgrade)
-    const address = options.server.address()
-    listening = Promise.resolve(typeof address === 'object' && address ? address.port : 0)
+    const server = options.server
+    server.on('upgrade', onUpgrade)
+    const portOf = () => {
+      const address = server.address()
+      return typeof address === 'object' && address ? address.port : 0
+    }
+    listening = server.listening
+      ? Promise.resolve(portOf())
+      : new Promise((resolve) => server.once('listening', () => resolve(portOf())))
   } else if (options.port !== undefined) {
     const server = createServer((_request, response) => {
       response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
@@ -218,8 +233,23 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
 
   // ---- sockets ---------------------------------------------------------------------------
 
-  const send = (client: Client, text: string) => {
-    if (client.socket.readyState === client.socket.OPEN) client.socket.send(text)
+  const send = (client: Client, text: string, onWritten?: () => void) => {
+    const { socket } = client
+    if (socket.readyState !== socket.OPEN) {
+      onWritten?.()
+      return
+    }
+    if (onWritten) {
+      // A replay pacing itself: ws calls back once the frame is written, or failed to be.
+      socket.send(text, () => onWritten())
+      return
+    }
+    if (socket.bufferedAmount > maxBufferedBytes) {
+      // What it misses stays in the history: after the reconnect it resumes from its position.
+      closeOne(client, 1013, 'too slow: resume from your position')
+      return
+    }
+    socket.send(text)
   }
 
   const refuse = (client: Client, code: ErrorCode, error: string, topic?: string) =>
@@ -249,7 +279,9 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       return
     }
     const subscription = new Subscription(topic, {
-      send: (text) => send(client, text),
+      send: (text, onWritten) => send(client, text, onWritten),
+      // Half the slow-reader limit: a replay pauses well before the limit would close the socket.
+      congested: () => client.socket.bufferedAmount > maxBufferedBytes / 2,
       read: (name, position) => store.read(name, position),
     })
     client.topics.set(topic, subscription)
@@ -304,9 +336,17 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     const text = isBinary ? null : buffer.toString('utf8')
     const frame = text === null ? null : readClientFrame(text)
     if (frame === null || frame.type === 'problem') {
-      if (options.onMessage && (frame === null || frame.code !== 'invalid-topic')) {
-        const json = frame?.json
-        options.onMessage(client.socket, { text, data: buffer, isBinary, json }, client.request)
+      if (options.onMessage && (frame === null || frame.forApp)) {
+        try {
+          options.onMessage(
+            client.socket,
+            { text, data: buffer, isBinary, json: frame?.json },
+            client.request,
+          )
+        } catch (error) {
+          // Thrown inside ws's 'message' event, it would end the process.
+          onError(error)
+        }
         return
       }
       if (frame === null)
@@ -330,6 +370,14 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage) => {
+    if (draining) {
+      // Its handshake was under way when the drain began: it goes the way of the others.
+      socket.on('error', () => {})
+      socket.close(drainClose.code, drainClose.reason)
+      const timer = clock.setTimeout(() => socket.terminate(), closeTimeoutMs)
+      socket.on('close', () => clock.clearTimeout(timer))
+      return
+    }
     const client: Client = {
       socket,
       request,
@@ -382,8 +430,10 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   // ---- drain -----------------------------------------------------------------------------
 
   let settleDrain: (() => void) | null = null
+  let drainClose = { code: 1012, reason: 'server restart' }
 
-  const closeOne = (client: Client, code: number, reason: string) => {
+  // A declaration, not a const: `send` above uses it too.
+  function closeOne(client: Client, code: number, reason: string) {
     if (
       client.socket.readyState !== client.socket.OPEN &&
       client.socket.readyState !== client.socket.CONNECTING
@@ -411,6 +461,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     if (Buffer.byteLength(reason) > 123)
       return Promise.reject(new RangeError('drain: a close reason has at most 123 bytes.'))
 
+    drainClose = { code, reason }
     const timers: unknown[] = []
     draining = new Promise<void>((resolve) => {
       settleDrain = () => {
@@ -422,7 +473,8 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       if (pingTimer !== null) clock.clearTimeout(pingTimer)
       pingTimer = null
       stopListening()
-      options.server?.off('upgrade', onUpgrade)
+      // An attached server keeps our upgrade listener: upgrades on our path still get a 503
+      // rather than no answer at all.
       if (ownServer) {
         const server = ownServer
         await new Promise<void>((resolve) => server.close(() => resolve()))

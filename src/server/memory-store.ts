@@ -11,7 +11,6 @@ export interface MemoryStoreOptions {
 }
 
 interface Stream {
-  epoch: string
   tip: number
   /** Oldest first; `at` is when each was appended, for `historyMs`. */
   history: Array<{ message: StoredMessage; at: number }>
@@ -30,25 +29,21 @@ function checkLimit(name: string, value: number, allowInfinity: boolean): number
 }
 
 /**
- * History and fan-out in this process's memory: the default store for one process. Each topic
- * gets a new epoch when the process starts, so clients that resume after a restart are told
- * that their history is gone (`recovered: false`) instead of being handed the wrong messages.
+ * History and fan-out in this process's memory: the default store for one process. Every
+ * stream gets a new epoch when the process starts (one per store, shared by its topics), so
+ * clients that resume after a restart are told that their history is gone
+ * (`recovered: false`) instead of being handed the wrong messages.
  */
 export function memoryStore(options: MemoryStoreOptions = {}): TopicStore {
   const historySize = checkLimit('historySize', options.historySize ?? 1000, false)
   const historyMs = checkLimit('historyMs', options.historyMs ?? 300_000, true)
   const now = options.now ?? Date.now
+  // Streams are never dropped, so offsets never restart within this epoch. Only a publish
+  // creates one: subscribing to made-up topic names costs no memory.
+  const epoch = newEpoch()
   const streams = new Map<string, Stream>()
   const listeners = new Set<(message: StoredMessage) => void>()
-
-  const streamOf = (topic: string): Stream => {
-    let stream = streams.get(topic)
-    if (!stream) {
-      stream = { epoch: newEpoch(), tip: 0, history: [] }
-      streams.set(topic, stream)
-    }
-    return stream
-  }
+  const empty: Stream = { tip: 0, history: [] }
 
   const trim = (stream: Stream) => {
     while (stream.history.length > historySize) stream.history.shift()
@@ -60,9 +55,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): TopicStore {
 
   return {
     append(topic, json) {
-      const stream = streamOf(topic)
+      let stream = streams.get(topic)
+      if (!stream) {
+        stream = { tip: 0, history: [] }
+        streams.set(topic, stream)
+      }
       stream.tip += 1
-      const position: TopicPosition = { epoch: stream.epoch, offset: stream.tip }
+      const position: TopicPosition = { epoch, offset: stream.tip }
       const message: StoredMessage = { topic, position, json }
       stream.history.push({ message, at: now() })
       trim(stream)
@@ -71,13 +70,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): TopicStore {
     },
 
     read(topic, from) {
-      const stream = streamOf(topic)
+      const stream = streams.get(topic) ?? empty
       trim(stream)
-      const position = { epoch: stream.epoch, offset: stream.tip }
+      const position = { epoch, offset: stream.tip }
       const answer = (recovered: boolean | null, messages: StoredMessage[] = []): Promise<TopicRead> =>
         Promise.resolve({ position, recovered, messages })
       if (from === null) return answer(null)
-      if (from.epoch !== stream.epoch || from.offset > stream.tip) return answer(false)
+      if (from.epoch !== epoch || from.offset > stream.tip) return answer(false)
       if (from.offset === stream.tip) return answer(true)
       const first = stream.history[0]?.message.position.offset
       if (first === undefined || first > from.offset + 1) return answer(false)

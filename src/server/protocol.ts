@@ -27,7 +27,9 @@ export interface FrameProblem {
   code: ErrorCode
   error: string
   topic?: string
-  /** The parsed JSON, for frames of a type the protocol does not know (handed to `onMessage`). */
+  /** Not a protocol frame at all (not JSON, not an object, another type): the app's, if it wants it. */
+  forApp: boolean
+  /** The parsed JSON, when the text was JSON. */
   json?: unknown
 }
 
@@ -60,10 +62,17 @@ export function readClientFrame(text: string): ClientFrame | FrameProblem {
       type: 'problem',
       code: 'bad-json',
       error: 'The frame is not JSON; every frame is one JSON object.',
+      forApp: true,
     }
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json))
-    return { type: 'problem', code: 'bad-frame', error: 'A frame must be a JSON object with a "type".', json }
+    return {
+      type: 'problem',
+      code: 'bad-frame',
+      error: 'A frame must be a JSON object with a "type".',
+      forApp: true,
+      json,
+    }
   const frame = json as { type?: unknown; topic?: unknown; from?: unknown }
   switch (frame.type) {
     case 'ping':
@@ -76,6 +85,7 @@ export function readClientFrame(text: string): ClientFrame | FrameProblem {
           type: 'problem',
           code: 'invalid-topic',
           error: problem,
+          forApp: false,
           ...(typeof frame.topic === 'string' ? { topic: frame.topic } : {}),
         }
       const topic = frame.topic as string
@@ -86,6 +96,7 @@ export function readClientFrame(text: string): ClientFrame | FrameProblem {
           type: 'problem',
           code: 'bad-frame',
           topic,
+          forApp: false,
           error: '"from" must be {"epoch": string, "offset": a whole number ≥ 0}.',
         }
       return { type: 'subscribe', topic, from }
@@ -95,6 +106,7 @@ export function readClientFrame(text: string): ClientFrame | FrameProblem {
         type: 'problem',
         code: 'unknown-type',
         error: `Unknown frame type ${JSON.stringify(frame.type) ?? 'undefined'}; expected ping, subscribe or unsubscribe.`,
+        forApp: true,
         json,
       }
   }

@@ -6,11 +6,11 @@ import type { StoredMessage, TopicPosition, TopicRead, TopicStore } from './type
  * What redisStore needs of a node-redis client (`createClient()` from the `redis` package,
  * v5 or later), connected. Only these members are used, so a wrapper works too.
  */
-export interface RedisClientLike {
+export interface RedisClient {
   readonly isReady: boolean
   sendCommand(args: ReadonlyArray<string>): Promise<unknown>
   /** A second connection with the same options: the fan-out reader blocks on its own. */
-  duplicate(): RedisClientLike
+  duplicate(): RedisClient
   connect(): Promise<unknown>
   destroy(): void
   on(event: string, listener: (...args: any[]) => void): unknown
@@ -71,6 +71,19 @@ return {epoch, tip, 1, entries}
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex')
 
 type StreamEntry = [id: string, fields: string[]]
+/** XREAD answers an array of [key, entries] in RESP2 and a map of key → entries in RESP3. */
+type XReadReply =
+  | Array<[string, StreamEntry[]]>
+  | Map<string, StreamEntry[]>
+  | Record<string, StreamEntry[]>
+  | null
+
+function streamsOf(reply: XReadReply): Array<[string, StreamEntry[]]> {
+  if (reply === null || reply === undefined) return []
+  if (Array.isArray(reply)) return reply
+  if (reply instanceof Map) return [...reply]
+  return Object.entries(reply)
+}
 
 function fieldsOf(fields: string[]): Record<string, string> {
   const record: Record<string, string> = {}
@@ -88,7 +101,7 @@ const describe = (error: unknown) =>
  * client, carries each message to the subscribers of every process. A client that reconnects
  * to another process resumes from its position there. Redis 5 or later (tested with 7.0).
  */
-export function redisStore(client: RedisClientLike, options: RedisStoreOptions = {}): TopicStore {
+export function redisStore(client: RedisClient, options: RedisStoreOptions = {}): TopicStore {
   const maxLen = options.maxLen ?? 1000
   const fanoutMaxLen = options.fanoutMaxLen ?? 10_000
   const blockMs = options.blockMs ?? 5000
@@ -201,11 +214,11 @@ class FanoutReader {
   /** Resolves once the reader holds its starting cursor. */
   readonly started: Promise<void>
   private running = true
-  private readonly connection: RedisClientLike
+  private readonly connection: RedisClient
   private lastId = '0-0'
 
   constructor(
-    client: RedisClientLike,
+    client: RedisClient,
     private readonly key: string,
     private readonly blockMs: number,
     private readonly listeners: Set<(message: StoredMessage) => void>,
@@ -260,9 +273,9 @@ class FanoutReader {
           'STREAMS',
           this.key,
           this.lastId,
-        ])) as Array<[string, StreamEntry[]]> | null
+        ])) as XReadReply
         if (!this.running) return
-        for (const [, entries] of reply ?? []) {
+        for (const [, entries] of streamsOf(reply)) {
           for (const [id, fields] of entries) {
             this.lastId = id
             const { t, e, o, d } = fieldsOf(fields)

@@ -2,7 +2,10 @@ import { messageFrame, subscribedFrame } from './protocol'
 import type { StoredMessage, TopicPosition, TopicRead } from './types'
 
 export interface SubscriptionIo {
-  send(text: string): void
+  /** Sends a frame; `onWritten` (given during a replay that is pacing itself) once it left. */
+  send(text: string, onWritten?: () => void): void
+  /** The socket's outgoing queue is long: a replay waits for its frames to leave. */
+  congested(): boolean
   read(topic: string, from: TopicPosition | null): Promise<TopicRead>
 }
 
@@ -40,7 +43,7 @@ export class Subscription {
     this.io.send(
       subscribedFrame(this.topic, answer.position, from === null ? null : answer.recovered === true),
     )
-    if (answer.recovered === true) for (const message of answer.messages) this.sendInOrder(message)
+    if (answer.recovered === true && !(await this.replay(answer.messages))) return
     this.lastOffset = Math.max(this.lastOffset, answer.position.offset)
     this.flushHeld()
   }
@@ -69,17 +72,38 @@ export class Subscription {
     this.held = []
   }
 
-  private sendInOrder(message: StoredMessage, frame?: string): void {
+  /**
+   * Sends the history in order while live messages stay held. A long replay to a slow reader
+   * waits for its frames to leave whenever the socket's queue is long, so it neither piles up
+   * in memory nor trips the server's slow-reader limit. False when the subscription ended.
+   */
+  private async replay(messages: StoredMessage[]): Promise<boolean> {
+    for (const message of messages) {
+      if (this.phase === 'ended') return false
+      if (!this.io.congested()) {
+        this.sendInOrder(message)
+        continue
+      }
+      await new Promise<void>((resolve) => {
+        if (!this.sendInOrder(message, undefined, resolve)) resolve()
+      })
+    }
+    return this.phase !== 'ended'
+  }
+
+  /** Sends the message unless it is a duplicate; true when it was handed to the socket. */
+  private sendInOrder(message: StoredMessage, frame?: string, onWritten?: () => void): boolean {
     const { epoch, offset } = message.position
     if (epoch !== this.epoch) {
       // The store lost this stream's history and began a new epoch; the client sees the epoch
       // change and counts a gap.
       this.epoch = epoch
     } else if (offset <= this.lastOffset) {
-      return
+      return false
     }
     this.lastOffset = offset
-    this.io.send(frame ?? messageFrame(message))
+    this.io.send(frame ?? messageFrame(message), onWritten)
+    return true
   }
 
   private async catchUp(): Promise<void> {
@@ -90,7 +114,7 @@ export class Subscription {
       // The store is unreachable: what is held still goes out; the client sees the gap.
     }
     if (this.phase === 'ended') return
-    if (answer?.recovered === true) for (const message of answer.messages) this.sendInOrder(message)
+    if (answer?.recovered === true && !(await this.replay(answer.messages))) return
     const first = this.held[0]
     if (first && first.position.epoch === this.epoch && first.position.offset > this.lastOffset + 1)
       // The history no longer holds the missing ones: they are lost, say so by skipping ahead

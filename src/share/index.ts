@@ -9,9 +9,10 @@
  *
  * Without this import, `share: 'origin'` stays per tab and says so in development.
  */
-import { LifelineConnection } from '../core/index'
+import { LifelineConnection, TopicRegistry } from '../core/index'
 import { browserShareEnvironment, type ShareEnvironment } from './environment'
 import { attachTabLink } from './tab-link'
+import { attachTopics } from './tab-topics'
 import { warnOnce } from './warn'
 
 export type { ChannelLike, LockManagerLike, ShareEnvironment } from './environment'
@@ -29,6 +30,7 @@ export function installShare(environment: ShareEnvironment | null = browserShare
     )
   }
   LifelineConnection.shareDriver = attach
+  TopicRegistry.created = attachTopics
   attachOnConfigure((connection) => attach(connection))
 }
 

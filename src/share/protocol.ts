@@ -1,4 +1,4 @@
-import type { CloseInfo, ConnectionState } from '../core/index'
+import type { CloseInfo, ConnectionState, TopicPosition, TopicState } from '../core/index'
 
 /** Data a tab may send: what `WebSocket.send` takes (all structured-cloneable). */
 export type Outgoing = string | ArrayBufferLike | Blob | ArrayBufferView
@@ -33,6 +33,15 @@ export type ShareMessage =
   | { rl: 1; t: 'call'; from: string; to: string; call: Call; code?: number; reason?: string }
   /** The holder is going; `carry` is what it had not written yet, for the next holder. */
   | { rl: 1; t: 'leave'; from: string; carry: Entry[] }
+  /** The holder's news of one topic: a delivery (`data`, `meta`) or its new state. */
+  | { rl: 1; t: 'topic'; from: string; topic: string; state?: WireTopicState; data?: unknown; meta?: unknown }
+  /** A follower holds `topic` and has delivered up to `position`. */
+  | { rl: 1; t: 'hold'; from: string; to: string; topic: string; position: TopicPosition | null }
+  /** A follower let go of `topic`, or of every topic it held (no `topic`: it is leaving). */
+  | { rl: 1; t: 'unhold'; from: string; to: string; topic?: string }
+
+/** A topic's state on the channel: `error` travels as its message, like the connection's. */
+export type WireTopicState = Omit<TopicState, 'error'> & { error: string | null }
 
 const CALLS: readonly string[] = ['connect', 'reconnect', 'close', 'visible']
 
@@ -62,6 +71,20 @@ export function parseShareMessage(value: unknown): ShareMessage | null {
       return typeof m.to === 'string' && CALLS.includes(m.call as string) ? (value as ShareMessage) : null
     case 'leave':
       return Array.isArray(m.carry) && m.carry.every(isEntry) ? (value as ShareMessage) : null
+    case 'topic':
+      return typeof m.topic === 'string' && (isTopicState(m.state) || ('data' in m && isRecord(m.meta)))
+        ? (value as ShareMessage)
+        : null
+    case 'hold':
+      return typeof m.to === 'string' &&
+        typeof m.topic === 'string' &&
+        (m.position === null || isPosition(m.position))
+        ? (value as ShareMessage)
+        : null
+    case 'unhold':
+      return typeof m.to === 'string' && (m.topic === undefined || typeof m.topic === 'string')
+        ? (value as ShareMessage)
+        : null
     default:
       return null
   }
@@ -94,6 +117,20 @@ function isState(value: unknown): value is WireState {
     typeof value.queued === 'number' &&
     (value.error === null || typeof value.error === 'string')
   )
+}
+
+function isTopicState(value: unknown): value is WireTopicState {
+  return (
+    isRecord(value) &&
+    typeof value.status === 'string' &&
+    typeof value.gaps === 'number' &&
+    (value.position === null || isPosition(value.position)) &&
+    (value.error === null || typeof value.error === 'string')
+  )
+}
+
+function isPosition(value: unknown): value is TopicPosition {
+  return isRecord(value) && typeof value.offset === 'number'
 }
 
 function isEntry(value: unknown): value is Entry {

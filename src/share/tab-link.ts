@@ -119,6 +119,7 @@ class TabLink extends TabMirror {
 
   /** Stops taking part: hands what is unsent to the next holder and lets the lock go. */
   private leave(pageGoing = false): void {
+    this.topics.leave()
     this.cancelTimer('lingerTimer')
     this.cancelTimer('startTimer')
     if (this.isHolder) {

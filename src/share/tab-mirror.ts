@@ -16,6 +16,7 @@ import {
 import type { Relay } from './relay'
 import { SharedVisibility } from './shared-visibility'
 import { TabListeners } from './tab-listeners'
+import { TabTopics } from './tab-topics'
 import { sameOr, withQueued } from './tab-view'
 import { optionsSignature, warnOnce } from './warn'
 
@@ -67,6 +68,7 @@ export abstract class TabMirror implements LinkPort {
   protected startTimer: unknown = null
   protected graceTimer: unknown = null
   protected ignored = 0
+  protected readonly topics: TabTopics
 
   constructor(
     protected readonly connection: LifelineConnection,
@@ -83,6 +85,18 @@ export abstract class TabMirror implements LinkPort {
     connection.onMessage((data, event) => this.onLocalMessage(data, event))
     connection.on('close', (close) => this.onLocalClose(close))
     this.local = overrideConnection(connection, this)
+    const link = this
+    this.topics = new TabTopics({
+      connection,
+      id: this.id,
+      get holding() {
+        return link.isHolder
+      },
+      get holder() {
+        return link.holderId
+      },
+      post: (message) => this.post(message),
+    })
   }
 
   view(): ConnectionState {
@@ -164,6 +178,10 @@ export abstract class TabMirror implements LinkPort {
         return
       case 'leave':
         return this.onLeave(message.from, message.carry)
+      case 'topic':
+      case 'hold':
+      case 'unhold':
+        return this.topics.receive(message)
     }
   }
 
@@ -220,6 +238,7 @@ export abstract class TabMirror implements LinkPort {
 
   /** Recomputes the state this tab shows and tells listeners (and followers) if it changed. */
   protected refresh(): void {
+    this.topics.sync()
     const next = this.computeView()
     if (next === this.shown) return
     this.shown = next

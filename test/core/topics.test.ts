@@ -56,6 +56,17 @@ describe('connection.topic()', () => {
     expect(socket().sent).toEqual([sub('room:1')])
   })
 
+  it('a topic first asked for while the socket is already open subscribes on it at once', () => {
+    const { connection, socket } = setup()
+    connection.connect()
+    socket().open()
+    const topic = connection.topic('late')
+    topic.retain()
+    expect(socket().sent).toEqual([sub('late')])
+    socket().receive(subscribed('late', 2))
+    expect(topic.getState().status).toBe('live')
+  })
+
   it('StrictMode remount and a quick route change send nothing extra; the last release unsubscribes after lingerMs', () => {
     const { connection, socket, clock } = setup()
     const topic = connection.topic('room:1')

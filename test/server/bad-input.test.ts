@@ -111,22 +111,31 @@ describe('bad input', () => {
 
   it('hands frames it does not use to onMessage instead, when given', async () => {
     const seen: unknown[] = []
+    const errors: unknown[] = []
     const { connect } = await startServer({
       onMessage: (socket, frame) => {
         seen.push([frame.text, frame.json, frame.isBinary])
+        if (frame.text === 'throw') throw new Error('app bug')
         socket.send(JSON.stringify({ type: 'echo', text: frame.text }))
       },
+      onError: (error) => errors.push(error),
     })
     const client = await connect()
     client.send('{"type":"chat","text":"hi"}')
     expect(await client.next()).toEqual({ type: 'echo', text: '{"type":"chat","text":"hi"}' })
     client.send('plain')
     expect(await client.next()).toEqual({ type: 'echo', text: 'plain' })
+    // Protocol frames that are malformed are still the protocol's: they get an error frame.
+    client.send('{"type":"subscribe","topic":"t","from":"yesterday"}')
+    expect(await client.next()).toMatchObject({ type: 'error', topic: 't', code: 'bad-frame' })
+    client.send('throw') // an app handler that throws is reported, and the socket carries on
+    await stillAnswers(client)
+    expect(errors).toEqual([new Error('app bug')])
     expect(seen).toEqual([
       ['{"type":"chat","text":"hi"}', { type: 'chat', text: 'hi' }, false],
       ['plain', undefined, false],
+      ['throw', undefined, false],
     ])
-    await stillAnswers(client)
   })
 
   it('refuses upgrades on another path and plain HTTP requests', async () => {

@@ -18,8 +18,8 @@ afterEach(async () => {
 })
 
 /** A node-redis client as an app makes one: quick reconnects, so the outage test is short. */
-async function redisClient() {
-  const client = createClient({ url: redis.url, socket: { reconnectStrategy: () => 50 } })
+async function redisClient(resp: 2 | 3 = 2) {
+  const client = createClient({ url: redis.url, RESP: resp, socket: { reconnectStrategy: () => 50 } })
   clients.push(client)
   await client.connect()
   return client
@@ -27,10 +27,10 @@ async function redisClient() {
 
 /** One "process": a lifeline server with its own Redis connection on the shared Redis. */
 async function process(
-  options: Omit<LifelineServerOptions, 'store'> & { maxLen?: number; prefix?: string } = {},
+  options: Omit<LifelineServerOptions, 'store'> & { maxLen?: number; prefix?: string; resp?: 2 | 3 } = {},
 ) {
-  const { maxLen, prefix, ...rest } = options
-  const client = await redisClient()
+  const { maxLen, prefix, resp, ...rest } = options
+  const client = await redisClient(resp)
   return { ...(await startServer({ ...rest, store: redisStore(client, { maxLen, prefix }) })), redis: client }
 }
 
@@ -62,6 +62,22 @@ describe('redisStore', () => {
       { type: 'message', topic: 'room', data: 'from b', position: published[1] },
       { type: 'message', topic: 'room', data: { n: 3 }, position: published[2] },
     ])
+  })
+
+  it('works the same with clients that speak RESP3', async () => {
+    const prefix = freshPrefix()
+    const a = await process({ prefix, resp: 3 })
+    const b = await process({ prefix, resp: 3 })
+    const onB = await b.connect()
+    onB.send({ type: 'subscribe', topic: 'room' })
+    await onB.next((frame) => frame.type === 'subscribed')
+    const first = await a.server.publish('room', 1)
+    await a.server.publish('room', 2)
+    expect([await onB.next(), await onB.next()].map((frame) => frame.data)).toEqual([1, 2])
+    const resumed = await a.connect()
+    resumed.send({ type: 'subscribe', topic: 'room', from: first })
+    expect(await resumed.next()).toMatchObject({ recovered: true, position: { offset: 2 } })
+    expect((await resumed.next()).data).toBe(2)
   })
 
   it('lets a client resume on another process after its own drains, missing nothing', async () => {

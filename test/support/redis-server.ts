@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,6 +30,10 @@ export interface RedisProcess {
 }
 
 export async function startRedis(): Promise<RedisProcess> {
+  if (!existsSync(REDIS_SERVER))
+    throw new Error(
+      `${REDIS_SERVER} is missing: install Debian's redis-server (apt-get install redis-server; .ci/run does).`,
+    )
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-redis-'))
   const port = await freePort()
   let child: ChildProcess | null = null

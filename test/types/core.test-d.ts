@@ -10,8 +10,14 @@ import {
   describeCloseCode,
   diagnose,
   getConnection,
+  graphqlWsTopics,
   type LifelineConnection,
+  lifelineTopics,
   type SendResult,
+  type Topic,
+  type TopicMessageMeta,
+  type TopicProtocol,
+  type TopicState,
 } from '../../src/core/index'
 import * as fromReactEntry from '../../src/index'
 
@@ -53,5 +59,29 @@ describe('react-lifeline/core', () => {
     createConnection('ws://h').close('1000')
     // @ts-expect-error no such event
     createConnection('ws://h').on('open', () => {})
+  })
+
+  it('types topics as API.md writes them', () => {
+    const live = createConnection('wss://example.com/live', { topics: lifelineTopics() })
+    const room = live.topic<{ text: string }>('room:1')
+    expectTypeOf(room).toEqualTypeOf<Topic<{ text: string }>>()
+    expectTypeOf(room.retain()).toEqualTypeOf<() => void>()
+    expectTypeOf(room.getState()).toEqualTypeOf<TopicState>()
+    room.onMessage((data, meta) => {
+      expectTypeOf(data).toEqualTypeOf<{ text: string }>()
+      expectTypeOf(meta).toEqualTypeOf<TopicMessageMeta>()
+    })
+    expectTypeOf(room.getState().recovered).toEqualTypeOf<boolean | null>()
+    const plain: TopicProtocol = {
+      subscribe: (topic, from) => ({ type: 'subscribe', topic, after: from?.offset }),
+      unsubscribe: () => null,
+      read: () => null,
+    }
+    createConnection('ws://h', { topics: plain })
+    expectTypeOf(
+      graphqlWsTopics({ request: () => ({ query: 'subscription { a }' }) }),
+    ).toEqualTypeOf<TopicProtocol>()
+    // @ts-expect-error a topic is named by a string
+    live.topic(7)
   })
 })
