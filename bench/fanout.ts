@@ -17,7 +17,7 @@ import { median } from './stats'
  *    fast as the server takes them, timed from the first publish to the last delivery.
  * The implementations alternate run by run, so neither always goes first.
  *
- * `node bench/fanout.mjs [--clients=1000] [--topics=10] [--runs=3] [--rate=100] [--seconds=10]
+ * `node bench/fanout.mjs [--clients=1000] [--topics=10] [--runs=3] [--rate=50] [--seconds=10]
  *   [--burst=300] [--impls=lifeline,socket.io] [--profile]`
  */
 
@@ -28,7 +28,7 @@ const settings = {
   clients: Number(option('clients') ?? 1000),
   topics: Number(option('topics') ?? 10),
   runs: Number(option('runs') ?? 3),
-  rate: Number(option('rate') ?? 100),
+  rate: Number(option('rate') ?? 50),
   seconds: Number(option('seconds') ?? 10),
   burst: Number(option('burst') ?? 300),
 }
@@ -217,7 +217,7 @@ if (isFullRun()) {
     [
       '### Fan-out against Socket.IO 4.8 (issue 23)',
       '',
-      `Command: \`node bench/fanout.mjs\` (defaults: \`--clients=1000 --topics=10 --runs=3 --rate=100 --seconds=10 --burst=300\`). Run ${where}.`,
+      `Command: \`node bench/fanout.mjs\` (defaults: \`--clients=1000 --topics=10 --runs=3 --rate=50 --seconds=10 --burst=300\`). Run ${where}.`,
       '',
       `Method: ${setup}. Each server runs alone in its own child process (bench/fanout-server.ts), the clients together in another (bench/fanout-clients.ts), the bench in a third. react-lifeline: \`createLifelineServer\` with \`memoryStore()\`; clients \`createConnection\` + \`lifelineTopics()\` on \`ws\` with \`heartbeat: true\`. Socket.IO 4.8: \`connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true }\`, \`transports: ['websocket']\` on both ends, one room per topic, \`io.to(topic).emit()\`. Memory: the server's RSS and \`heapUsed\` after two forced GCs with no client, then with every client connected and subscribed (2 s later), divided by the clients. Latency: every message carries its publish time from \`process.hrtime\` (one monotonic clock across processes); p50/p99 over every delivery. Saturation: from the first publish to the last delivery at the last client; the publisher yields once per round of one message per topic so sockets can flush. The CPU rows show which process was the limit.`,
       '',
