@@ -89,6 +89,9 @@ interface RunResult {
   perSecond: number
   serverCpuShare: number
   clientCpuShare: number
+  /** CPU ms per 1,000 deliveries at saturation: what a shared machine's scheduling does not skew. */
+  serverCpuPerK: number
+  clientCpuPerK: number
 }
 
 async function run(impl: Impl): Promise<RunResult> {
@@ -150,6 +153,8 @@ async function run(impl: Impl): Promise<RunResult> {
       perSecond: (burstDeliveries * 1000) / elapsed,
       serverCpuShare: serverCpu / elapsed,
       clientCpuShare: done.cpuMs / elapsed,
+      serverCpuPerK: (serverCpu * 1000) / burstDeliveries,
+      clientCpuPerK: (done.cpuMs * 1000) / burstDeliveries,
     }
   } finally {
     // A profile is written at a normal exit only: ask first, then make sure.
@@ -173,7 +178,7 @@ for (let round = 0; round < settings.runs; round++) {
     const result = await run(impl)
     results.push(result)
     console.log(
-      `  run ${round + 1} ${impl}: ${Math.round(result.perSecond)} deliveries/s (server CPU ${(result.serverCpuShare * 100).toFixed(0)}%, clients CPU ${(result.clientCpuShare * 100).toFixed(0)}%), p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${(result.rssPerClient / 1024).toFixed(1)} KiB RSS and ${(result.heapPerClient / 1024).toFixed(1)} KiB heap per idle client`,
+      `  run ${round + 1} ${impl}: ${Math.round(result.perSecond)} deliveries/s (server CPU ${(result.serverCpuShare * 100).toFixed(0)}% = ${result.serverCpuPerK.toFixed(1)} ms per 1,000, clients CPU ${(result.clientCpuShare * 100).toFixed(0)}% = ${result.clientCpuPerK.toFixed(1)} ms per 1,000), p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${(result.rssPerClient / 1024).toFixed(1)} KiB RSS and ${(result.heapPerClient / 1024).toFixed(1)} KiB heap per idle client`,
     )
   }
 }
@@ -193,6 +198,8 @@ const rows: [string, (r: RunResult) => number, (n: number) => string][] = [
     (r) => r.perSecond,
     (n) => Math.round(n).toLocaleString('en'),
   ],
+  ['server CPU per 1,000 deliveries at saturation', (r) => r.serverCpuPerK, (n) => `${n.toFixed(1)} ms`],
+  ['clients CPU per 1,000 deliveries at saturation', (r) => r.clientCpuPerK, (n) => `${n.toFixed(1)} ms`],
   ['publish-to-deliver p50', (r) => r.p50, (n) => `${n.toFixed(2)} ms`],
   ['publish-to-deliver p99', (r) => r.p99, (n) => `${n.toFixed(2)} ms`],
   ['server RSS per idle client', (r) => r.rssPerClient, (n) => `${(n / 1024).toFixed(1)} KiB`],
@@ -219,7 +226,7 @@ if (isFullRun()) {
       '',
       `Command: \`node bench/fanout.mjs\` (defaults: \`--clients=1000 --topics=10 --runs=3 --rate=50 --seconds=10 --burst=300\`). Run ${where}.`,
       '',
-      `Method: ${setup}. Each server runs alone in its own child process (bench/fanout-server.ts), the clients together in another (bench/fanout-clients.ts), the bench in a third. react-lifeline: \`createLifelineServer\` with \`memoryStore()\`; clients \`createConnection\` + \`lifelineTopics()\` on \`ws\` with \`heartbeat: true\`. Socket.IO 4.8: \`connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true }\`, \`transports: ['websocket']\` on both ends, one room per topic, \`io.to(topic).emit()\`. Memory: the server's RSS and \`heapUsed\` after two forced GCs with no client, then with every client connected and subscribed (2 s later), divided by the clients. Latency: every message carries its publish time from \`process.hrtime\` (one monotonic clock across processes); p50/p99 over every delivery. Saturation: from the first publish to the last delivery at the last client; the publisher yields once per round of one message per topic so sockets can flush. The CPU rows show which process was the limit.`,
+      `Method: ${setup}. Each server runs alone in its own child process (bench/fanout-server.ts), the clients together in another (bench/fanout-clients.ts), the bench in a third. react-lifeline: \`createLifelineServer\` with \`memoryStore()\`; clients \`createConnection\` + \`lifelineTopics()\` on \`ws\` with \`heartbeat: true\`. Socket.IO 4.8: \`connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true }\`, \`transports: ['websocket']\` on both ends, one room per topic, \`io.to(topic).emit()\`. Memory: the server's RSS and \`heapUsed\` after two forced GCs with no client, then with every client connected and subscribed (2 s later), divided by the clients. Latency: every message carries its publish time from \`process.hrtime\` (one monotonic clock across processes); p50/p99 over every delivery. Saturation: from the first publish to the last delivery at the last client; the publisher yields once per round of one message per topic so sockets can flush. The CPU rows show which process was the limit; on a machine shared with other work, CPU time per 1,000 deliveries is the steadier comparison of cost, since scheduling stretches the wall-clock figures.`,
       '',
       lines.join('\n'),
       '',
