@@ -36,7 +36,28 @@ const deliver = (data: { at: number }) => {
 }
 
 const closers: (() => void)[] = []
-if (impl === 'lifeline') {
+if (impl === 'lifeline-ws') {
+  // A diagnostic: the lifeline server with bare `ws` clients that send the subscribe frame and
+  // parse each message, so the client library's share of the cost shows apart from the server's.
+  const subscribed: Promise<void>[] = []
+  for (let i = 0; i < count; i++) {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/`)
+    const topic = topics[i % topics.length]!
+    closers.push(() => socket.terminate())
+    subscribed.push(
+      new Promise((resolve) => {
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'subscribe', topic })))
+        socket.on('message', (data) => {
+          const frame = JSON.parse(String(data))
+          if (frame.type === 'message') deliver(frame.data)
+          else if (frame.type === 'subscribed') resolve()
+        })
+      }),
+    )
+    if (i % 100 === 99) await Promise.all(subscribed)
+  }
+  await Promise.all(subscribed)
+} else if (impl === 'lifeline') {
   const { createConnection, lifelineTopics } = await import('../src/core')
   const url = `ws://127.0.0.1:${port}/`
   const live: Promise<void>[] = []
@@ -87,6 +108,7 @@ process.on('message', (message: any) => {
     cpuAtStart = process.cpuUsage()
     send({ type: 'expecting' })
   }
+  if (message.type === 'progress') send({ type: 'progress', delivered })
   if (message.type === 'close') {
     for (const close of closers) close()
     process.exit(0)

@@ -13,7 +13,7 @@ const clock = () => Number(process.hrtime.bigint()) / 1e6
 
 let publish: (topic: string, data: unknown) => void
 let port: number
-if (impl === 'lifeline') {
+if (impl === 'lifeline' || impl === 'lifeline-ws') {
   const { createLifelineServer } = await import('../src/server')
   const server = createLifelineServer({ port: 0, host: '127.0.0.1', maxTopicsPerSocket: 100 })
   port = await server.ready()

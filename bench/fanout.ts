@@ -18,11 +18,11 @@ import { median } from './stats'
  * The implementations alternate run by run, so neither always goes first.
  *
  * `node bench/fanout.mjs [--clients=1000] [--topics=10] [--runs=3] [--rate=50] [--seconds=10]
- *   [--burst=300] [--impls=lifeline,socket.io] [--profile]`
+ *   [--burst=300] [--impls=lifeline,socket.io,lifeline-ws] [--profile]`
  */
 
 const OUT = fileURLToPath(new URL('.', import.meta.url))
-type Impl = 'lifeline' | 'socket.io'
+type Impl = 'lifeline' | 'socket.io' | 'lifeline-ws'
 
 const settings = {
   clients: Number(option('clients') ?? 1000),
@@ -32,7 +32,7 @@ const settings = {
   seconds: Number(option('seconds') ?? 10),
   burst: Number(option('burst') ?? 300),
 }
-const impls = (option('impls') ?? 'lifeline,socket.io').split(',') as Impl[]
+const impls = (option('impls') ?? 'lifeline,socket.io,lifeline-ws').split(',') as Impl[]
 const topics = Array.from({ length: settings.topics }, (_, i) => `topic-${i}`)
 
 const children = new Set<ChildProcess>()
@@ -92,6 +92,28 @@ interface RunResult {
   /** CPU ms per 1,000 deliveries at saturation: what a shared machine's scheduling does not skew. */
   serverCpuPerK: number
   clientCpuPerK: number
+  /** Deliveries that never arrived within 60 s (0 when every client got every message). */
+  missing: number
+}
+
+/**
+ * The clients' `done`, or after `ms` their progress: a message lost for good must not hang the
+ * bench, it is counted instead (and the throughput is what did arrive, by then).
+ */
+async function finished(clients: ReturnType<typeof start>, ms: number, expected: number) {
+  try {
+    return { ...(await clients.next('done', ms)), missing: 0 }
+  } catch {
+    clients.child.send({ type: 'progress' })
+    const { delivered } = await clients.next('progress')
+    console.log(`  (gave up waiting: ${expected - delivered} of ${expected} deliveries never arrived)`)
+    return {
+      at: Number(process.hrtime.bigint()) / 1e6,
+      cpuMs: Number.NaN,
+      latency: { p50: Number.NaN, p99: Number.NaN },
+      missing: expected - delivered,
+    }
+  }
 }
 
 async function run(impl: Impl): Promise<RunResult> {
@@ -128,7 +150,11 @@ async function run(impl: Impl): Promise<RunResult> {
       rate: settings.rate,
     })
     // Both answers, so the next phase's `published` is its own.
-    const [steady] = await Promise.all([clients.next('done'), server.next('published')])
+    const [steady] = await Promise.all([
+      finished(clients, 60_000, (steadyCount * settings.clients) / settings.topics),
+      server.next('published'),
+    ])
+    const steadyMissing = steady.missing
 
     // Saturation.
     const burstDeliveries = (settings.burst * settings.topics * settings.clients) / settings.topics
@@ -138,10 +164,11 @@ async function run(impl: Impl): Promise<RunResult> {
     const serverCpuBefore = (await server.next('cpu')).cpuMs
     server.child.send({ type: 'publish', topics, perTopic: settings.burst, rate: null })
     const published = await server.next('published')
-    const done = await clients.next('done')
+    const done = await finished(clients, 60_000, burstDeliveries)
     server.child.send({ type: 'cpu' })
     const serverCpu = (await server.next('cpu')).cpuMs - serverCpuBefore
     const elapsed = done.at - published.start
+    const delivered = burstDeliveries - done.missing
     if (process.env.FANOUT_DEBUG)
       console.error(`[fanout] publish ${published.end - published.start} ms, last delivery ${elapsed} ms`)
     return {
@@ -150,7 +177,8 @@ async function run(impl: Impl): Promise<RunResult> {
       heapPerClient: (after.heapUsed - before.heapUsed) / settings.clients,
       p50: steady.latency.p50,
       p99: steady.latency.p99,
-      perSecond: (burstDeliveries * 1000) / elapsed,
+      perSecond: (delivered * 1000) / elapsed,
+      missing: steadyMissing + done.missing,
       serverCpuShare: serverCpu / elapsed,
       clientCpuShare: done.cpuMs / elapsed,
       serverCpuPerK: (serverCpu * 1000) / burstDeliveries,
@@ -187,6 +215,7 @@ const of = (impl: Impl, pick: (r: RunResult) => number) =>
 const label: Record<Impl, string> = {
   lifeline: 'react-lifeline/server',
   'socket.io': 'Socket.IO 4.8 (recovery on)',
+  'lifeline-ws': 'react-lifeline/server, bare `ws` clients (diagnostic)',
 }
 const lines = [
   `| measure (median of ${settings.runs} runs) | ${impls.map((impl) => label[impl]).join(' | ')} |`,
@@ -200,6 +229,11 @@ const rows: [string, (r: RunResult) => number, (n: number) => string][] = [
   ],
   ['server CPU per 1,000 deliveries at saturation', (r) => r.serverCpuPerK, (n) => `${n.toFixed(1)} ms`],
   ['clients CPU per 1,000 deliveries at saturation', (r) => r.clientCpuPerK, (n) => `${n.toFixed(1)} ms`],
+  [
+    'deliveries that never arrived (of both phases)',
+    (r) => r.missing,
+    (n) => Math.round(n).toLocaleString('en'),
+  ],
   ['publish-to-deliver p50', (r) => r.p50, (n) => `${n.toFixed(2)} ms`],
   ['publish-to-deliver p99', (r) => r.p99, (n) => `${n.toFixed(2)} ms`],
   ['server RSS per idle client', (r) => r.rssPerClient, (n) => `${(n / 1024).toFixed(1)} KiB`],
