@@ -48,9 +48,11 @@ const STUBS: Record<string, Stub> = {
     replace:
       'const always = { isOnline: () => true, isVisible: () => true, subscribe: () => () => {} }\nexport const browserNetwork = always, browserVisibility = always',
   },
-  'topics (topics.ts, topic-order.ts)': {
-    files: ['topics.ts', 'topic-order.ts'],
-    replace: 'export class TopicRegistry {}',
+  // The engine (topics.ts, topic-order.ts) comes with the `topics` value, not with the
+  // connection; what every connection keeps is finding it (and the calls in connection.ts).
+  'finding the topic engine (topic-engine.ts)': {
+    files: ['topic-engine.ts'],
+    replace: 'export const TOPIC_ENGINE = Symbol(), topicEngineOf = () => null',
   },
   'option checks (options.ts, option-checks.ts)': {
     files: ['options.ts', 'option-checks.ts'],

@@ -111,20 +111,32 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   // useWebSocket 12,068, useWebSocket + ConnectionBanner 14,266, full 22,643, core 14,600; each
   // ceiling is that plus about 1 %. `core` (everything from react-lifeline/core) has no target of
   // its own: the budgets count what an app imports.
-  // Issue 22 (topics) adds about 2.5 kB to every entry: `topic()` must work with any plain
-  // `topics` object, so the topic engine (src/core/topics.ts, topic-order.ts) is reachable from
-  // every connection and cannot be shaken out. Measured on 2026-12-07: createConnection 12,026,
-  // useWebSocket 14,522, useWebSocket + ConnectionBanner 16,739, full 25,758, core 17,678;
-  // each ceiling is that plus about 1 %.
-  createConnection: 12_150,
-  useWebSocket: 14_670,
-  useWebSocketAndBanner: 16_900,
-  full: 26_020,
-  core: 17_860,
+  // Issue 22 (topics): the topic engine (src/core/topics.ts, topic-order.ts) comes with the
+  // `topics` value (lifelineTopics(), graphqlWsTopics(), topicProtocol()), not with the
+  // connection, so an app that never passes `topics` pays only for finding it and for the
+  // connection's hooks (src/core/topic-engine.ts, connection.ts). Measured on 2026-12-07:
+  // createConnection 9,736 (+187 over the 9,549 before topics), useWebSocket 12,243 (+183),
+  // useWebSocket + ConnectionBanner 14,437 (+173): each ceiling is the one before plus that
+  // cost. `full` and `core` export lifelineTopics, so they carry the engine: 25,980 and 17,898,
+  // plus about 1 %. createConnectionWithTopics (an app that uses topics): 12,308, plus 1 %.
+  createConnection: 9_840,
+  useWebSocket: 12_380,
+  useWebSocketAndBanner: 14_580,
+  full: 26_240,
+  core: 18_080,
+  createConnectionWithTopics: 12_430,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */
 export const DIAGNOSE_MARKER = 'proxy_read_timeout'
+
+/** The topic engine and what brings it: only apps that pass `topics` bundle these (issue 22). */
+export const TOPIC_ENGINE_FILES = [
+  /src\/core\/topics\.ts$/,
+  /src\/core\/topic-order\.ts$/,
+  /src\/core\/topic-protocol\.ts$/,
+  /src\/share\/tab-topics\.ts$/,
+]
 
 /** Source files an entry that imports only `useWebSocket` must not pull in. */
 export const NOT_IN_HOOK_ONLY = [
@@ -134,4 +146,5 @@ export const NOT_IN_HOOK_ONLY = [
   /report-disconnects/,
   /ConnectionBanner/,
   /disconnect-report/,
+  ...TOPIC_ENGINE_FILES,
 ]

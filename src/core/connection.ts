@@ -22,7 +22,8 @@ import {
   warnIfInsecure,
 } from './socket'
 import { Timers } from './timers'
-import { TopicRegistry } from './topics'
+import { topicEngineOf } from './topic-engine'
+import type { TopicRegistry } from './topics'
 import type {
   CloseInfo,
   Connection,
@@ -70,7 +71,7 @@ export class LifelineConnection implements Connection {
   #dispatching = false
   #unwatch: (() => void) | null = null
   #handshakeRun: HandshakeRun | null = null
-  #topics: TopicRegistry | null = null
+  #topics?: TopicRegistry
 
   constructor(url: UrlSource, options?: ConnectionOptions) {
     assertUrlSource(url)
@@ -211,39 +212,26 @@ export class LifelineConnection implements Connection {
   }
 
   topic<T = unknown>(name: string): Topic<T> {
-    const topics = this.#topicRegistry()
-    if (!topics) {
-      throw new TypeError(
-        (() => {
-          try {
-            if (process.env.NODE_ENV !== 'production')
-              return 'react-lifeline: topic() needs the topics option, e.g. createConnection(url, { topics: lifelineTopics() }).'
-          } catch {}
-          return errorCode(37)
-        })(),
-      )
-    }
-    return topics.get(name) as Topic<T>
+    return this.#topicRegistry(true)!.get(name) as Topic<T>
   }
 
-  /** Made on first use, so a connection with `topics` routes topic frames even before any topic() call. */
-  #topicRegistry(): TopicRegistry | null {
+  /**
+   * Made on first use, so a connection with `topics` routes topic frames even before any
+   * topic() call; `asked`: by topic(), which throws without the `topics` option.
+   */
+  #topicRegistry(asked?: boolean): TopicRegistry | undefined {
     const protocol = this.#resolved.topics
-    if (!protocol) return null
-    if (this.#topics) return this.#topics
-    const topics = new TopicRegistry(
-      protocol,
-      {
-        send: (data) => this.#trySend(data),
-        retain: () => this.retain(),
-        options: () => this.#resolved,
-        report: (error) => this.#sendFailed(error),
-      },
-      this,
-    )
-    this.#topics = topics
-    // Made while a socket is already open: that socket takes subscribes at once.
-    if (this.#state.phase === 'open') topics.opened()
+    // The engine comes with the protocol (lifelineTopics(), topicProtocol()), not from an
+    // import here: connections without topics do not bundle it. Made while a socket is
+    // already open (the last argument): that socket takes subscribes at once.
+    if (protocol || asked)
+      this.#topics ??= new (topicEngineOf(protocol))(
+        protocol!,
+        this,
+        (data) => this.#trySend(data),
+        (error) => this.#sendFailed(error),
+        this.#state.phase === 'open',
+      )
     return this.#topics
   }
 

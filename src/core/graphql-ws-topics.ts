@@ -1,3 +1,4 @@
+import { withTopicEngine } from './topic-protocol'
 import type { Handshake, TopicFrame, TopicProtocol } from './types'
 
 /** What `graphqlWsTopics` asks of the app: the subscription operation behind each topic. */
@@ -24,7 +25,8 @@ interface WireFrame {
  * operation. Every subscribe gets a new id, so a resubscribe never reuses one (the server
  * closes with 4409 on a reused id); the last release sends `complete`. The protocol has no
  * positions: across a reconnect it is at most once, and `recovered` stays null
- * (docs/topics.md). Make one per connection; pair it with `graphqlWsHandshake()`.
+ * (docs/topics.md). Make one per connection; pair it with `graphqlWsHandshake()`. It brings
+ * the topic engine with it.
  */
 export function graphqlWsTopics(options: GraphqlWsTopicsOptions): TopicProtocol {
   let lastId = 0
@@ -36,7 +38,7 @@ export function graphqlWsTopics(options: GraphqlWsTopicsOptions): TopicProtocol 
     if (id !== undefined) topicOf.delete(id)
     return id
   }
-  return {
+  return withTopicEngine({
     confirms: false,
     subscribe(topic) {
       forget(topic)
@@ -69,7 +71,7 @@ export function graphqlWsTopics(options: GraphqlWsTopicsOptions): TopicProtocol 
       const errors = type === 'next' ? result.errors : payload
       return { type: 'error', topic, error: messagesOf(errors) }
     },
-  }
+  })
 }
 
 /**

@@ -1,3 +1,4 @@
+import { withTopicEngine } from './topic-protocol'
 import type { TopicFrame, TopicPosition, TopicProtocol } from './types'
 
 interface WireFrame {
@@ -12,10 +13,11 @@ interface WireFrame {
 
 /**
  * The topic protocol of `react-lifeline/server` (docs/protocol.md): JSON frames with a `type`
- * and a `topic`, positions as `{ epoch, offset }`, resume with `from`.
+ * and a `topic`, positions as `{ epoch, offset }`, resume with `from`. It brings the topic
+ * engine with it (spread or copy it freely: the copies keep it).
  */
 export function lifelineTopics(): TopicProtocol {
-  return {
+  return withTopicEngine({
     subscribe: (topic, from) => (from ? { type: 'subscribe', topic, from } : { type: 'subscribe', topic }),
     unsubscribe: (topic) => ({ type: 'unsubscribe', topic }),
     read: ({ json }): TopicFrame | null => {
@@ -35,5 +37,5 @@ export function lifelineTopics(): TopicProtocol {
           return null
       }
     },
-  }
+  })
 }

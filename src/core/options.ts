@@ -12,6 +12,7 @@ import {
   describe,
 } from './option-checks'
 import { MAX_TIMER_MS } from './timers'
+import { topicEngineOf } from './topic-engine'
 import type {
   Clock,
   CloseCodeInfo,
@@ -138,7 +139,9 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkMethods('clock', resolved.clock, ['now', 'setTimeout', 'clearTimeout'])
   checkMethods('network', resolved.network, ['isOnline', 'subscribe'])
   checkMethods('visibility', resolved.visibility, ['isVisible', 'subscribe'])
-  if (resolved.topics) checkMethods('topics', resolved.topics, ['subscribe', 'unsubscribe', 'read'])
+  // A plain object fails here, at createConnection, rather than at the first topic(). The
+  // method check comes with the engine, so apps without topics do not bundle it either.
+  if (resolved.topics) topicEngineOf(resolved.topics).check(resolved.topics)
   if (typeof resolved.random !== 'function') {
     throw new TypeError(
       (() => {

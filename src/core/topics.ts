@@ -2,21 +2,21 @@ import { backoffDelay } from './backoff'
 import { assertFunction, callSafely, warnOnce } from './dev'
 import { errorCode } from './errors'
 import { Notifier } from './notifier'
+import { checkMethods } from './option-checks'
 import type { ResolvedOptions } from './options'
 import { Timers } from './timers'
 import { type OrderEvent, type OrderResult, order, START, type TopicCursor } from './topic-order'
 import type { Topic, TopicFrame, TopicMessageMeta, TopicPosition, TopicProtocol, TopicState } from './types'
 
-/** What the topics need from their connection. */
-export interface TopicHost {
-  /** Sends on the open socket, ahead of and never into the user's send queue; false if it could not. */
-  send(data: string): boolean
+/**
+ * The connection the topics belong to, as they use it (its socket and its `state.error` come
+ * as the `send` and `report` functions, which reach its private members).
+ */
+export interface TopicOwner {
   /** Holds the connection while a topic is held or lingering. */
   retain(): () => void
   /** The connection's options in force (clock, connectTimeout, lingerMs, retry, random). */
-  options(): ResolvedOptions
-  /** A protocol failure that belongs to no topic (a `read` that threw): the connection's `state.error`. */
-  report(error: Error): void
+  readonly options: ResolvedOptions
 }
 
 /** A follower tab's way to the tab that holds the shared socket (react-lifeline/share). */
@@ -37,7 +37,7 @@ const IDLE: TopicState = { status: 'idle', position: null, recovered: null, gaps
  */
 export class TopicRegistry {
   /** Set by react-lifeline/share: told of each new registry and the connection it belongs to. */
-  static created?: (registry: TopicRegistry, owner: object) => void
+  static created?: (registry: TopicRegistry, owner: TopicOwner) => void
   /** In a follower tab: the tab that holds the shared socket; null: this tab's own socket. */
   remote: TopicRemote | null = null
   /** In the tab that holds a shared socket: hears what each topic delivers and becomes. */
@@ -47,12 +47,23 @@ export class TopicRegistry {
   readonly #holds = new Map<string, () => void>()
   #open = false
 
+  /** The `topics` option's check at creation (src/core/options.ts). */
+  static check(protocol: TopicProtocol): void {
+    checkMethods('topics', protocol, ['subscribe', 'unsubscribe', 'read'])
+  }
+
   constructor(
     readonly protocol: TopicProtocol,
-    readonly host: TopicHost,
-    owner: object,
+    readonly owner: TopicOwner,
+    /** Sends on the open socket, ahead of and never into the user's send queue; false if it could not. */
+    readonly send: (data: string) => boolean,
+    /** A protocol failure that belongs to no topic (a `read` that threw): the connection's `state.error`. */
+    readonly report: (error: Error) => void,
+    /** The connection's socket is open now: it takes subscribes at once. */
+    open = false,
   ) {
     TopicRegistry.created?.(this, owner)
+    if (open) this.opened()
   }
 
   get open(): boolean {
@@ -157,9 +168,7 @@ export class TopicRegistry {
       read = this.protocol.read({ data, json })
     } catch (cause) {
       // The message still reaches onMessage: a broken reader must not lose data.
-      this.host.report(
-        new Error(`topics.read threw: ${(cause as Error)?.message ?? String(cause)}`, { cause }),
-      )
+      this.report(new Error(`topics.read threw: ${(cause as Error)?.message ?? String(cause)}`, { cause }))
       return false
     }
     if (!read) return false
@@ -205,7 +214,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
   constructor(name: string, registry: TopicRegistry) {
     this.name = name
     this.#registry = registry
-    this.#timers = new Timers(() => registry.host.options().clock)
+    this.#timers = new Timers(() => registry.owner.options.clock)
     this.#notifier = new Notifier(this.getState, this.#stateListeners)
   }
 
@@ -242,7 +251,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
   retain(): () => void {
     this.#holders += 1
     this.#timers.cancel('linger')
-    this.#releaseConnection ??= this.#registry.host.retain()
+    this.#releaseConnection ??= this.#registry.owner.retain()
     // A refused topic is asked for again by its next holder (a remount), not by a timer.
     if (this.#holders === 1 || this.#state.status === 'error') {
       if (!this.#sent || this.#state.status === 'error') this.#subscribe()
@@ -254,7 +263,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
       this.#holders -= 1
       // Always through a timer, so StrictMode's remount and a quick route change send nothing.
       if (this.#holders === 0)
-        this.#timers.start('linger', this.#registry.host.options().lingerMs, () => this.#letGo())
+        this.#timers.start('linger', this.#registry.owner.options.lingerMs, () => this.#letGo())
     }
   }
 
@@ -335,7 +344,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
   }
 
   #subscribe(): void {
-    const { protocol, host, remote } = this.#registry
+    const { protocol, owner, send, remote } = this.#registry
     if (!this.#registry.open) return this.#set({ status: 'subscribing', error: null })
     if (remote) {
       // The holder tab subscribes (once for every tab) and relays what comes.
@@ -347,7 +356,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
     const confirms = protocol.confirms !== false
     try {
       // The position is read now, not when the topic was first held (apollo-kotlin #4655).
-      sent = host.send(textOf(protocol.subscribe(this.name, this.#cursor.position)))
+      sent = send(textOf(protocol.subscribe(this.name, this.#cursor.position)))
     } catch (cause) {
       return this.#set({
         status: 'error',
@@ -358,7 +367,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
     if (!sent) return this.#set({ status: 'subscribing', error: null })
     this.#sent = true
     if (confirms) {
-      this.#timers.start('answer', host.options().connectTimeout, () => this.#noAnswer())
+      this.#timers.start('answer', owner.options.connectTimeout, () => this.#noAnswer())
       this.#set({ status: 'subscribing', error: null })
     }
     this.#apply({ type: 'sent', confirms }, confirms ? undefined : { status: 'live', error: null })
@@ -366,7 +375,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
 
   /** No `subscribed` in time: an error on this topic only, asked again with the retry policy's backoff. */
   #noAnswer(): void {
-    const { connectTimeout, retry, random } = this.#registry.host.options()
+    const { connectTimeout, retry, random } = this.#registry.owner.options
     this.#unanswered += 1
     this.#set({
       status: 'error',
@@ -384,14 +393,14 @@ export class LiveTopic<T = unknown> implements Topic<T> {
   /** The last holder's release has lingered out: unsubscribe (if the socket is up) and go idle. */
   #letGo(): void {
     if (this.#holders > 0) return
-    const { protocol, host, remote } = this.#registry
+    const { protocol, send, report, remote } = this.#registry
     if (this.#sent && this.#registry.open && remote) remote.unhold(this.name)
     else if (this.#sent && this.#registry.open) {
       try {
         const frame = protocol.unsubscribe(this.name)
-        if (frame !== null && frame !== undefined) host.send(textOf(frame))
+        if (frame !== null && frame !== undefined) send(textOf(frame))
       } catch (cause) {
-        host.report(new Error(`topics.unsubscribe threw: ${String(cause)}`, { cause }))
+        report(new Error(`topics.unsubscribe threw: ${String(cause)}`, { cause }))
       }
     }
     this.#timers.cancel('answer')

@@ -29,24 +29,37 @@ export interface RedisStoreOptions {
   fanoutMaxLen?: number
   /** How long one blocking read of the fan-out stream waits before it asks again, in ms [5000]. */
   blockMs?: number
+  /**
+   * How long a publish or a history read waits for Redis before it fails, in ms [5000]: a
+   * Redis that hangs (paused, swapping, a network that drops packets) gets a clear error
+   * instead of a promise that never settles.
+   */
+  timeoutMs?: number
 }
 
 // One script per operation, so that epoch, counter and stream change together: offsets rise by
 // one per message whichever process published, and a counter or stream that went missing
 // (Redis restarted without persistence, a key evicted or deleted) starts a new epoch instead of
 // reusing offsets that clients already hold.
-const ENSURE_EPOCH = `
+/**
+ * A topic's epoch and counter, made when missing. `expiry` is empty for a publish; a subscribe
+ * to a topic nobody published to passes an EX clause, so made-up topic names do not stay in
+ * Redis for ever (the first publish makes the keys permanent).
+ */
+const ensureEpoch = (expiry: string) => `
 local epoch = redis.call('GET', KEYS[1])
 if not epoch or redis.call('EXISTS', KEYS[2]) == 0 then
   epoch = ARGV[1]
-  redis.call('SET', KEYS[1], epoch)
-  redis.call('SET', KEYS[2], 0)
+  redis.call('SET', KEYS[1], epoch${expiry})
+  redis.call('SET', KEYS[2], 0${expiry})
   redis.call('DEL', KEYS[3])
 end
 `
 
 /** KEYS: epoch, counter, stream, fan-out. ARGV: new epoch, json, maxLen, topic, fan-out maxLen. */
-const APPEND = `${ENSURE_EPOCH}
+const APPEND = `${ensureEpoch('')}
+redis.call('PERSIST', KEYS[1])
+redis.call('PERSIST', KEYS[2])
 local offset = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], offset .. '-0', 'd', ARGV[2])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 't', ARGV[4], 'e', epoch, 'o', offset, 'd', ARGV[2])
@@ -54,10 +67,11 @@ return {epoch, offset}
 `
 
 /**
- * KEYS: epoch, counter, stream. ARGV: new epoch, from epoch, from offset (-1: a fresh subscribe).
+ * KEYS: epoch, counter, stream. ARGV: new epoch, from epoch, from offset (-1: a fresh
+ * subscribe), seconds an unpublished topic's keys live.
  * Returns {epoch, tip} or {epoch, tip, recovered, entries}.
  */
-const READ = `${ENSURE_EPOCH}
+const READ = `${ensureEpoch(", 'EX', ARGV[4]")}
 local tip = tonumber(redis.call('GET', KEYS[2]))
 local from = tonumber(ARGV[3])
 if from < 0 then return {epoch, tip} end
@@ -67,6 +81,9 @@ local entries = redis.call('XRANGE', KEYS[3], (from + 1) .. '-0', tip .. '-0')
 if #entries == 0 or entries[1][1] ~= (from + 1) .. '-0' then return {epoch, tip, 0} end
 return {epoch, tip, 1, entries}
 `
+
+/** A day: a topic subscribed to but never published to is forgotten after it. */
+const UNPUBLISHED_TOPIC_TTL_SECONDS = 86_400
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex')
 
@@ -105,11 +122,13 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   const maxLen = options.maxLen ?? 1000
   const fanoutMaxLen = options.fanoutMaxLen ?? 10_000
   const blockMs = options.blockMs ?? 5000
+  const timeoutMs = options.timeoutMs ?? 5000
   const prefix = options.prefix ?? 'lifeline:'
   for (const [name, value] of [
     ['maxLen', maxLen],
     ['fanoutMaxLen', fanoutMaxLen],
     ['blockMs', blockMs],
+    ['timeoutMs', timeoutMs],
   ] as const)
     if (!Number.isInteger(value) || value < 1)
       throw new RangeError(`redisStore: ${name} must be a whole number ≥ 1; got ${value}.`)
@@ -124,8 +143,7 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
   // would throw and end the process. The app's own listener, when it has one, stays in charge.
   if (client.listenerCount('error') === 0) client.on('error', () => {})
 
-  const run = async (script: string, keys: string[], args: string[]): Promise<unknown> => {
-    if (!client.isReady) throw new Error('Redis is not reachable right now (the client is not connected)')
+  const evaluate = async (script: string, keys: string[], args: string[]): Promise<unknown> => {
     const sha = sha1(script)
     try {
       return await client.sendCommand(['EVALSHA', sha, String(keys.length), ...keys, ...args])
@@ -134,6 +152,28 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
       if (!describe(error).startsWith('NOSCRIPT')) throw error
       return client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args])
     }
+  }
+
+  const run = (script: string, keys: string[], args: string[]): Promise<unknown> => {
+    if (!client.isReady)
+      return Promise.reject(new Error('Redis is not reachable right now (the client is not connected)'))
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`Redis did not answer within ${timeoutMs} ms (it may still apply the command)`)),
+        timeoutMs,
+      )
+      evaluate(script, keys, args).then(
+        (reply) => {
+          clearTimeout(timer)
+          resolve(reply)
+        },
+        (error) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      )
+    })
   }
 
   const listeners = new Set<(message: StoredMessage) => void>()
@@ -151,7 +191,7 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
         )
       } catch (error) {
         throw new Error(
-          `redisStore: the message to "${topic}" was not published: ${describe(error)}. Publish it again once Redis is back.`,
+          `redisStore: the message to "${topic}" was not published: ${describe(error)}. Publish it again once Redis answers.`,
           { cause: error },
         )
       }
@@ -169,7 +209,12 @@ export function redisStore(client: RedisClient, options: RedisStoreOptions = {})
         reply = await run(
           READ,
           [epochKey!, counterKey!, streamKey!],
-          [newEpoch(), from?.epoch ?? '', String(from ? from.offset : -1)],
+          [
+            newEpoch(),
+            from?.epoch ?? '',
+            String(from ? from.offset : -1),
+            String(UNPUBLISHED_TOPIC_TTL_SECONDS),
+          ],
         )
       } catch (error) {
         throw new Error(`redisStore: the history of "${topic}" cannot be read: ${describe(error)}.`, {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { describeCloseCode, diagnose, lifelineTopics } from '../../src/core'
+import { describeCloseCode, diagnose, lifelineTopics, topicProtocol } from '../../src/core'
 import type { LifelineConnection } from '../../src/core/connection'
 import { createConnection } from '../../src/core/create-connection'
 import { getConnection, resetConnections } from '../../src/core/registry'
@@ -1020,11 +1020,27 @@ const topicRows: Row[] = [
     },
   },
   refused(
-    '`topics: {}` (no subscribe, unsubscribe or read)',
-    { topics: {} },
+    '`topics: {}` or a hand-written object not passed through `topicProtocol()`',
+    { topics: { subscribe: () => 's', unsubscribe: () => null, read: () => null } },
     TypeError,
-    /topics must be an object with subscribe\(\), unsubscribe\(\), read\(\)/,
+    /plain object; wrap it with topicProtocol\(\) from 'react-lifeline\/core'/,
   ),
+  refused(
+    '`{ ...lifelineTopics(), read: 5 }` (a method missing from a protocol that carries the engine)',
+    { topics: { ...lifelineTopics(), read: 5 } },
+    TypeError,
+    /topics must be an object with subscribe\(\), unsubscribe\(\), read\(\); missing or not a function: read/,
+  ),
+  {
+    input: '`topicProtocol({})`, `topicProtocol(null)`',
+    outcome: 'TypeError at the call: topicProtocol must be an object with subscribe(), unsubscribe(), read()',
+    check: () => {
+      expect(() => topicProtocol({} as never)).toThrow(
+        /topicProtocol must be an object with subscribe\(\), unsubscribe\(\), read\(\)/,
+      )
+      expect(() => topicProtocol(null as never)).toThrow(TypeError)
+    },
+  },
   {
     input: 'a topic frame of unknown type from a custom `read`',
     outcome: 'dropped, a development warning once; the topic and the socket carry on',

@@ -7,6 +7,7 @@ import {
   LIFELINE_ENTRIES,
   measureBundle,
   NOT_IN_HOOK_ONLY,
+  TOPIC_ENGINE_FILES,
 } from '../../bench/sizes'
 
 // Bundled the way users ship it: esbuild, minified ESM, React external, NODE_ENV=production,
@@ -65,6 +66,16 @@ describe('tree-shaking', () => {
       expect(paths.filter((path) => pattern.test(path))).toEqual([])
     }
     expect(bundle.code).not.toContain(DIAGNOSE_MARKER)
+  })
+
+  it('an app that never passes topics gets no topic engine: it comes with the topics value', async () => {
+    for (const entry of ['createConnection', 'useWebSocket', 'useWebSocketAndBanner'] as const) {
+      const paths = (await size(entry)).inputs.map((input) => input.path)
+      for (const pattern of TOPIC_ENGINE_FILES) expect(paths.filter((path) => pattern.test(path))).toEqual([])
+    }
+    // The same check on an app that does use topics finds the engine, so the one above can fail.
+    const withTopics = (await size('createConnectionWithTopics')).inputs.map((input) => input.path)
+    expect(withTopics.some((path) => TOPIC_ENGINE_FILES[0]!.test(path))).toBe(true)
   })
 
   it('the full entry does carry the diagnose code, so the check above can fail', async () => {

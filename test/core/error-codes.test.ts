@@ -277,6 +277,16 @@ const CASES: Case[] = [
     38,
     /topic\(name\) takes a non-empty string/,
   ],
+  [
+    'a topics option that is a plain object, not wrapped with topicProtocol()',
+    () =>
+      createConnection('ws://h', {
+        topics: { subscribe: () => 's', unsubscribe: () => null, read: () => null },
+      }),
+    TypeError,
+    39,
+    /wrap it with topicProtocol\(\) from 'react-lifeline\/core'/,
+  ],
 ]
 
 function sessionOf(): Session {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { lifelineTopics } from '../../src/core/lifeline-topics'
-import type { TopicMessageMeta, TopicProtocol } from '../../src/core/types'
+import { topicProtocol } from '../../src/core/topic-protocol'
+import type { TopicMessageMeta } from '../../src/core/types'
 import { fakeConnection } from '../support/fake-connection'
 
 const frame = (value: object) => JSON.stringify(value)
@@ -241,14 +242,14 @@ describe('connection.topic()', () => {
 
   it('a frame for a topic nobody holds is dropped; a read that throws is reported and the message goes on', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    const throwing: TopicProtocol = {
+    const throwing = topicProtocol({
       subscribe: (topic) => ({ type: 'subscribe', topic }),
       unsubscribe: () => null,
       read: ({ data }) => {
         if (data === 'boom') throw new Error('cannot read')
         return lifelineTopics().read({ data, json: JSON.parse(data as string) })
       },
-    }
+    })
     const { connection, socket, received } = setup({ topics: throwing })
     const topic = connection.topic('t')
     topic.retain()

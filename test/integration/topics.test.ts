@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { lifelineTopics } from '../../src/core'
-import type { Topic, TopicState } from '../../src/core/types'
+import { lifelineTopics, topicProtocol } from '../../src/core'
+import type { Topic, TopicFrame, TopicPosition, TopicState } from '../../src/core/types'
 import { createHarness } from '../support/harness'
 import { startTopicServer, type TopicServer } from '../support/topic-server'
 import { waitFor, waitForStatus } from '../support/wait'
@@ -154,6 +154,44 @@ describe('topics over a real socket', () => {
       description: 'the unsubscribe on the server',
     })
     expect(connection.getState().status).toBe('open')
+    keep()
+  })
+
+  it('a protocol written by hand and wrapped with topicProtocol() subscribes, resumes after a drop and unsubscribes', async () => {
+    const server = await topicServer()
+    // The lifeline frames, written as an app would write its own server's protocol.
+    const handWritten = topicProtocol({
+      subscribe: (topic, from: TopicPosition | null) =>
+        JSON.stringify(from ? { type: 'subscribe', topic, from } : { type: 'subscribe', topic }),
+      unsubscribe: (topic) => JSON.stringify({ type: 'unsubscribe', topic }),
+      read: ({ json }): TopicFrame | null => {
+        const wire = json as { type?: string; topic?: string; data?: unknown; position?: TopicPosition }
+        if (typeof wire?.topic !== 'string') return null
+        if (wire.type === 'message')
+          return { type: 'message', topic: wire.topic, data: wire.data, position: wire.position }
+        if (wire.type === 'subscribed')
+          return { type: 'subscribed', topic: wire.topic, position: wire.position }
+        return null
+      },
+    })
+    const connection = h.connection(server.url, { topics: handWritten, lingerMs: 20 })
+    const keep = connection.retain()
+    const room = connection.topic('room')
+    const release = room.retain()
+    const seen = collect(room)
+    await stateOf(room, (s) => s.status === 'live', 'live')
+    server.publish('room', 1)
+    await count(room, seen, 1)
+    server.dropAll()
+    await waitForStatus(connection, 'reconnecting')
+    server.publish('room', 2)
+    await waitForStatus(connection, 'open')
+    await count(room, seen, 2)
+    expect(seen.map((m) => m.data)).toEqual([1, 2])
+    release()
+    await waitFor(server.onReceive, () => server.received.some((text) => text.includes('"unsubscribe"')), {
+      description: 'the unsubscribe on the server',
+    })
     keep()
   })
 })

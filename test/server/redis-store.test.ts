@@ -27,11 +27,19 @@ async function redisClient(resp: 2 | 3 = 2) {
 
 /** One "process": a lifeline server with its own Redis connection on the shared Redis. */
 async function process(
-  options: Omit<LifelineServerOptions, 'store'> & { maxLen?: number; prefix?: string; resp?: 2 | 3 } = {},
+  options: Omit<LifelineServerOptions, 'store'> & {
+    maxLen?: number
+    prefix?: string
+    resp?: 2 | 3
+    timeoutMs?: number
+  } = {},
 ) {
-  const { maxLen, prefix, resp, ...rest } = options
+  const { maxLen, prefix, resp, timeoutMs, ...rest } = options
   const client = await redisClient(resp)
-  return { ...(await startServer({ ...rest, store: redisStore(client, { maxLen, prefix }) })), redis: client }
+  return {
+    ...(await startServer({ ...rest, store: redisStore(client, { maxLen, prefix, timeoutMs }) })),
+    redis: client,
+  }
 }
 
 /** The next `event` of a client; events.once would reject on the 'error' events of an outage. */
@@ -120,6 +128,23 @@ describe('redisStore', () => {
     expect([await client.next(), await client.next()].map((frame) => frame.data)).toEqual([399, 400])
   })
 
+  it('lets the keys of a topic nobody published to expire, and keeps them once it is published to', async () => {
+    const prefix = freshPrefix()
+    const a = await process({ prefix })
+    const client = await a.connect()
+    client.send({ type: 'subscribe', topic: 'made-up' })
+    const { position } = await client.next((frame) => frame.type === 'subscribed')
+    const ttl = async () => [
+      await a.redis.ttl(`${prefix}epoch:made-up`),
+      await a.redis.ttl(`${prefix}offset:made-up`),
+    ]
+    const [epochTtl, offsetTtl] = await ttl()
+    expect(epochTtl).toBeGreaterThan(86_000)
+    expect(offsetTtl).toBeGreaterThan(86_000)
+    expect(await a.server.publish('made-up', 1)).toEqual({ epoch: position.epoch, offset: 1 })
+    expect(await ttl()).toEqual([-1, -1]) // no expiry
+  })
+
   it('starts a new epoch when the stream is lost', async () => {
     const prefix = freshPrefix()
     const a = await process({ prefix })
@@ -145,7 +170,7 @@ describe('redisStore', () => {
     await redis.kill()
     await lost
     await expect(a.server.publish('t', 'during')).rejects.toThrow(
-      'redisStore: the message to "t" was not published: Redis is not reachable right now (the client is not connected). Publish it again once Redis is back.',
+      'redisStore: the message to "t" was not published: Redis is not reachable right now (the client is not connected). Publish it again once Redis answers.',
     )
     const other = await b.connect()
     other.send({ type: 'subscribe', topic: 'u' })
@@ -163,5 +188,21 @@ describe('redisStore', () => {
     expect(after.epoch).not.toBe(first.epoch)
     expect(await onB.next()).toMatchObject({ data: 'after', position: after })
     expect(onB.frames.filter((frame) => frame.data === 'during')).toEqual([])
+  })
+
+  it('rejects a publish clearly when Redis hangs, and goes on when it answers again', async () => {
+    const prefix = freshPrefix()
+    const a = await process({ prefix, timeoutMs: 300 })
+    await a.server.publish('t', 'before')
+    redis.pause() // SIGSTOP: the connection stays up, nothing answers
+    try {
+      await expect(a.server.publish('t', 'stuck')).rejects.toThrow(
+        'redisStore: the message to "t" was not published: Redis did not answer within 300 ms (it may still apply the command). Publish it again once Redis answers.',
+      )
+    } finally {
+      redis.resume()
+    }
+    // The stuck command was still applied once Redis woke up: offsets go on from there.
+    expect((await a.server.publish('t', 'after')).offset).toBe(3)
   })
 })

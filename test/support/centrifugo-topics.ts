@@ -1,4 +1,10 @@
-import type { Handshake, TopicFrame, TopicPosition, TopicProtocol } from 'react-lifeline/core'
+import {
+  type Handshake,
+  type TopicFrame,
+  type TopicPosition,
+  type TopicProtocol,
+  topicProtocol,
+} from 'react-lifeline/core'
 
 interface Publication {
   data: unknown
@@ -22,6 +28,7 @@ interface Reply {
  * Centrifugo's JSON protocol (v2): commands carry an id and the reply carries it back; a
  * subscribe reply brings the missed publications with it; live ones are pushes by channel.
  * Publications carry an offset only, so the epoch comes from the channel's last reply.
+ * topicProtocol() brings the topic engine with the object (a plain object does not).
  */
 export function centrifugoTopics(): TopicProtocol {
   let lastId = 1 // id 1 is the handshake's connect command
@@ -32,7 +39,7 @@ export function centrifugoTopics(): TopicProtocol {
       typeof pub.offset === 'number' ? { epoch: epochs.get(channel), offset: pub.offset } : undefined
     return { type: 'message', topic: channel, data: pub.data, position }
   }
-  return {
+  return topicProtocol({
     subscribe(channel, from) {
       lastId += 1
       replies.set(lastId, { channel, kind: 'subscribe' })
@@ -64,7 +71,7 @@ export function centrifugoTopics(): TopicProtocol {
         : { type: 'subscribed', topic: channel, position }
       return [subscribed, ...(result.publications ?? []).map((pub) => message(channel, pub))]
     },
-  }
+  })
 }
 
 /** Centrifugo's connect command (id 1) on every open, with a token if the server wants one. */

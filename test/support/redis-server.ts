@@ -26,6 +26,10 @@ export interface RedisProcess {
   kill(): Promise<void>
   /** Starts it again on the same port (empty). */
   restart(): Promise<void>
+  /** SIGSTOP: connections stay open and nothing answers, like a Redis that hangs. */
+  pause(): void
+  /** SIGCONT after pause(). */
+  resume(): void
   stop(): Promise<void>
 }
 
@@ -78,6 +82,12 @@ export async function startRedis(): Promise<RedisProcess> {
     url: `redis://127.0.0.1:${port}`,
     kill,
     restart: launch,
+    pause: () => {
+      child?.kill('SIGSTOP')
+    },
+    resume: () => {
+      child?.kill('SIGCONT')
+    },
     stop: async () => {
       await kill()
       rmSync(dir, { recursive: true, force: true })

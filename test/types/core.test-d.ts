@@ -18,6 +18,7 @@ import {
   type TopicMessageMeta,
   type TopicProtocol,
   type TopicState,
+  topicProtocol,
 } from '../../src/core/index'
 import * as fromReactEntry from '../../src/index'
 
@@ -77,7 +78,8 @@ describe('react-lifeline/core', () => {
       unsubscribe: () => null,
       read: () => null,
     }
-    createConnection('ws://h', { topics: plain })
+    expectTypeOf(topicProtocol(plain)).toEqualTypeOf<TopicProtocol>()
+    createConnection('ws://h', { topics: topicProtocol(plain) })
     expectTypeOf(
       graphqlWsTopics({ request: () => ({ query: 'subscription { a }' }) }),
     ).toEqualTypeOf<TopicProtocol>()
