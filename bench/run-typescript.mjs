@@ -6,8 +6,8 @@ import { build } from 'esbuild'
 
 const bench = fileURLToPath(new URL('.', import.meta.url))
 
-/** Compiles `bench/<entry>` (dependencies left to node_modules) and runs it. */
-export async function runTypeScript(entry) {
+/** Compiles `bench/<entry>` (dependencies left to node_modules); returns the .mjs file's path. */
+export async function buildTypeScript(entry) {
   const outfile = join(bench, '.out', basename(entry).replace(/\.ts$/, '.mjs'))
   await build({
     entryPoints: [join(bench, entry)],
@@ -19,5 +19,10 @@ export async function runTypeScript(entry) {
     packages: 'external',
     logLevel: 'warning',
   })
-  await import(pathToFileURL(outfile).href)
+  return outfile
+}
+
+/** Compiles `bench/<entry>` and runs it. */
+export async function runTypeScript(entry) {
+  await import(pathToFileURL(await buildTypeScript(entry)).href)
 }

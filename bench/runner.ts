@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type BenchContext, launchBrowser } from './browser'
 import { buildPages, IMPLEMENTATIONS, type Implementation, PAGES_DIR } from './build-pages'
+import { figuresMarkdown } from './figures'
 import { profileRouting, profileThroughput } from './profile'
 import { environment, scenarioSection, table } from './report'
 import { latency } from './scenarios/latency'
@@ -186,6 +187,7 @@ function document(
     breakdown
       ? `### What is in the react-lifeline bundle (full entry, per input file)\n\n${breakdown}\n`
       : '',
+    figuresMarkdown(),
     '## Machine and versions',
     '',
     environment(env),
