@@ -137,8 +137,9 @@ export class TopicRegistry {
   hold(tab: string, name: string, from: TopicPosition | null): void {
     const topic = this.get(name)
     const key = `${tab}\n${name}`
-    if (!this.#holds.has(key)) this.#holds.set(key, topic.retain())
+    // Adopted before the hold: on an open socket the hold subscribes at once, from the position.
     topic.adopt(from)
+    if (!this.#holds.has(key)) this.#holds.set(key, topic.retain())
     this.relay?.(name, { state: topic.getState() })
   }
 

@@ -22,7 +22,7 @@ interface Tab {
 let browser: FakeBrowser
 let tabs: Tab[]
 
-function openTab(): Tab {
+function openTab(wrap?: (environment: FakeTab['environment']) => FakeTab['environment']): Tab {
   const tab = browser.openTab()
   const clock = new FakeClock(tabs[0]?.clock.now() ?? 1_000_000)
   const connection = createConnection(URL, {
@@ -31,7 +31,7 @@ function openTab(): Tab {
     random: () => 0.5,
     topics: lifelineTopics(),
   })
-  attachTabLink(connection, tab.environment)
+  attachTabLink(connection, wrap ? wrap(tab.environment) : tab.environment)
   const opened = { tab, clock, connection }
   tabs.push(opened)
   return opened
@@ -176,6 +176,67 @@ describe('topics across tabs', () => {
       recovered: true,
       gaps: 0,
     })
+  })
+
+  it('a hold that reaches the new holder after its socket opened still resumes from the position the tab delivered', async () => {
+    // Holds from this tab wait while `late` is set, as a busy tab's messages can in a browser.
+    let late = false
+    const held: unknown[] = []
+    const [a, b] = [openTab(), openTab()]
+    const c = openTab((environment) => ({
+      ...environment,
+      openChannel(name) {
+        const channel = environment.openChannel(name)
+        return {
+          get onmessage() {
+            return channel.onmessage
+          },
+          set onmessage(listener) {
+            channel.onmessage = listener
+          },
+          postMessage(message) {
+            if (late && (message as { t?: string }).t === 'hold') held.push(message)
+            else channel.postMessage(message)
+          },
+          close: () => channel.close(),
+        }
+      },
+    }))
+    a.connection.retain()
+    b.connection.retain()
+    await settle()
+    const first = FakeWebSocket.last
+    first.open()
+    await settle()
+    expect(holderOf()).toBe(a)
+    // Only c holds the topic, and b (next in line) has never used topics.
+    c.connection.topic('room').retain()
+    const seen = collect(c, 'room')
+    await settle()
+    first.receive(subscribed('room', 10))
+    for (const offset of [11, 12, 13]) first.receive(message('room', offset))
+    await settle()
+    expect(seen.map((m) => m.data)).toEqual(['room#11', 'room#12', 'room#13'])
+    late = true
+    a.tab.close()
+    await advance(HANDOVER_GRACE_MS)
+    expect(holderOf()).toBe(b)
+    const second = FakeWebSocket.last
+    second.open()
+    await settle()
+    expect(held).toHaveLength(1)
+    late = false
+    for (const message of held.splice(0))
+      browser.rogueChannel(shareInfoOf(c.connection)!.name).postMessage(message)
+    await settle()
+    expect(subscribes(second)).toEqual([
+      { type: 'subscribe', topic: 'room', from: { epoch: 'e', offset: 13 } },
+    ])
+    second.receive(subscribed('room', 14, true))
+    second.receive(message('room', 14))
+    await settle()
+    expect(seen.map((m) => m.data)).toEqual(['room#11', 'room#12', 'room#13', 'room#14'])
+    expect(c.connection.topic('room').getState()).toMatchObject({ status: 'live', recovered: true, gaps: 0 })
   })
 
   it('followers hear gaps and errors the holder sees', async () => {
