@@ -33,7 +33,7 @@ export {
   reportDisconnects,
 } from './report-disconnects'
 export type { ShareDriver } from './share-driver'
-export { ensureTopicEngine, topicProtocol } from './topic-protocol'
+export { topicProtocol } from './topic-protocol'
 /** @internal For react-lifeline/share: the topics of a connection, shared across tabs. */
 export { type RelayedTopic, TopicRegistry, type TopicRemote } from './topics'
 export type {
