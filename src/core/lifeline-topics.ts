@@ -11,13 +11,19 @@ interface WireFrame {
   code?: unknown
 }
 
+let shared: TopicProtocol | undefined
+
 /**
  * The topic protocol of `react-lifeline/server` (docs/protocol.md): JSON frames with a `type`
  * and a `topic`, positions as `{ epoch, offset }`, resume with `from`. It brings the topic
  * engine with it (spread or copy it freely: the copies keep it).
+ *
+ * Every call returns the same object: the protocol keeps no state, and hooks compare options
+ * by identity, so `useTopic(url, name, { topics: lifelineTopics() })` written inline in many
+ * components (or re-rendered) is one option value, not a disagreement between holders.
  */
 export function lifelineTopics(): TopicProtocol {
-  return withTopicEngine({
+  shared ??= withTopicEngine({
     subscribe: (topic, from) => (from ? { type: 'subscribe', topic, from } : { type: 'subscribe', topic }),
     unsubscribe: (topic) => ({ type: 'unsubscribe', topic }),
     read: ({ json }): TopicFrame | null => {
@@ -38,4 +44,5 @@ export function lifelineTopics(): TopicProtocol {
       }
     },
   })
+  return shared
 }

@@ -6,6 +6,10 @@ const read = (protocol: ReturnType<typeof lifelineTopics>, value: unknown) =>
   protocol.read({ data: JSON.stringify(value), json: value })
 
 describe('lifelineTopics()', () => {
+  it('is one object however often it is called, so inline calls in many hooks agree', () => {
+    expect(lifelineTopics()).toBe(lifelineTopics())
+  })
+
   const protocol = lifelineTopics()
 
   it('writes subscribe with from only when there is a position, and unsubscribe', () => {

@@ -58,6 +58,23 @@ function uniqueTopic(name: string) {
 }
 
 describe('useTopic against a real server', () => {
+  test('components that each write { topics: lifelineTopics() } inline agree (no differing-option report)', async () => {
+    const room = uniqueTopic('inline')
+    // console-clean fails this test on any warning, such as error 37 for differing options.
+    function Reader({ id }: { id: string }) {
+      const { status } = useTopic(url, room, { topics: lifelineTopics(), lingerMs: 0 })
+      return <p data-testid={id}>{status}</p>
+    }
+    render(
+      <>
+        <Reader id="a" />
+        <Reader id="b" />
+      </>,
+    )
+    await waitFor(() => expect(screen.getByTestId('b').textContent).toBe('live'))
+    expect(screen.getByTestId('a').textContent).toBe('live')
+  })
+
   test('a hand-written protocol passed with a URL target works without topicProtocol()', async () => {
     const room = uniqueTopic('plain')
     const lifeline = lifelineTopics()
