@@ -90,7 +90,7 @@ export default defineConfig([
     entry: { 'server/index': 'src/server/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    sourcemap: false,
     target: 'node20',
     platform: 'node',
     external: ['ws', 'redis'],

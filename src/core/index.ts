@@ -4,8 +4,8 @@ export { backoffCap, backoffDelay, DEFAULT_RETRY } from './backoff'
 export { describeCloseCode, isClientCloseCode } from './close-codes'
 export { LifelineConnection } from './connection'
 export { createConnection } from './create-connection'
-/** @internal For the React entry, so both entries report a throwing callback the same way. */
-export { reportListenerError } from './dev'
+/** @internal For the React entry, so both entries report a throwing callback (and warn) the same way. */
+export { reportListenerError, warnOnce } from './dev'
 export { type DiagnoseOptions, diagnose } from './diagnose'
 export {
   createDisconnectReport,
@@ -14,6 +14,8 @@ export {
   type DisconnectReportState,
   type ReportableConnection,
 } from './disconnect-report'
+/** @internal For the React entry's useTopic, which bundles the topic engine anyway. */
+export { ensureTopicEngine } from './ensure-topic-engine'
 /**
  * @internal `findConnection`, `resolveOptions` and `errorCode` are for the other entries
  * (render-time lookup, option checks, production error messages).
@@ -22,10 +24,12 @@ export { errorCode } from './errors'
 export { type GraphqlWsTopicsOptions, graphqlWsHandshake, graphqlWsTopics } from './graphql-ws-topics'
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
+/** @internal The one JSON parse the React entry's message stores share with the connection. */
+export { parseJson } from './json'
 export { lifelineTopics } from './lifeline-topics'
 export { resolveOptions } from './options'
 export { redactText, redactUrl } from './redact'
-export { findConnection, getConnection, isShared, resetConnections } from './registry'
+export { findConnection, getConnection, isShared, joinConnection, resetConnections } from './registry'
 export {
   type GroupedDisconnectReport,
   type ObservableConnection,

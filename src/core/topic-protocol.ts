@@ -1,5 +1,5 @@
 import { checkMethods } from './option-checks'
-import { TOPIC_ENGINE, topicEngineOf } from './topic-engine'
+import { TOPIC_ENGINE } from './topic-engine'
 import { TopicRegistry } from './topics'
 import type { TopicProtocol } from './types'
 
@@ -29,24 +29,4 @@ export function topicProtocol(protocol: TopicProtocol): TopicProtocol {
       return protocol.confirms
     },
   })
-}
-
-const wrappers = new WeakMap<TopicProtocol, TopicProtocol>()
-
-/**
- * @internal For the React entry, which bundles the engine anyway: `protocol` itself when it
- * carries the engine, else its `topicProtocol()` wrapper, the same wrapper for the same object
- * (so options compared by identity stay equal from render to render).
- */
-export function ensureTopicEngine(protocol: TopicProtocol): TopicProtocol {
-  try {
-    topicEngineOf(protocol)
-    return protocol
-  } catch {}
-  let wrapper = wrappers.get(protocol)
-  if (!wrapper) {
-    wrapper = topicProtocol(protocol)
-    wrappers.set(protocol, wrapper)
-  }
-  return wrapper
 }

@@ -1,5 +1,5 @@
+import { ensureTopicEngine } from '../core/ensure-topic-engine'
 import { resolveOptions } from '../core/options'
-import { ensureTopicEngine } from '../core/topic-protocol'
 import type { Topic, TopicProtocol, TopicState } from '../core/types'
 import { type ConnectionTarget, createConnectionLookup } from './connection-lookup'
 import { reportError } from './report-error'

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
+import { ensureTopicEngine } from '../../src/core/ensure-topic-engine'
 import { graphqlWsTopics } from '../../src/core/graphql-ws-topics'
 import { lifelineTopics } from '../../src/core/lifeline-topics'
-import { ensureTopicEngine, topicProtocol } from '../../src/core/topic-protocol'
+import { topicProtocol } from '../../src/core/topic-protocol'
 import type { ConnectionOptions, TopicFrame, TopicPosition, TopicProtocol } from '../../src/core/types'
 import { fakeConnection } from '../support/fake-connection'
 
