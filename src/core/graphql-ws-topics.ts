@@ -87,13 +87,10 @@ export function graphqlWsHandshake(
       type: 'connection_init',
       payload: typeof payload === 'function' ? payload() : payload,
     })
-    await session.receive((data) => {
-      try {
-        return JSON.parse(data as string).type === 'connection_ack'
-      } catch {
-        return false
-      }
-    })
+    // The session hands the predicate the frame's parse too: no second JSON.parse here.
+    await session.receive(
+      (_data, json) => (json as { type?: unknown } | undefined)?.type === 'connection_ack',
+    )
   }
 }
 
