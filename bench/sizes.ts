@@ -142,6 +142,7 @@ export const DIAGNOSE_MARKER = 'proxy_read_timeout'
 /** The topic engine and what brings it: only apps that pass `topics` bundle these (issue 22). */
 export const TOPIC_ENGINE_FILES = [
   /src\/core\/topics\.ts$/,
+  /src\/core\/topic\.ts$/,
   /src\/core\/topic-order\.ts$/,
   /src\/core\/topic-protocol\.ts$/,
   /src\/share\/tab-topics\.ts$/,
