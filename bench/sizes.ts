@@ -127,8 +127,8 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   // ceiling is the measure plus about 1 %.
   // Topics and sharing cost less to apps that use neither (measured on 2026-12-07): the engine
   // lookup reads the protocol's marker, `read` and `subscribe` and runs the engine's own check,
-  // one error-code call, the registry made in one place: createConnection 9,888 -> 9,865,
-  // useWebSocket 13,012 -> 12,979, useWebSocket + ConnectionBanner 15,241 -> 15,214; each
+  // one error-code call, the registry made in one place: createConnection 9,888 -> 9,867,
+  // useWebSocket 13,012 -> 12,981, useWebSocket + ConnectionBanner 15,241 -> 15,216; each
   // ceiling is that plus about 1 %. What both still cost createConnection: about 200 B.
   createConnection: 9_960,
   useWebSocket: 13_100,

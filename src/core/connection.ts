@@ -236,13 +236,14 @@ export class LifelineConnection implements Connection {
    */
   #topicRegistry(): TopicRegistry {
     const protocol = this.#resolved.topics
-    return (this.#topics ??= new (topicEngineOf(protocol))(
+    this.#topics ??= new (topicEngineOf(protocol))(
       protocol!,
       this,
       (data) => this.#trySend(data),
       (error) => this.#sendFailed(error),
       this.#state.phase === 'open',
-    ))
+    )
+    return this.#topics
   }
 
   destroy(): void {

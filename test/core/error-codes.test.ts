@@ -359,7 +359,9 @@ describe('docs/errors.md', () => {
   const thrownInSource = readdirSync(src, { recursive: true, encoding: 'utf8' })
     .filter((file) => /\.tsx?$/.test(file))
     // errorCode(40) and errorCode(a ? 40 : 38) alike.
-    .flatMap((file) => [...readFileSync(join(src, file), 'utf8').matchAll(/errorCode\((?:[\w.]+ \? (\d+) : )?(\d+)/g)])
+    .flatMap((file) => [
+      ...readFileSync(join(src, file), 'utf8').matchAll(/errorCode\((?:[\w.]+ \? (\d+) : )?(\d+)/g),
+    ])
     .flatMap((match) => match.slice(1).filter(Boolean).map(Number))
 
   it('explains every code the source throws or reports, and each has a case', () => {
