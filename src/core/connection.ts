@@ -224,26 +224,25 @@ export class LifelineConnection implements Connection {
   }
 
   topic<T = unknown>(name: string): Topic<T> {
-    return this.#topicRegistry(true)!.get(name) as Topic<T>
+    return this.#topicRegistry().get(name) as Topic<T>
   }
 
   /**
-   * Made on first use, so a connection with `topics` routes topic frames even before any
-   * topic() call; `asked`: by topic(), which throws without the `topics` option.
+   * Made on first use: by topic(), which throws without the `topics` option, or by the first
+   * frame of a connection with `topics`, which the registry may route before any topic() call.
+   * The engine comes with the protocol (lifelineTopics(), topicProtocol()), not from an import
+   * here: connections without topics do not bundle it. Made while a socket is already open
+   * (the last argument): that socket takes subscribes at once.
    */
-  #topicRegistry(asked?: boolean): TopicRegistry | undefined {
+  #topicRegistry(): TopicRegistry {
     const protocol = this.#resolved.topics
-    // The engine comes with the protocol (lifelineTopics(), topicProtocol()), not from an
-    // import here: connections without topics do not bundle it. Made while a socket is
-    // already open (the last argument): that socket takes subscribes at once.
-    if (protocol || asked)
-      this.#topics ??= new (topicEngineOf(protocol))(
-        protocol!,
-        this,
-        (data) => this.#trySend(data),
-        (error) => this.#sendFailed(error),
-        this.#state.phase === 'open',
-      )
+    this.#topics ??= new (topicEngineOf(protocol))(
+      protocol!,
+      this,
+      (data) => this.#trySend(data),
+      (error) => this.#sendFailed(error),
+      this.#state.phase === 'open',
+    )
     return this.#topics
   }
 
@@ -434,7 +433,7 @@ export class LifelineConnection implements Connection {
   }
 
   #deliver(data: unknown, event: MessageEvent): void {
-    if (this.#topicRegistry()?.receive(data)) return
+    if ((this.#topics ?? this.#resolved.topics) && this.#topicRegistry().receive(data)) return
     for (const listener of [...this.messageListeners]) callSafely(() => listener(data, event))
   }
 

@@ -140,8 +140,9 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkMethods('network', resolved.network, ['isOnline', 'subscribe'])
   checkMethods('visibility', resolved.visibility, ['isVisible', 'subscribe'])
   // A plain object fails here, at createConnection, rather than at the first topic(). The
-  // method check comes with the engine, so apps without topics do not bundle it either.
-  if (resolved.topics) topicEngineOf(resolved.topics).check(resolved.topics)
+  // method check comes with the engine (topicEngineOf runs it), so apps without topics do not
+  // bundle it either.
+  if (resolved.topics) topicEngineOf(resolved.topics)
   if (typeof resolved.random !== 'function') {
     throw new TypeError(
       (() => {

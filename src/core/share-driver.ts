@@ -16,11 +16,10 @@ export type ShareDriver = (connection: LifelineConnection) => void
 export function attachShare(connection: LifelineConnection, options?: { share?: unknown }): void {
   const share = options?.share
   if (share === 'origin') {
-    const driver = LifelineConnection.shareDriver
-    driver?.(connection)
+    LifelineConnection.shareDriver?.(connection)
     // Written out so that production bundles drop the text.
     try {
-      if (process.env.NODE_ENV !== 'production' && !driver)
+      if (process.env.NODE_ENV !== 'production' && !LifelineConnection.shareDriver)
         warnOnce("share: 'origin' needs import 'react-lifeline/share'; using 'tab'.")
     } catch {}
   } else if (share !== undefined && share !== 'tab') {

@@ -11,7 +11,7 @@ export interface TopicEngine {
     report: (error: Error) => void,
     open: boolean,
   ): TopicRegistry
-  /** Throws when `protocol` lacks a method (error 17): the `topics` option's check at creation. */
+  /** Throws when `protocol` lacks a method (error 17): run by topicEngineOf(), so at creation too. */
   check(protocol: TopicProtocol): void
 }
 
@@ -23,23 +23,25 @@ export interface TopicEngine {
  */
 export const TOPIC_ENGINE: symbol = Symbol.for('react-lifeline.topics')
 
-type Marked = { [TOPIC_ENGINE]?: TopicEngine } | undefined
+type Marked = { [TOPIC_ENGINE]?: TopicEngine } | null | undefined
 
 /**
- * The engine a `topics` value carries; throws when there is no `topics` value (error 37) or
- * it carries no engine (error 39: a hand-written object not passed through `topicProtocol()`).
- * The object is looked at first, then each method: a spread
- * (`{ ...lifelineTopics(), read }`) keeps the object's key, and a copy made method by method
- * (`{ subscribe: p.subscribe, … }`) keeps the methods'.
+ * The engine a `topics` value carries, after the engine's check of the value's methods (error
+ * 17); throws when there is no `topics` value (error 38) or it carries no engine (error 40: a
+ * hand-written object not passed through `topicProtocol()`). The object is looked at first,
+ * then `read` and `subscribe`: a spread (`{ ...lifelineTopics(), read }`) keeps the object's
+ * key, and a copy made method by method (`{ subscribe: p.subscribe, … }`, even with `read`
+ * replaced) keeps the methods'.
  */
 export function topicEngineOf(protocol: TopicProtocol | null): TopicEngine {
-  const marked = protocol as unknown as Record<symbol, TopicEngine> | null
   const engine =
-    marked?.[TOPIC_ENGINE] ??
+    (protocol as Marked)?.[TOPIC_ENGINE] ??
     (protocol?.read as Marked)?.[TOPIC_ENGINE] ??
-    (protocol?.subscribe as Marked)?.[TOPIC_ENGINE] ??
-    (protocol?.unsubscribe as Marked)?.[TOPIC_ENGINE]
-  if (engine) return engine
+    (protocol?.subscribe as Marked)?.[TOPIC_ENGINE]
+  if (engine) {
+    engine.check(protocol!)
+    return engine
+  }
   throw new TypeError(
     (() => {
       try {
@@ -48,7 +50,7 @@ export function topicEngineOf(protocol: TopicProtocol | null): TopicEngine {
             ? "react-lifeline: the topics option is a plain object; wrap it with topicProtocol() from 'react-lifeline/core', e.g. createConnection(url, { topics: topicProtocol({ subscribe, unsubscribe, read }) }). The topic engine comes with topicProtocol(), lifelineTopics() and graphqlWsTopics() so that apps without topics do not bundle it."
             : 'react-lifeline: topic() needs the topics option, e.g. createConnection(url, { topics: lifelineTopics() }).'
       } catch {}
-      return protocol ? errorCode(40) : errorCode(38)
+      return errorCode(protocol ? 40 : 38)
     })(),
   )
 }

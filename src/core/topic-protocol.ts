@@ -4,12 +4,13 @@ import { TopicRegistry } from './topics'
 import type { TopicProtocol } from './types'
 
 /**
- * Marks `protocol` as carrying the topic engine: on the object (kept by a spread) and on each
- * method (kept by a copy made method by method). Only what imports this module bundles the
+ * Marks `protocol` as carrying the topic engine: on the object (kept by a spread) and on
+ * `subscribe` and `read` (kept by a copy made method by method, even with one method replaced:
+ * topicEngineOf() looks at those two). Only what imports this module bundles the
  * engine, so connections without topics do not (src/core/topic-engine.ts).
  */
 export function withTopicEngine<P extends TopicProtocol>(protocol: P): P {
-  for (const carrier of [protocol, protocol.subscribe, protocol.unsubscribe, protocol.read])
+  for (const carrier of [protocol, protocol.subscribe, protocol.read])
     (carrier as unknown as Record<symbol, unknown>)[TOPIC_ENGINE] = TopicRegistry
   return protocol
 }
