@@ -10,7 +10,7 @@ import { createConnection, lifelineTopics } from '../src/core'
 import type { Connection, WebSocketConstructor } from '../src/core/types'
 import { redisStore } from '../src/server'
 import { freePort, type RedisProcess, startRedis } from '../test/support/redis-server'
-import { machine, option, when } from './bench-env'
+import { killedOnExit, machine, option, when } from './bench-env'
 import { isFullRun, saveFigure } from './figures'
 import { countTally, type TopicTally, tallyTopic } from './topic-tally'
 
@@ -42,16 +42,8 @@ interface Settings {
   windowMs: number
 }
 
-const children = new Set<ChildProcess>()
 // Whatever ends this process, the servers and nginx end with it.
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL')
-})
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    for (const child of children) child.kill('SIGKILL')
-    process.exit(130)
-  })
+const children = killedOnExit()
 
 function track(child: ChildProcess): ChildProcess {
   children.add(child)
