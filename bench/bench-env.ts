@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
 
 /** `--name=value` from the command line. */
@@ -38,4 +39,21 @@ export function when(subscribe: (listener: () => void) => () => void, check: () 
     off = subscribe(test)
     test()
   })
+}
+
+/**
+ * A set for the bench's child processes (servers, nginx): whatever ends this process (its end,
+ * Ctrl-C, SIGTERM), every child still in the set is killed with it, so no run leaves one behind.
+ */
+export function killedOnExit(): Set<ChildProcess> {
+  const children = new Set<ChildProcess>()
+  process.on('exit', () => {
+    for (const child of children) child.kill('SIGKILL')
+  })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      for (const child of children) child.kill('SIGKILL')
+      process.exit(130)
+    })
+  return children
 }

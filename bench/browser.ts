@@ -37,12 +37,23 @@ export function runOrder(implementations: readonly Implementation[], run: number
   return [...implementations.slice(shift), ...implementations.slice(0, shift)]
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** Runs `body` on a fresh page of `name`, then closes it and waits for its sockets to go. */
-export async function withPage<T>(
+/** Where a fresh page goes, what says it is ready, and what counts its sockets on the server. */
+export interface FreshPage {
+  url: string
+  ready: (page: Page) => Promise<unknown>
+  openSockets: () => number
+}
+
+/**
+ * Runs `body` on a fresh page at `where.url` once `where.ready` holds, then closes it and waits
+ * (up to 3 s) for its sockets to go; if `body` fails, the page's first errors are logged.
+ */
+export async function withFreshPage<T>(
   context: BenchContext,
   name: Implementation,
+  where: FreshPage,
   body: (page: Page) => Promise<T>,
 ): Promise<T> {
   const page = await context.browser.newPage()
@@ -51,10 +62,9 @@ export async function withPage<T>(
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text())
   })
-  context.server.resetCounters()
   try {
-    await page.goto(context.server.pageUrl(name))
-    await page.waitForFunction(() => window.bench !== undefined)
+    await page.goto(where.url)
+    await where.ready(page)
     return await body(page)
   } catch (error) {
     if (errors.length > 0) context.log(`  page errors (${name}): ${errors.slice(0, 3).join(' | ')}`)
@@ -62,8 +72,27 @@ export async function withPage<T>(
   } finally {
     await page.close()
     const deadline = Date.now() + 3000
-    while (context.server.openSockets() > 0 && Date.now() < deadline) await sleep(10)
+    while (where.openSockets() > 0 && Date.now() < deadline) await sleep(10)
   }
+}
+
+/** Runs `body` on a fresh page of `name`, then closes it and waits for its sockets to go. */
+export function withPage<T>(
+  context: BenchContext,
+  name: Implementation,
+  body: (page: Page) => Promise<T>,
+): Promise<T> {
+  context.server.resetCounters()
+  return withFreshPage(
+    context,
+    name,
+    {
+      url: context.server.pageUrl(name),
+      ready: (page) => page.waitForFunction(() => window.bench !== undefined),
+      openSockets: () => context.server.openSockets(),
+    },
+    body,
+  )
 }
 
 /** Mounts `statusCount` + `messageCount` components and waits until every one is live. */

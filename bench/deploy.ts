@@ -1,7 +1,4 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
+import { type ChildProcess, fork } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createClient } from 'redis'
@@ -9,8 +6,9 @@ import { WebSocket } from 'ws'
 import { createConnection, lifelineTopics } from '../src/core'
 import type { Connection, WebSocketConstructor } from '../src/core/types'
 import { redisStore } from '../src/server'
+import { type NginxProxy, startNginx } from '../test/support/nginx'
 import { freePort, type RedisProcess, startRedis } from '../test/support/redis-server'
-import { machine, option, when } from './bench-env'
+import { killedOnExit, machine, option, when } from './bench-env'
 import { isFullRun, saveFigure } from './figures'
 import { countTally, type TopicTally, tallyTopic } from './topic-tally'
 
@@ -29,7 +27,6 @@ import { countTally, type TopicTally, tallyTopic } from './topic-tally'
  *   [--modes=spread,at-once,kill]`   (--rate: messages per second over all topics)
  */
 
-const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx'
 const SERVER_SCRIPT = join(fileURLToPath(new URL('.', import.meta.url)), 'deploy-server.mjs')
 
 type Mode = 'spread' | 'at-once' | 'kill'
@@ -42,16 +39,8 @@ interface Settings {
   windowMs: number
 }
 
-const children = new Set<ChildProcess>()
 // Whatever ends this process, the servers and nginx end with it.
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL')
-})
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    for (const child of children) child.kill('SIGKILL')
-    process.exit(130)
-  })
+const children = killedOnExit()
 
 function track(child: ChildProcess): ChildProcess {
   children.add(child)
@@ -63,81 +52,6 @@ const exited = (child: ChildProcess) =>
   child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
     : new Promise<void>((resolve) => child.once('exit', () => resolve()))
-
-// ---- nginx -------------------------------------------------------------------------------
-
-async function startNginx(upstreams: number[]) {
-  const dir = await mkdtemp(join(tmpdir(), 'lifeline-deploy-nginx-'))
-  const port = await freePort()
-  // max_fails=0: a refused or 503 attempt moves on to the other process without benching this
-  // one for fail_timeout, so a restarted process takes clients again at once.
-  const config = `
-master_process off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream lifeline {
-${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=0;`).join('\n')}
-  }
-  server {
-    listen 127.0.0.1:${port} backlog=1024;
-    location / {
-      proxy_pass http://lifeline;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection "upgrade";
-      proxy_read_timeout 300s;
-      proxy_next_upstream error timeout http_503;
-    }
-  }
-}
-`
-  await writeFile(join(dir, 'nginx.conf'), config)
-  const child = track(
-    spawn(
-      NGINX,
-      ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    ),
-  )
-  let stderr = ''
-  child.stderr?.on('data', (chunk) => {
-    stderr += String(chunk)
-  })
-  const stop = async () => {
-    child.kill('SIGTERM')
-    await exited(child)
-    await rm(dir, { recursive: true, force: true })
-  }
-  for (let tries = 0; ; tries++) {
-    if (child.exitCode !== null) {
-      await stop()
-      throw new Error(`nginx exited with ${child.exitCode}: ${stderr}`)
-    }
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1')
-      socket.once('connect', () => resolve(socket.destroy() !== null))
-      socket.once('error', () => resolve(false))
-    })
-    if (ok) break
-    if (tries > 100) {
-      await stop()
-      throw new Error(`nginx did not listen on 127.0.0.1:${port}: ${stderr}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return { url: `ws://127.0.0.1:${port}/`, stop }
-}
 
 // ---- server processes --------------------------------------------------------------------
 
@@ -192,14 +106,18 @@ async function deploy(mode: Mode, settings: Settings, log: (line: string) => voi
     A: startServer('A', ports.A, redis.url, accepts),
     B: startServer('B', ports.B, redis.url, accepts),
   }
-  let nginx: Awaited<ReturnType<typeof startNginx>> | null = null
+  let nginx: NginxProxy | null = null
   const connections: Connection[] = []
   const publisher = createClient({ url: redis.url })
   publisher.on('error', () => {})
   let publishing = false
   try {
     await Promise.all([servers.A.ready, servers.B.ready])
-    nginx = await startNginx([ports.A, ports.B])
+    nginx = await startNginx([ports.A, ports.B], '300s', {
+      workerConnections: 4096,
+      backlog: 1024,
+      onSpawn: track,
+    })
     await publisher.connect()
     const store = redisStore(publisher as never)
     const topics = Array.from({ length: settings.topics }, (_, i) => `topic-${i + 1}`)
@@ -217,7 +135,7 @@ async function deploy(mode: Mode, settings: Settings, log: (line: string) => voi
     }
     const allOpen = () => when(onOpenChange, () => open === settings.clients)
     for (let i = 0; i < settings.clients; i++) {
-      const connection = createConnection(nginx.url, {
+      const connection = createConnection(nginx.urlFor('/'), {
         WebSocket: WebSocket as unknown as WebSocketConstructor,
         topics: lifelineTopics(),
         heartbeat: true,

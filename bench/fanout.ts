@@ -1,7 +1,7 @@
-import { type ChildProcess, fork } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { machine, option } from './bench-env'
+import { killedOnExit, machine, option } from './bench-env'
 import { isFullRun, saveFigure } from './figures'
 import { median } from './stats'
 
@@ -35,15 +35,7 @@ const settings = {
 const impls = (option('impls') ?? 'lifeline,socket.io,lifeline-ws').split(',') as Impl[]
 const topics = Array.from({ length: settings.topics }, (_, i) => `topic-${i}`)
 
-const children = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL')
-})
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.on(signal, () => {
-    for (const child of children) child.kill('SIGKILL')
-    process.exit(130)
-  })
+const children = killedOnExit()
 
 /** A child with IPC; `next(type)` resolves with its next message of that type. */
 function start(script: string, args: string[], execArgv: string[] = []) {

@@ -22,6 +22,7 @@ import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
+import { SYMBOLS } from '../stories/support/tickers.mjs'
 
 const PORT = Number(process.env.DEMO_PORT ?? 8787)
 const HOST = process.env.DEMO_HOST ?? '127.0.0.1'
@@ -82,22 +83,8 @@ const ticker = setInterval(() => {
   lifeline.publish('ticks', { n: ticks, at: Date.now() }).catch(() => {})
 }, 1000)
 
-// Quotes for the topic dashboard story (stories/TopicDashboard.stories.tsx): one of twelve
+// Quotes for the topic dashboard story (stories/TopicDashboard.stories.tsx): one of its twelve
 // `ticker:<symbol>` topics every 100 ms.
-const SYMBOLS = [
-  'ACME',
-  'GLOBEX',
-  'INITECH',
-  'UMBRELLA',
-  'HOOLI',
-  'STARK',
-  'WAYNE',
-  'WONKA',
-  'TYRELL',
-  'SOYLENT',
-  'VANDELAY',
-  'MASSIVE',
-]
 const quotes = new Map(SYMBOLS.map((symbol) => [symbol, 100]))
 const quoter = setInterval(() => {
   const symbol = SYMBOLS[Math.floor(Math.random() * SYMBOLS.length)]

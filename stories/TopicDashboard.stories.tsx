@@ -4,25 +4,11 @@ import { expect, userEvent, waitFor, within } from 'storybook/test'
 import { type Connection, ConnectionBanner, lifelineTopics, useTopic } from '../src'
 import { useStoryConnection } from './support/environment'
 import { LineControls } from './support/line-controls'
+import { SYMBOLS } from './support/tickers.mjs'
 import { type TopicBackend, type TopicBackendKind, topicBackend } from './support/topic-backend'
 import { MockTopicServer } from './support/topic-server'
 import { Button, Panel, styles } from './support/ui'
 import '../src/react/banner.css'
-
-const SYMBOLS = [
-  'ACME',
-  'GLOBEX',
-  'INITECH',
-  'UMBRELLA',
-  'HOOLI',
-  'STARK',
-  'WAYNE',
-  'WONKA',
-  'TYRELL',
-  'SOYLENT',
-  'VANDELAY',
-  'MASSIVE',
-] as const
 
 interface Quote {
   price: number

@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core'
 import { createLifelineServer, type LifelineServer } from '../../src/server/index'
-import { type BenchContext, runOrder } from '../browser'
+import { type BenchContext, runOrder, sleep, withFreshPage } from '../browser'
 import { type Implementation, ROUTING_PAGES } from '../build-pages'
 import { type RoutingMessage, topicName } from '../routing-protocol'
 import { median } from '../stats'
@@ -14,7 +14,6 @@ export const ROUTING_BUSY_TOPICS = 90
 export const ROUTING_MESSAGES = 9_000
 
 const PAD = 'abcdefghijklmnop'
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** Seq `seq` of the burst goes to this topic: round-robin over the busy topics. */
 const topicOf = (seq: number) => (seq - 1) % ROUTING_BUSY_TOPICS
@@ -52,30 +51,22 @@ async function busySeconds(session: CDPSession): Promise<number> {
 }
 
 /** Runs `body` on a fresh routing page of `name`, then closes it and waits for its socket to go. */
-export async function withRoutingPage<T>(
+export function withRoutingPage<T>(
   context: BenchContext,
   lifeline: LifelineServer,
   name: Implementation,
   body: (page: Page) => Promise<T>,
 ): Promise<T> {
-  const page = await context.browser.newPage()
-  const errors: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
-  })
-  try {
-    await page.goto(context.server.pageUrl(ROUTING_PAGES[name]!))
-    await page.waitForFunction(() => window.routing !== undefined)
-    return await body(page)
-  } catch (error) {
-    if (errors.length > 0) context.log(`  page errors (${name}): ${errors.slice(0, 3).join(' | ')}`)
-    throw error
-  } finally {
-    await page.close()
-    const deadline = Date.now() + 3000
-    while (lifeline.clients > 0 && Date.now() < deadline) await sleep(10)
-  }
+  return withFreshPage(
+    context,
+    name,
+    {
+      url: context.server.pageUrl(ROUTING_PAGES[name]!),
+      ready: (page) => page.waitForFunction(() => window.routing !== undefined),
+      openSockets: () => lifeline.clients,
+    },
+    body,
+  )
 }
 
 /**

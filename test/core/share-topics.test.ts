@@ -48,6 +48,18 @@ function holderOf(): Tab {
   return holders[0]!
 }
 
+/** Two tabs with the first one's socket open: which tab holds it is the locks' choice. */
+async function twoTabsOpen(): Promise<{ socket: FakeWebSocket; holder: Tab; follower: Tab }> {
+  const [a, b] = [openTab(), openTab()]
+  a.connection.retain()
+  await settle()
+  const socket = FakeWebSocket.last
+  socket.open()
+  await settle()
+  const holder = holderOf()
+  return { socket, holder, follower: holder === a ? b : a }
+}
+
 const json = (value: object) => JSON.stringify(value)
 const subscribed = (topic: string, offset: number, recovered?: boolean) =>
   json({
@@ -109,14 +121,7 @@ describe('topics across tabs', () => {
   })
 
   it('a follower that lets go: the holder unsubscribes once nobody in any tab holds the topic', async () => {
-    const [a, b] = [openTab(), openTab()]
-    a.connection.retain()
-    await settle()
-    const socket = FakeWebSocket.last
-    socket.open()
-    await settle()
-    const holder = holderOf()
-    const follower = holder === a ? b : a
+    const { socket, follower } = await twoTabsOpen()
     const release = follower.connection.topic('room').retain()
     await settle()
     expect(subscribes(socket)).toEqual([{ type: 'subscribe', topic: 'room' }])
@@ -133,14 +138,7 @@ describe('topics across tabs', () => {
   })
 
   it('a new holder resumes each topic from the furthest position any tab delivered, and nothing is delivered twice', async () => {
-    const [a, b] = [openTab(), openTab()]
-    a.connection.retain()
-    await settle()
-    const first = FakeWebSocket.last
-    first.open()
-    await settle()
-    const holder = holderOf()
-    const follower = holder === a ? b : a
+    const { socket: first, holder, follower } = await twoTabsOpen()
     // Only the follower holds the topic: the next holder has no position of its own for it.
     follower.connection.topic('room').retain()
     const seen = collect(follower, 'room')
@@ -240,13 +238,7 @@ describe('topics across tabs', () => {
   })
 
   it('followers hear gaps and errors the holder sees', async () => {
-    const [a, b] = [openTab(), openTab()]
-    a.connection.retain()
-    await settle()
-    const socket = FakeWebSocket.last
-    socket.open()
-    await settle()
-    const follower = holderOf() === a ? b : a
+    const { socket, follower } = await twoTabsOpen()
     const room = follower.connection.topic('room')
     const secret = follower.connection.topic('secret')
     room.retain()
@@ -266,13 +258,7 @@ describe('topics across tabs', () => {
   })
 
   it('a follower tab that closes lets go of its topics on the holder', async () => {
-    const [a, b] = [openTab(), openTab()]
-    a.connection.retain()
-    await settle()
-    const socket = FakeWebSocket.last
-    socket.open()
-    await settle()
-    const follower = holderOf() === a ? b : a
+    const { socket, follower } = await twoTabsOpen()
     follower.connection.topic('room').retain()
     await settle()
     socket.receive(subscribed('room', 0))
