@@ -1,5 +1,6 @@
 import { warnOnce } from './dev'
 import { errorCode } from './errors'
+import { parseJson } from './json'
 import { checkMethods } from './option-checks'
 import type { ResolvedOptions } from './options'
 import { LiveTopic, type RelayedTopic } from './topic'
@@ -152,12 +153,8 @@ export class TopicRegistry {
 
   /** Routes a topic frame to its topic; false when the message is not one (it goes to `onMessage`). */
   receive(data: unknown): boolean {
-    let json: unknown
-    if (typeof data === 'string') {
-      try {
-        json = JSON.parse(data)
-      } catch {}
-    }
+    // The shared parse: a frame that is not a topic frame is read again by the hooks' stores.
+    const json = parseJson(data)
     let read: TopicFrame | readonly TopicFrame[] | null
     try {
       read = this.protocol.read({ data, json })
