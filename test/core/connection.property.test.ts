@@ -478,7 +478,9 @@ class World {
     if (after.nextRetryAt !== null && after.nextRetryAt !== before.nextRetryAt && retry) {
       const delay = after.nextRetryAt - now
       const cap = backoffCap(after.attempt, retry)
-      const epsilon = 1e-6
+      // Float rounding grows with the clock: after a connect timeout near the 2^31 - 1 ms timer
+      // limit, times near 2e9 ms are spaced about 5e-7 apart, so allow a few of those steps.
+      const epsilon = Math.max(1e-6, Math.abs(now) * 2 ** -48)
       const after1013 = after.lastClose !== before.lastClose && after.lastClose?.code === 1013
       // After 1013 the floor is drawn in [maxDelay / 2, maxDelay], the timer limit permitting.
       const floor = after1013 ? Math.min(retry.maxDelay, MAX_TIMER_MS) / 2 : 0

@@ -7,8 +7,12 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 
 const URL = 'ws://localhost/echo'
 
+// The retry waits long enough for the banner to be read: with the default full jitter, a draw
+// near 0 ms reconnected before findBy looked, and the close it checks was gone.
+const SLOW_RETRY = { retry: { initialDelay: 20_000, jitter: 'none' as const } }
+
 function Echo() {
-  const { status, lastMessage, send } = useWebSocket(URL)
+  const { status, lastMessage, send } = useWebSocket(URL, SLOW_RETRY)
   return (
     <>
       <ConnectionBanner target={URL} showAfterMs={0} />
