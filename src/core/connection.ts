@@ -169,13 +169,22 @@ export class LifelineConnection implements Connection {
 
   sendJson(value: unknown): SendResult {
     let text: string | undefined
+    let cause: unknown
     try {
       text = JSON.stringify(value)
-    } catch (cause) {
-      return this.#rejectJson(`it cannot be serialised (${(cause as Error).message})`, cause)
+    } catch (error) {
+      cause = error
     }
-    if (text === undefined) return this.#rejectJson(`JSON has no representation for ${typeof value}`)
-    return this.send(text)
+    if (text !== undefined) return this.send(text)
+    const why = (() => {
+      try {
+        if (process.env.NODE_ENV !== 'production')
+          return `sendJson: nothing was sent because ${cause ? `it cannot be serialised (${(cause as Error).message})` : `JSON has no representation for ${typeof value}`}.`
+      } catch {}
+      return errorCode(43)
+    })()
+    this.#sendFailed(new TypeError(why, { cause }))
+    return 'dropped'
   }
 
   connect(): void {
@@ -252,11 +261,6 @@ export class LifelineConnection implements Connection {
     this.stateListeners.clear()
     this.messageListeners.clear()
     this.#closeListeners.clear()
-  }
-
-  #rejectJson(why: string, cause?: unknown): SendResult {
-    this.#sendFailed(new TypeError(`sendJson: nothing was sent because ${why}.`, { cause }))
-    return 'dropped'
   }
 
   /**
@@ -372,7 +376,13 @@ export class LifelineConnection implements Connection {
     const Socket = this.options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined)
     if (!Socket) {
       const error = new Error(
-        'No WebSocket implementation: this environment has no global WebSocket; pass one with the WebSocket option (for example from the "ws" package).',
+        (() => {
+          try {
+            if (process.env.NODE_ENV !== 'production')
+              return 'No WebSocket implementation: this environment has no global WebSocket; pass one with the WebSocket option (for example from the "ws" package).'
+          } catch {}
+          return errorCode(42)
+        })(),
       )
       return this.#dispatch({ type: 'attempt-failed', socket: id, error, fatal: true })
     }

@@ -291,8 +291,9 @@ const CASES: Case[] = [
 
 // Codes that are reported on the console rather than thrown, each with its own test:
 // 37 in test/core/registry.test.ts ('reports a differing option in production too'); and the
-// one a promise rejects with rather than throws: 41 in test/core/connection-handshake.test.ts.
-const REPORTED = [37, 41]
+// one a promise rejects with rather than throws: 41 in test/core/connection-handshake.test.ts;
+// and those in state.error: 42 and 43 in test/core/connection-error-codes.test.ts.
+const REPORTED = [37, 41, 42, 43]
 
 function sessionOf(): Session {
   let session: Session | undefined
