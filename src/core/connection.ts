@@ -62,9 +62,9 @@ export class LifelineConnection implements Connection {
     messagesDropped: 0,
     messagesInvalid: 0,
   }
-  private readonly stateListeners = new Set<() => void>()
+  readonly #stateListeners = new Set<() => void>()
   readonly #notifier: Notifier<ConnectionState>
-  private readonly messageListeners = new Set<(data: unknown, event: MessageEvent) => void>()
+  readonly #messageListeners = new Set<(data: unknown, event: MessageEvent) => void>()
   readonly #closeListeners = new Set<(close: CloseInfo) => void>()
   // Stryker disable next-line ArrayDeclaration: an event of no known type changes nothing in transition().
   readonly #pending: MachineEvent[] = []
@@ -81,7 +81,7 @@ export class LifelineConnection implements Connection {
     this.#queue = SendQueue.of(this.#resolved.queueMax)
     this.#state = initialState(this.#resolved.network.isOnline())
     this.#history = keepHistory(url, this.#resolved)
-    this.#notifier = new Notifier(this.getState, this.stateListeners)
+    this.#notifier = new Notifier(this.getState, this.#stateListeners)
     attachShare(this, options)
   }
 
@@ -124,14 +124,14 @@ export class LifelineConnection implements Connection {
 
   subscribe = (listener: () => void): (() => void) => {
     assertFunction('subscribe', listener)
-    this.stateListeners.add(listener)
-    return () => this.stateListeners.delete(listener)
+    this.#stateListeners.add(listener)
+    return () => this.#stateListeners.delete(listener)
   }
 
   onMessage(listener: (data: unknown, event: MessageEvent) => void): () => void {
     assertFunction('onMessage', listener)
-    this.messageListeners.add(listener)
-    return () => this.messageListeners.delete(listener)
+    this.#messageListeners.add(listener)
+    return () => this.#messageListeners.delete(listener)
   }
 
   /** Listens to every disconnect as it is recorded in the history. */
@@ -258,8 +258,8 @@ export class LifelineConnection implements Connection {
   destroy(): void {
     this.#dispatch({ type: 'destroy' })
     this.#stats.messagesDropped += this.#queue?.clear() ?? 0
-    this.stateListeners.clear()
-    this.messageListeners.clear()
+    this.#stateListeners.clear()
+    this.#messageListeners.clear()
     this.#closeListeners.clear()
   }
 
@@ -444,7 +444,7 @@ export class LifelineConnection implements Connection {
 
   #deliver(data: unknown, event: MessageEvent): void {
     if ((this.#topics ?? this.#resolved.topics) && this.#topicRegistry().receive(data)) return
-    for (const listener of [...this.messageListeners]) callSafely(() => listener(data, event))
+    for (const listener of [...this.#messageListeners]) callSafely(() => listener(data, event))
   }
 
   #runHandshake(socket: number): void {

@@ -64,10 +64,13 @@ describe('mount/unmount soak against a real server', () => {
     const started = Date.now()
     let reused = 0
     const connections = new Set<LifelineConnection>()
+    const live = { state: 0, message: 0 }
     for (let cycle = 0; cycle < CYCLES; cycle++) {
-      const view = render(<App url={url} options={options} />)
+      // Taken before the components mount, so every subscription they make is counted.
       const connection = getConnection(url, options) as LifelineConnection
+      if (!connections.has(connection)) countListeners(connection, live)
       connections.add(connection)
+      const view = render(<App url={url} options={options} />)
       await waitForStatus(connection, 'open')
       if (cycle % 2 === 0) connection.send(`cycle ${cycle}`)
       view.unmount()
@@ -84,9 +87,9 @@ describe('mount/unmount soak against a real server', () => {
       timers: clock.pending,
       networkListeners: network.listenerCount,
       visibilityListeners: visibility.listenerCount,
-      // Private, read only here: the hooks' message and state subscriptions must all be gone.
-      messageListeners: [...connections].reduce((sum, c) => sum + (c as any).messageListeners.size, 0),
-      stateListeners: [...connections].reduce((sum, c) => sum + (c as any).stateListeners.size, 0),
+      // The hooks' message and state subscriptions must all be gone.
+      messageListeners: live.message,
+      stateListeners: live.state,
       notIdle: [...connections].filter((c) => c.getState().status !== 'idle').length,
     }
     console.log(
@@ -106,3 +109,21 @@ describe('mount/unmount soak against a real server', () => {
     expect(server.totalConnections).toBeLessThanOrEqual(CYCLES / 2 + 1)
   }, 60_000)
 })
+
+/** Wraps `subscribe` and `onMessage` to count the listeners added and not yet removed. */
+function countListeners(connection: LifelineConnection, live: { state: number; message: number }): void {
+  const counted =
+    <L,>(add: (listener: L) => () => void, key: keyof typeof live) =>
+    (listener: L) => {
+      const remove = add(listener)
+      live[key] += 1
+      let removed = false
+      return () => {
+        remove()
+        if (!removed) live[key] -= 1
+        removed = true
+      }
+    }
+  connection.subscribe = counted(connection.subscribe, 'state')
+  connection.onMessage = counted(connection.onMessage.bind(connection), 'message')
+}
