@@ -2,6 +2,7 @@ import { assertClientCloseCode, toCloseReason } from './close-codes'
 import { assertFunction, callSafely } from './dev'
 import { watchEnvironment } from './environment'
 import { errorCode } from './errors'
+import type { ConnectionExtension } from './extension'
 import { isPongSafely, pingMessage } from './heartbeat'
 import { keepHistory } from './history-storage'
 import { initialState, transition } from './machine'
@@ -71,7 +72,8 @@ export class LifelineConnection implements Connection {
   #dispatching = false
   #unwatch: (() => void) | null = null
   #handshakeRun: HandshakeRun | null = null
-  #topics?: TopicRegistry
+  /** The one extension (src/core/extension.ts): the `topics` option's registry, made on first use. */
+  #extension?: ConnectionExtension & TopicRegistry
 
   constructor(url: UrlSource, options?: ConnectionOptions) {
     assertUrlSource(url)
@@ -233,7 +235,7 @@ export class LifelineConnection implements Connection {
   }
 
   topic<T = unknown>(name: string): Topic<T> {
-    return this.#topicRegistry().get(name) as Topic<T>
+    return this.#extend().get(name) as Topic<T>
   }
 
   /**
@@ -243,16 +245,15 @@ export class LifelineConnection implements Connection {
    * here: connections without topics do not bundle it. Made while a socket is already open
    * (the last argument): that socket takes subscribes at once.
    */
-  #topicRegistry(): TopicRegistry {
+  #extend(): TopicRegistry {
     const protocol = this.#resolved.topics
-    this.#topics ??= new (topicEngineOf(protocol))(
+    return (this.#extension ??= new (topicEngineOf(protocol))(
       protocol!,
       this,
       (data) => this.#trySend(data),
       (error) => this.#sendFailed(error),
       this.#state.phase === 'open',
-    )
-    return this.#topics
+    ))
   }
 
   destroy(): void {
@@ -314,7 +315,7 @@ export class LifelineConnection implements Connection {
     } finally {
       this.#dispatching = false
     }
-    if (this.#state.phase !== 'open') this.#topics?.lost()
+    if (this.#state.phase !== 'open') this.#extension?.lost()
     this.#watchEnvironment()
     if (batched) this.#notifier.later()
     else this.#notifier.now()
@@ -340,7 +341,7 @@ export class LifelineConnection implements Connection {
         return callSafely(() => this.#trySend(pingMessage(this.#resolved.heartbeat!), true))
       case 'flush-queue':
         // Subscribes go first, on the socket itself: never queued, never replayed into a later socket.
-        this.#topics?.opened()
+        this.#extension?.opened()
         // Stryker disable next-line ConditionalExpression: an empty queue flushed reports queued 0 again, which changes no state.
         if (!this.#queue || this.#queue.size === 0) return
         this.#queue.drain((message) => this.#trySend(message))
@@ -443,7 +444,7 @@ export class LifelineConnection implements Connection {
   }
 
   #deliver(data: unknown, event: MessageEvent): void {
-    if ((this.#topics ?? this.#resolved.topics) && this.#topicRegistry().receive(data)) return
+    if ((this.#extension ?? this.#resolved.topics) && this.#extend().receive(data)) return
     for (const listener of [...this.#messageListeners]) callSafely(() => listener(data, event))
   }
 
@@ -486,7 +487,7 @@ export class LifelineConnection implements Connection {
     const status = this.#state.view.status
     const active = !this.#state.destroyed && status !== 'idle' && status !== 'closed' && status !== 'failed'
     if (active && !this.#unwatch) {
-      this.#unwatch = watchEnvironment(this.options, (event) => this.#dispatch({ type: event }))
+      this.#unwatch = watchEnvironment(this.#resolved, (event) => this.#dispatch({ type: event }))
     } else if (!active && this.#unwatch) {
       this.#unwatch()
       this.#unwatch = null
