@@ -37,15 +37,18 @@ function isOutgoing(data: unknown): data is Outgoing {
 
 /** Warns (once, in development) when an https page opens an unencrypted socket. */
 export function warnIfInsecure(url: string): void {
-  if (url.startsWith('ws:') && typeof location !== 'undefined' && location.protocol === 'https:') {
-    // Written out so that production bundles drop the text (see warnOnce).
-    try {
-      if (process.env.NODE_ENV !== 'production')
-        warnOnce(
-          `connecting to ${redactUrl(url)} with ws:// from a page served over https: the traffic is unencrypted and browsers block it as mixed content. Use wss://.`,
-        )
-    } catch {}
-  }
+  // Written out, the test inside the guard, so that production bundles drop it all (see warnOnce).
+  try {
+    if (
+      process.env.NODE_ENV !== 'production' &&
+      url.startsWith('ws:') &&
+      typeof location !== 'undefined' &&
+      location.protocol === 'https:'
+    )
+      warnOnce(
+        `connecting to ${redactUrl(url)} with ws:// from a page served over https: the traffic is unencrypted and browsers block it as mixed content. Use wss://.`,
+      )
+  } catch {}
 }
 
 /**
