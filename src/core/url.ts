@@ -35,9 +35,8 @@ export function toWebSocketUrl(url: unknown): string {
       })(),
     )
   }
-  if (url.startsWith('/') && (parsed.protocol === 'http:' || parsed.protocol === 'https:')) {
-    parsed.protocol = parsed.protocol === 'https:' ? 'wss:' : 'ws:'
-  }
+  // A path takes the page's scheme: http becomes ws, https becomes wss.
+  if (url.startsWith('/')) parsed.protocol = parsed.protocol.replace(/^http/, 'ws')
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
     throw new SyntaxError(
       (() => {
