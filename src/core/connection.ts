@@ -171,17 +171,19 @@ export class LifelineConnection implements Connection {
 
   sendJson(value: unknown): SendResult {
     let text: string | undefined
+    let threw = false
     let cause: unknown
     try {
       text = JSON.stringify(value)
     } catch (error) {
+      threw = true
       cause = error
     }
     if (text !== undefined) return this.send(text)
     const why = (() => {
       try {
         if (process.env.NODE_ENV !== 'production')
-          return `sendJson: nothing was sent because ${cause ? `it cannot be serialised (${(cause as Error).message})` : `JSON has no representation for ${typeof value}`}.`
+          return `sendJson: nothing was sent because ${threw ? `it cannot be serialised (${(cause as Error)?.message})` : `JSON has no representation for ${typeof value}`}.`
       } catch {}
       return errorCode(43)
     })()
