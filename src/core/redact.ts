@@ -1,7 +1,8 @@
 // Query-string keys whose values are credentials. Matched case-insensitively, also as a
-// suffix (`x-api-key`, `user_token`) because services name them freely.
+// suffix after -, _ or . (`x-api-key`, `user_token`, so `access_token` and `api_key` too)
+// because services name them freely.
 const SECRET_KEY =
-  /(^|[-_.])(token|access_token|auth|authorization|key|apikey|api_key|password|passwd|secret|signature|sig|jwt|session|sessionid|session_id|credential|credentials)$/i
+  /(^|[-_.])(token|auth|authorization|key|apikey|password|passwd|secret|signature|sig|jwt|session|session_?id|credentials?)$/i
 
 /** Whether a query-string key looks like it carries a secret. */
 export function isSecretKey(key: string): boolean {
