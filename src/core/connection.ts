@@ -249,13 +249,14 @@ export class LifelineConnection implements Connection {
    */
   #extend(): TopicRegistry {
     const protocol = this.#resolved.topics
-    return (this.#extension ??= new (topicEngineOf(protocol))(
+    this.#extension ??= new (topicEngineOf(protocol))(
       protocol!,
       this,
       (data) => this.#trySend(data),
       (error) => this.#sendFailed(error),
       this.#state.phase === 'open',
-    ))
+    )
+    return this.#extension
   }
 
   destroy(): void {
