@@ -79,28 +79,6 @@ describe('the topics option and the topic engine', () => {
     }
   })
 
-  it('finds the engine only once a topics value has been made: before, a plain object is refused all the same', () => {
-    // The search comes with the first topics value made (withTopicEngine() keeps it on globalThis).
-    const wire = lifelineTopics()
-    // The same methods, behind functions of its own: nothing of the engine comes with them.
-    const plain: TopicProtocol = {
-      subscribe: (topic, from) => wire.subscribe(topic, from),
-      unsubscribe: (topic) => wire.unsubscribe(topic),
-      read: (received) => wire.read(received),
-    }
-    const slot = Symbol.for('react-lifeline.topic-engine')
-    const global = globalThis as unknown as Record<symbol, unknown>
-    const kept = global[slot]
-    delete global[slot]
-    try {
-      expect(() => fakeConnection({ topics: plain })).toThrow(/wrap it with topicProtocol/)
-      expect(() => fakeConnection().connection.topic('room')).toThrow(/topic\(\) needs the topics option/)
-      expect(holdRoom(topicProtocol(plain)).seen).toEqual(['hello'])
-    } finally {
-      global[slot] = kept
-    }
-  })
-
   it('topicProtocol() makes a hand-written object work, calling its methods with it as `this`', () => {
     const written = new HandWritten()
     const { seen, room, socket } = holdRoom(topicProtocol(written))
