@@ -23,30 +23,25 @@ export interface TopicEngine {
  */
 export const TOPIC_ENGINE: symbol = Symbol.for('react-lifeline.topics')
 
-/** Finds the engine a `topics` value carries, checked (error 17): src/core/topic-protocol.ts. */
-export type TopicEngineFinder = (protocol: TopicProtocol | null) => TopicEngine | undefined
-
-// Where the finder is kept: set by the first topics value made (withTopicEngine()), so an app
-// without topics does not bundle the search either. On globalThis, under `Symbol.for`, for the
-// same reason as TOPIC_ENGINE.
-const FINDER: symbol = Symbol.for('react-lifeline.topic-engine')
-
-type Global = { [FINDER]?: TopicEngineFinder }
-
-/** Called by each topics value made: from then on, topicEngineOf() finds the engines values carry. */
-export function installTopicEngineFinder(find: TopicEngineFinder): void {
-  ;(globalThis as Global)[FINDER] = find
-}
+type Marked = { [TOPIC_ENGINE]?: TopicEngine } | null | undefined
 
 /**
  * The engine a `topics` value carries, after the engine's check of the value's methods (error
  * 17); throws when there is no `topics` value (error 38) or it carries no engine (error 40: a
- * hand-written object not passed through `topicProtocol()`). Without a finder, no topics value
- * was ever made, so none carries an engine.
+ * hand-written object not passed through `topicProtocol()`). The object is looked at first,
+ * then `read` and `subscribe`: a spread (`{ ...lifelineTopics(), read }`) keeps the object's
+ * key, and a copy made method by method (`{ subscribe: p.subscribe, … }`, even with `read`
+ * replaced) keeps the methods'.
  */
 export function topicEngineOf(protocol: TopicProtocol | null): TopicEngine {
-  const engine = (globalThis as Global)[FINDER]?.(protocol)
-  if (engine) return engine
+  const engine =
+    (protocol as Marked)?.[TOPIC_ENGINE] ??
+    (protocol?.read as Marked)?.[TOPIC_ENGINE] ??
+    (protocol?.subscribe as Marked)?.[TOPIC_ENGINE]
+  if (engine) {
+    engine.check(protocol!)
+    return engine
+  }
   throw new TypeError(
     (() => {
       try {

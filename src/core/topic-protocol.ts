@@ -1,5 +1,5 @@
 import { checkMethods } from './option-checks'
-import { installTopicEngineFinder, TOPIC_ENGINE, type TopicEngine } from './topic-engine'
+import { TOPIC_ENGINE } from './topic-engine'
 import { TopicRegistry } from './topics'
 import type { TopicProtocol } from './types'
 
@@ -10,25 +10,9 @@ import type { TopicProtocol } from './types'
  * engine, so connections without topics do not (src/core/topic-engine.ts).
  */
 export function withTopicEngine<P extends TopicProtocol>(protocol: P): P {
-  installTopicEngineFinder(carriedEngine)
   for (const carrier of [protocol, protocol.subscribe, protocol.read])
     (carrier as unknown as Record<symbol, unknown>)[TOPIC_ENGINE] = TopicRegistry
   return protocol
-}
-
-type Marked = { [TOPIC_ENGINE]?: TopicEngine } | null | undefined
-
-/**
- * The engine `protocol` carries, after its check of the methods (error 17). The object is
- * looked at first, then `read` and `subscribe`: a spread (`{ ...lifelineTopics(), read }`)
- * keeps the object's key, and a copy made method by method (`{ subscribe: p.subscribe, … }`,
- * even with `read` replaced) keeps the methods'.
- */
-function carriedEngine(protocol: TopicProtocol | null): TopicEngine | undefined {
-  const mark = (carrier: unknown) => (carrier as Marked)?.[TOPIC_ENGINE]
-  const engine = mark(protocol) ?? mark(protocol?.read) ?? mark(protocol?.subscribe)
-  engine?.check(protocol!)
-  return engine
 }
 
 /**
