@@ -1,5 +1,6 @@
 import { retryDelayAfter } from './backoff'
 import { closeInfoOf } from './close-info'
+import { errorCode } from './errors'
 import { IDLE_STATE } from './idle-state'
 import type { MachineContext, MachineEvent, MachineState, TimerName, Transition } from './machine-types'
 import { redactText } from './redact'
@@ -56,6 +57,8 @@ class Step {
 
   handle(event: MachineEvent): void {
     const s = this.#s
+    // Events of a socket carry its id: those of a socket the machine has left are stale.
+    if ('socket' in event && event.socket !== s.socket) return
     switch (event.type) {
       case 'connect':
         // Also a socket the server is closing: its close event may be 30 s away.
@@ -113,24 +116,24 @@ class Step {
       case 'timer':
         return this.#onTimer(event.name)
       case 'url-resolved':
-        if (event.socket !== s.socket || s.phase !== 'resolving') return
+        if (s.phase !== 'resolving') return
         s.phase = 'connecting'
         this.#effects.push({ type: 'open-socket', socket: s.socket, url: event.url })
         return
       case 'attempt-failed':
-        if (event.socket !== s.socket || (s.phase !== 'resolving' && s.phase !== 'connecting')) return
+        if (s.phase !== 'resolving' && s.phase !== 'connecting') return
         this.#leaveSocket()
         this.#set({ error: event.error })
         if (event.fatal) return this.#set({ status: 'failed', nextRetryAt: null })
         return this.#afterLoss(null)
       case 'socket-open':
-        if (event.socket !== s.socket || s.phase !== 'connecting') return
+        if (s.phase !== 'connecting') return
         return this.#onOpen()
       case 'handshake-done':
-        if (event.socket !== s.socket || s.phase !== 'handshake') return
+        if (s.phase !== 'handshake') return
         return this.#becomeOpen()
       case 'handshake-failed': {
-        if (event.socket !== s.socket || s.phase !== 'handshake') return
+        if (s.phase !== 'handshake') return
         // Recorded as an abnormal close the client made, so the default policy retries it and
         // a custom shouldRetry can tell it apart by its reason (the error is in state.error).
         // Kept in the history, which may be reported: secrets in the message are redacted.
@@ -141,10 +144,10 @@ class Step {
         return this.#afterLoss(close)
       }
       case 'socket-message':
-        if (event.socket !== s.socket || !isLive(s)) return
+        if (!isLive(s)) return
         return this.#onMessage(event.pong)
       case 'socket-close': {
-        if (event.socket !== s.socket || s.phase === 'none' || s.phase === 'resolving') return
+        if (s.phase === 'none' || s.phase === 'resolving') return
         if (s.phase === 'closing') {
           this.#record(this.#closeInfo(event.code, event.reason, event.wasClean, 'client'))
           this.#leaveSocket()
@@ -156,7 +159,7 @@ class Step {
         return this.#afterLoss(close)
       }
       case 'socket-closing':
-        if (event.socket !== s.socket || s.phase !== 'open' || this.#status === 'closing') return
+        if (s.phase !== 'open' || this.#status === 'closing') return
         // No pings into a closing socket: its close event brings the code the policy needs.
         this.#stopSocketTimers()
         return this.#set({ status: 'closing' })
@@ -391,7 +394,14 @@ class Step {
       return Boolean(this.#ctx.retry?.shouldRetry(close, attempt))
     } catch (error) {
       // A throwing policy must not wedge the connection: fall back to the close-code table.
-      this.#set({ error: new Error(`retry.shouldRetry threw: ${String(error)}`, { cause: error }) })
+      // A bug in the app's policy: production builds say so with a code, keeping what it threw.
+      const message = (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production') return `retry.shouldRetry threw: ${String(error)}`
+        } catch {}
+        return errorCode(48, String(error))
+      })()
+      this.#set({ error: new Error(message, { cause: error }) })
       return close.info.retry
     }
   }
