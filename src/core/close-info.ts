@@ -22,12 +22,8 @@ export function closeInfoOf(
 ): CloseInfo {
   const { code, httpStatus } = close
   const now = ctx.now
-  const opened =
-    state.phase === 'open' ||
-    state.phase === 'handshake' ||
-    (state.phase === 'closing' && state.openedAt !== null)
   // Clamped: a clock set back (NTP, a user changing the time) must not give negative durations.
-  const openForMs = opened && state.openedAt !== null ? Math.max(0, now - state.openedAt) : null
+  const openForMs = state.openedAt !== null ? Math.max(0, now - state.openedAt) : null
   const info = describeCloseCode(code, ctx.closeCodes)
   return {
     code,
