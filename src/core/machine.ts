@@ -90,7 +90,7 @@ class Step {
         for (const name of ALL_TIMERS) this.#cancel(name)
         s.destroyed = true
         // The class empties the queue on destroy; those messages count as dropped.
-        return this.#set({ status: 'closed', nextRetryAt: null, queued: 0 })
+        return this.#set({ status: 'closed', queued: 0 })
       case 'online':
         s.online = true
         // Stryker disable next-line BooleanLiteral: `force` only matters while offline, and s.online is now true.
@@ -100,7 +100,7 @@ class Step {
         s.online = false
         if (s.phase === 'none' && this.#status === 'reconnecting') {
           this.#cancel('retry')
-          this.#set({ status: 'offline', nextRetryAt: null })
+          this.#set({ status: 'offline' })
         }
         // An open socket may have survived; a ping at once tells quickly whether it did.
         if (s.phase === 'open' && !s.awaitingLife) this.#pingNow()
@@ -124,7 +124,7 @@ class Step {
         if (s.phase !== 'resolving' && s.phase !== 'connecting') return
         this.#leaveSocket()
         this.#set({ error: event.error })
-        if (event.fatal) return this.#set({ status: 'failed', nextRetryAt: null })
+        if (event.fatal) return this.#set({ status: 'failed' })
         return this.#afterLoss(null)
       case 'socket-open':
         if (s.phase !== 'connecting') return
@@ -189,8 +189,9 @@ class Step {
     return this.#view.attempt ?? this.#before.view.attempt
   }
 
+  /** Any status but the one that schedules a retry has no retry time: a new status clears it. */
   #set(patch: Partial<ConnectionState>): void {
-    Object.assign(this.#view, patch)
+    Object.assign(this.#view, patch.status && { nextRetryAt: null }, patch)
   }
 
   #start(name: TimerName, ms: number): void {
@@ -206,12 +207,12 @@ class Step {
     const s = this.#s
     this.#cancel('retry')
     if (!s.online && !force) {
-      this.#set({ status: 'offline', nextRetryAt: null })
+      this.#set({ status: 'offline' })
       return
     }
     s.socket += 1
     s.phase = 'resolving'
-    this.#set({ status: this.#attempt === 0 ? 'connecting' : 'reconnecting', nextRetryAt: null })
+    this.#set({ status: this.#attempt === 0 ? 'connecting' : 'reconnecting' })
     // The timer covers a slow URL function as well as a slow handshake.
     this.#start('connect', this.#ctx.connectTimeout)
     this.#effects.push({ type: 'resolve-url', socket: s.socket })
@@ -232,7 +233,7 @@ class Step {
   #becomeOpen(): void {
     this.#s.phase = 'open'
     this.#cancel('connect')
-    this.#set({ status: 'open', lastOpenAt: this.#ctx.now, nextRetryAt: null, error: null })
+    this.#set({ status: 'open', lastOpenAt: this.#ctx.now, error: null })
     this.#effects.push({ type: 'flush-queue' })
     // The counter resets only after the socket has stayed up: a server that accepts and
     // drops at once must see growing delays, not a reset-and-hammer loop.
@@ -293,7 +294,7 @@ class Step {
         if (s.holders > 0) return
         this.#leaveSocket()
         for (const timer of ALL_TIMERS) this.#cancel(timer)
-        return this.#set({ status: 'idle', attempt: 0, nextRetryAt: null })
+        return this.#set({ status: 'idle', attempt: 0 })
       case 'closing':
         if (s.phase !== 'closing') return
         this.#record(this.#closeInfo(1006, 'close handshake timed out', false, 'client'))
@@ -318,7 +319,6 @@ class Step {
     const s = this.#s
     this.#cancel('retry')
     this.#cancel('linger')
-    this.#set({ nextRetryAt: null })
     if (s.phase === 'closing') return
     if (s.phase === 'open' || s.phase === 'connecting' || s.phase === 'handshake') {
       this.#stopSocketTimers()
@@ -366,19 +366,17 @@ class Step {
     if (close) this.#record(close)
     const retry = this.#ctx.retry
     const stopStatus: ConnectionStatus = close?.code === 1000 ? 'closed' : 'failed'
-    if (!retry) return this.#set({ status: stopStatus, nextRetryAt: null })
+    if (!retry) return this.#set({ status: stopStatus })
     const attempt = this.#attempt + 1
-    if (close && !this.#shouldRetry(close, attempt))
-      return this.#set({ status: stopStatus, nextRetryAt: null })
+    if (close && !this.#shouldRetry(close, attempt)) return this.#set({ status: stopStatus })
     if (attempt > retry.maxAttempts) {
       return this.#set({
         status: 'failed',
-        nextRetryAt: null,
         error: new Error(`Gave up after ${retry.maxAttempts} retry attempt(s) (retry.maxAttempts).`),
       })
     }
     this.#set({ attempt })
-    if (!this.#s.online) return this.#set({ status: 'offline', nextRetryAt: null })
+    if (!this.#s.online) return this.#set({ status: 'offline' })
     // Such a code (an expired token) is fixed by a fresh attempt, so it goes at once; only
     // after a stable connection, so the same close again right away backs off as usual.
     // Stryker disable next-line BooleanLiteral: the line above returned if offline, so `force` changes nothing.
