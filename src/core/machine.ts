@@ -87,7 +87,7 @@ class Step {
         return
       case 'destroy':
         this.#leaveSocket()
-        for (const name of ALL_TIMERS) this.#cancel(name)
+        this.#cancel(...ALL_TIMERS)
         s.destroyed = true
         // The class empties the queue on destroy; those messages count as dropped.
         return this.#set({ status: 'closed', queued: 0 })
@@ -198,8 +198,8 @@ class Step {
     this.#effects.push({ type: 'start-timer', name, ms })
   }
 
-  #cancel(name: TimerName): void {
-    this.#effects.push({ type: 'cancel-timer', name })
+  #cancel(...names: TimerName[]): void {
+    for (const name of names) this.#effects.push({ type: 'cancel-timer', name })
   }
 
   /** `force`: the user asked, so try even while the network reports offline. */
@@ -293,7 +293,7 @@ class Step {
       case 'linger':
         if (s.holders > 0) return
         this.#leaveSocket()
-        for (const timer of ALL_TIMERS) this.#cancel(timer)
+        this.#cancel(...ALL_TIMERS)
         return this.#set({ status: 'idle', attempt: 0 })
       case 'closing':
         if (s.phase !== 'closing') return
@@ -317,8 +317,7 @@ class Step {
 
   #closeOnPurpose(code: number, reason: string): void {
     const s = this.#s
-    this.#cancel('retry')
-    this.#cancel('linger')
+    this.#cancel('retry', 'linger')
     if (s.phase === 'closing') return
     if (s.phase === 'open' || s.phase === 'connecting' || s.phase === 'handshake') {
       this.#stopSocketTimers()
@@ -347,7 +346,7 @@ class Step {
 
   #stopSocketTimers(): void {
     const s = this.#s
-    for (const timer of ['connect', 'ping', 'pong', 'uptime'] as const) this.#cancel(timer)
+    this.#cancel('connect', 'ping', 'pong', 'uptime')
     s.awaitingLife = false
     s.pingSentAt = null
   }
