@@ -5,29 +5,25 @@ type Entry = [name: string, description: string, retry: boolean]
 
 // Retry policy per API.md: codes that say "this request will never work" (protocol errors,
 // policy, size limits, TLS) are final; codes that say "the server or the path went away"
-// are worth another attempt.
-const STANDARD_CODES: Record<number, Entry> = {
-  1000: ['Normal Closure', 'The connection was closed on purpose.', false],
-  1001: ['Going Away', 'The server is shutting down, or the page is leaving.', true],
-  1002: ['Protocol Error', 'One side broke the WebSocket protocol.', false],
-  1003: ['Unsupported Data', 'The server got a kind of data it cannot accept.', false],
-  1004: ['Reserved', 'A reserved code that should never be sent.', true],
-  1005: ['No Status Received', 'The connection was closed without a status code.', true],
-  1006: ['Abnormal Closure', 'The connection dropped: the network, a proxy or the server went away.', true],
-  1007: ['Invalid Frame Payload Data', 'A message held invalid data, such as text that is not UTF-8.', false],
-  1008: [
-    'Policy Violation',
-    'The server refused the connection by policy, often failed authentication.',
-    false,
-  ],
-  1009: ['Message Too Big', 'A message was too big for the other side.', false],
-  1010: ['Mandatory Extension', 'The server did not agree to an extension the client requires.', false],
-  1011: ['Internal Error', 'The server hit an unexpected error.', true],
-  1012: ['Service Restart', 'The server is restarting.', true],
-  1013: ['Try Again Later', 'The server is overloaded and asks clients to wait.', true],
-  1014: ['Bad Gateway', 'A gateway or proxy got a bad response from the server.', true],
-  1015: ['TLS Handshake Failed', 'The secure (TLS) handshake failed.', false],
-}
+// are worth another attempt. The codes 1000 to 1015 in order: `code`'s entry is at `code - 1000`.
+const STANDARD_CODES: Entry[] = [
+  ['Normal Closure', 'The connection was closed on purpose.', false],
+  ['Going Away', 'The server is shutting down, or the page is leaving.', true],
+  ['Protocol Error', 'One side broke the WebSocket protocol.', false],
+  ['Unsupported Data', 'The server got a kind of data it cannot accept.', false],
+  ['Reserved', 'A reserved code that should never be sent.', true],
+  ['No Status Received', 'The connection was closed without a status code.', true],
+  ['Abnormal Closure', 'The connection dropped: the network, a proxy or the server went away.', true],
+  ['Invalid Frame Payload Data', 'A message held invalid data, such as text that is not UTF-8.', false],
+  ['Policy Violation', 'The server refused the connection by policy, often failed authentication.', false],
+  ['Message Too Big', 'A message was too big for the other side.', false],
+  ['Mandatory Extension', 'The server did not agree to an extension the client requires.', false],
+  ['Internal Error', 'The server hit an unexpected error.', true],
+  ['Service Restart', 'The server is restarting.', true],
+  ['Try Again Later', 'The server is overloaded and asks clients to wait.', true],
+  ['Bad Gateway', 'A gateway or proxy got a bad response from the server.', true],
+  ['TLS Handshake Failed', 'The secure (TLS) handshake failed.', false],
+]
 
 /** Close codes a client may pass to `close()`: 1000 and the registered/application ranges. */
 export function isClientCloseCode(code: number): boolean {
@@ -80,7 +76,7 @@ const RANGES: Range[] = [
 const UNKNOWN: Range = [0, 0, 'Unknown Code', 'A code the WebSocket protocol does not define.']
 
 function baseInfo(code: number): CloseCodeInfo {
-  const entry = STANDARD_CODES[code]
+  const entry = STANDARD_CODES[code - 1000]
   if (entry) return { code, name: entry[0], description: entry[1], retry: entry[2] }
   const [, , name, description] = RANGES.find(([first, last]) => code >= first && code <= last) ?? UNKNOWN
   // Every code outside the table is worth another attempt unless closeCodes says otherwise.
