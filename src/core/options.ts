@@ -179,20 +179,9 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   return resolved
 }
 
-/** The settings the state machine reads, from the resolved options. */
+/** The settings the state machine reads, from the resolved options (it ignores the others). */
 export function machineContextOf(options: ResolvedOptions): MachineContext {
-  const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = options
-  const handshake = options.handshake !== null
-  return {
-    now: 0,
-    retry,
-    heartbeat,
-    connectTimeout,
-    lingerMs,
-    closeCodes,
-    random: safeRandom(random),
-    handshake,
-  }
+  return { ...options, now: 0, random: safeRandom(options.random), handshake: options.handshake !== null }
 }
 
 function checkRetry(retry: ResolvedRetry): void {
