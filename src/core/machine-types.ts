@@ -90,7 +90,7 @@ export interface MachineContext {
   heartbeat: ResolvedHeartbeat | null
   connectTimeout: number
   lingerMs: number
-  closeCodes: Record<number, Partial<CloseCodeInfo>> | undefined
+  closeCodes?: Record<number, Partial<CloseCodeInfo>>
   random: () => number
   /** Whether a `handshake` runs between the socket opening and the status becoming open. */
   handshake?: boolean
