@@ -6,8 +6,8 @@ const win: (Window & typeof globalThis) | undefined = typeof window === 'undefin
 
 /** Online state from `navigator.onLine` and the window's `online` / `offline` events. */
 export const browserNetwork: NetworkSource = {
-  isOnline: () =>
-    typeof navigator === 'undefined' || typeof navigator.onLine !== 'boolean' ? true : navigator.onLine,
+  // Only a navigator that says false means offline: none at all, or no boolean, counts as online.
+  isOnline: () => globalThis.navigator?.onLine !== false,
   subscribe(callback) {
     if (!win?.addEventListener) return () => {}
     win.addEventListener('online', callback)
