@@ -21,10 +21,11 @@ export const browserNetwork: NetworkSource = {
 
 /** Page visibility from `document.visibilityState`. */
 export const browserVisibility: VisibilitySource = {
-  isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
+  isVisible: () => globalThis.document?.visibilityState !== 'hidden',
   subscribe(callback) {
-    if (typeof document === 'undefined' || !document.addEventListener) return () => {}
-    document.addEventListener('visibilitychange', callback)
-    return () => document.removeEventListener('visibilitychange', callback)
+    const doc = globalThis.document
+    if (!doc?.addEventListener) return () => {}
+    doc.addEventListener('visibilitychange', callback)
+    return () => doc.removeEventListener('visibilitychange', callback)
   },
 }
