@@ -108,3 +108,10 @@ export function checkMethods(name: string, value: unknown, methods: string[]): v
 export function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value)
 }
+
+/** The fields of `value` that were given: not undefined, and with `orNull`, not null either (as `??` reads them). */
+export function givenFields<T extends object>(value: T, orNull = false): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined && !(orNull && v === null)),
+  ) as Partial<T>
+}

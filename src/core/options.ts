@@ -10,6 +10,7 @@ import {
   checkObject,
   checkProtocols,
   describe,
+  givenFields,
 } from './option-checks'
 import { MAX_TIMER_MS } from './timers'
 import { topicEngineOf } from './topic-engine'
@@ -253,11 +254,4 @@ function checkRetry(retry: ResolvedRetry): void {
       })(),
     )
   }
-}
-
-/** The fields of `value` that were given: not undefined, and with `orNull`, not null either (as `??` reads them). */
-function givenFields<T extends object>(value: T, orNull = false): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined && !(orNull && v === null)),
-  ) as Partial<T>
 }
