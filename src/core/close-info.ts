@@ -14,11 +14,11 @@ export function closeInfoOf(
     code: number
     reason: string
     wasClean: boolean
-    initiator: CloseInitiator
     httpStatus?: number
     /** The default policy must not retry (a 401 on a fixed URL). */
     fatal?: boolean
   },
+  initiator: CloseInitiator,
 ): CloseInfo {
   const { code, httpStatus } = close
   const now = ctx.now
@@ -29,7 +29,7 @@ export function closeInfoOf(
     code,
     reason: close.reason,
     wasClean: close.wasClean,
-    initiator: close.initiator,
+    initiator,
     at: now,
     openForMs,
     idleForMs:

@@ -153,7 +153,7 @@ class Step {
           this.#leaveSocket()
           return this.#set({ status: 'closed' })
         }
-        const close = closeInfoOf(s, this.#ctx, { ...event, initiator: s.online ? 'server' : 'network' })
+        const close = closeInfoOf(s, this.#ctx, event, s.online ? 'server' : 'network')
         this.#leaveSocket()
         if (event.error) this.#set({ error: event.error })
         return this.#afterLoss(close)
@@ -352,7 +352,7 @@ class Step {
   }
 
   #closeInfo(code: number, reason: string, wasClean: boolean, initiator: CloseInitiator): CloseInfo {
-    return closeInfoOf(this.#s, this.#ctx, { code, reason, wasClean, initiator })
+    return closeInfoOf(this.#s, this.#ctx, { code, reason, wasClean }, initiator)
   }
 
   #record(close: CloseInfo): void {
