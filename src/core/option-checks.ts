@@ -9,19 +9,14 @@ import { errorCode } from './errors'
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 // Other durations above the timer limit are kept and waited out at the limit (about 24.8 days).
-export function checkDuration(
-  name: string,
-  value: unknown,
-  min: number,
-  max = Number.POSITIVE_INFINITY,
-): void {
+export function checkDuration(name: string, value: unknown, min: number, max = Infinity): void {
   // Stryker disable next-line ConditionalExpression: Number.isFinite() is false for every non-number too.
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(
       (() => {
         try {
           if (process.env.NODE_ENV !== 'production')
-            return `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${describe(value)}.`
+            return `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Infinity ? ` and <= ${max}` : ''}, got ${describe(value)}.`
         } catch {}
         return errorCode(3, name)
       })(),
