@@ -203,8 +203,8 @@ function checkRetry(retry: ResolvedRetry): void {
       })(),
     )
   }
-  // Stryker disable next-line ConditionalExpression: Number.isFinite() is false for every non-number too.
-  if (typeof retry.factor !== 'number' || !Number.isFinite(retry.factor) || retry.factor < 1) {
+  // Number.isFinite() is false for every non-number too.
+  if (!(Number.isFinite(retry.factor) && retry.factor >= 1)) {
     throw new RangeError(
       (() => {
         try {
@@ -227,12 +227,7 @@ function checkRetry(retry: ResolvedRetry): void {
     )
   }
   const max = retry.maxAttempts
-  if (
-    typeof max !== 'number' ||
-    Number.isNaN(max) ||
-    max < 0 ||
-    (Number.isFinite(max) && !Number.isInteger(max))
-  ) {
+  if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) {
     throw new RangeError(
       (() => {
         try {
