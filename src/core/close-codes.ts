@@ -98,8 +98,8 @@ export function toCloseReason(reason: unknown): string {
         return errorCode(25)
       })(),
     )
+  // At most 123 characters are looked at, however long the reason.
   const encoder = new TextEncoder()
-  if (encoder.encode(reason).length <= MAX_REASON_BYTES) return reason
   let result = ''
   let bytes = 0
   for (const char of reason) {
