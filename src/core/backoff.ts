@@ -9,7 +9,7 @@ export const DEFAULT_RETRY: ResolvedRetry = {
   maxDelay: 30000,
   factor: 2,
   jitter: 'full',
-  maxAttempts: Number.POSITIVE_INFINITY,
+  maxAttempts: Infinity,
   minUptime: 5000,
   shouldRetry: retryByCloseCode,
 }

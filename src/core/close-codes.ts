@@ -5,53 +5,25 @@ type Entry = [name: string, description: string, retry: boolean]
 
 // Retry policy per API.md: codes that say "this request will never work" (protocol errors,
 // policy, size limits, TLS) are final; codes that say "the server or the path went away"
-// are worth another attempt.
-const STANDARD_CODES: Record<number, Entry> = {
-  1000: ['Normal Closure', 'The connection was closed on purpose and its work is done.', false],
-  1001: ['Going Away', 'The server is shutting down or restarting, or the page is navigating away.', true],
-  1002: [
-    'Protocol Error',
-    'One side broke the WebSocket protocol, so the other ended the connection.',
-    false,
-  ],
-  1003: [
-    'Unsupported Data',
-    'The server received a kind of data it cannot accept (for example binary instead of text).',
-    false,
-  ],
-  1004: ['Reserved', 'A reserved code with no meaning of its own; it should never be sent.', true],
-  1005: ['No Status Received', 'The connection was closed without a status code.', true],
-  1006: [
-    'Abnormal Closure',
-    'The connection dropped without a close handshake: the network, a proxy or the server went away.',
-    true,
-  ],
-  1007: [
-    'Invalid Frame Payload Data',
-    'A message contained data that does not match its type, such as text that is not valid UTF-8.',
-    false,
-  ],
-  1008: [
-    'Policy Violation',
-    'The server refused the connection because it breaks a policy, often failed authentication.',
-    false,
-  ],
-  1009: ['Message Too Big', 'A message was larger than the other side accepts.', false],
-  1010: ['Mandatory Extension', 'The server did not agree to an extension the client requires.', false],
-  1011: ['Internal Error', 'The server hit an unexpected error and ended the connection.', true],
-  1012: ['Service Restart', 'The server is restarting; reconnecting shortly should work.', true],
-  1013: [
-    'Try Again Later',
-    'The server is overloaded or rate limiting; it asks clients to wait before reconnecting.',
-    true,
-  ],
-  1014: ['Bad Gateway', 'A gateway or proxy received an invalid response from the server behind it.', true],
-  1015: [
-    'TLS Handshake Failed',
-    'The secure (TLS) handshake failed, for example because of a bad certificate.',
-    false,
-  ],
-}
+// are worth another attempt. The codes 1000 to 1015 in order: `code`'s entry is at `code - 1000`.
+const STANDARD_CODES: Entry[] = [
+  ['Normal Closure', 'The connection was closed on purpose.', false],
+  ['Going Away', 'The server is shutting down, or the page is leaving.', true],
+  ['Protocol Error', 'One side broke the WebSocket protocol.', false],
+  ['Unsupported Data', 'The server got a kind of data it cannot accept.', false],
+  ['Reserved', 'A reserved code that should never be sent.', true],
+  ['No Status Received', 'The connection was closed without a status code.', true],
+  ['Abnormal Closure', 'The connection dropped: the network, a proxy or the server went away.', true],
+  ['Invalid Frame Payload Data', 'A message held invalid data, such as text that is not UTF-8.', false],
+  ['Policy Violation', 'The server refused the connection by policy, often failed authentication.', false],
+  ['Message Too Big', 'A message was too big for the other side.', false],
+  ['Mandatory Extension', 'The server did not agree to an extension the client requires.', false],
+  ['Internal Error', 'The server hit an unexpected error.', true],
+  ['Service Restart', 'The server is restarting.', true],
+  ['Try Again Later', 'The server is overloaded and asks clients to wait.', true],
+  ['Bad Gateway', 'A gateway or proxy got a bad response from the server.', true],
+  ['TLS Handshake Failed', 'The secure (TLS) handshake failed.', false],
+]
 
 /** Close codes a client may pass to `close()`: 1000 and the registered/application ranges. */
 export function isClientCloseCode(code: number): boolean {
@@ -92,39 +64,23 @@ export function describeCloseCode(
   return override ? { ...base, ...override, code } : base
 }
 
+type Range = [first: number, last: number, name: string, description: string]
+
+/** The codes outside the table, by range. */
+const RANGES: Range[] = [
+  [1016, 2999, 'Reserved', 'A code reserved for future WebSocket versions.'],
+  [3000, 3999, 'Registered Code', 'A code registered by a library or framework.'],
+  [4000, 4999, 'Application Code', 'A code chosen by the application; name it with the closeCodes option.'],
+]
+
+const UNKNOWN: Range = [0, 0, 'Unknown Code', 'A code the WebSocket protocol does not define.']
+
 function baseInfo(code: number): CloseCodeInfo {
-  const entry = STANDARD_CODES[code]
+  const entry = STANDARD_CODES[code - 1000]
   if (entry) return { code, name: entry[0], description: entry[1], retry: entry[2] }
-  if (code >= 1016 && code <= 2999) {
-    return {
-      code,
-      name: 'Reserved',
-      description: 'A code reserved for future versions of the WebSocket protocol.',
-      retry: true,
-    }
-  }
-  if (code >= 3000 && code <= 3999) {
-    return {
-      code,
-      name: 'Registered Code',
-      description: 'A code registered for a library or framework; see its documentation.',
-      retry: true,
-    }
-  }
-  if (code >= 4000 && code <= 4999) {
-    return {
-      code,
-      name: 'Application Code',
-      description: 'A code chosen by the application; name it with the closeCodes option.',
-      retry: true,
-    }
-  }
-  return {
-    code,
-    name: 'Unknown Code',
-    description: 'A close code outside the ranges the WebSocket protocol defines.',
-    retry: true,
-  }
+  const [, , name, description] = RANGES.find(([first, last]) => code >= first && code <= last) ?? UNKNOWN
+  // Every code outside the table is worth another attempt unless closeCodes says otherwise.
+  return { code, name, description, retry: true }
 }
 
 // RFC 6455 limits a close reason to 123 bytes of UTF-8.
@@ -142,8 +98,8 @@ export function toCloseReason(reason: unknown): string {
         return errorCode(25)
       })(),
     )
+  // At most 123 characters are looked at, however long the reason.
   const encoder = new TextEncoder()
-  if (encoder.encode(reason).length <= MAX_REASON_BYTES) return reason
   let result = ''
   let bytes = 0
   for (const char of reason) {

@@ -14,26 +14,22 @@ export function closeInfoOf(
     code: number
     reason: string
     wasClean: boolean
-    initiator: CloseInitiator
     httpStatus?: number
     /** The default policy must not retry (a 401 on a fixed URL). */
     fatal?: boolean
   },
+  initiator: CloseInitiator,
 ): CloseInfo {
   const { code, httpStatus } = close
   const now = ctx.now
-  const opened =
-    state.phase === 'open' ||
-    state.phase === 'handshake' ||
-    (state.phase === 'closing' && state.openedAt !== null)
   // Clamped: a clock set back (NTP, a user changing the time) must not give negative durations.
-  const openForMs = opened && state.openedAt !== null ? Math.max(0, now - state.openedAt) : null
+  const openForMs = state.openedAt !== null ? Math.max(0, now - state.openedAt) : null
   const info = describeCloseCode(code, ctx.closeCodes)
   return {
     code,
     reason: close.reason,
     wasClean: close.wasClean,
-    initiator: close.initiator,
+    initiator,
     at: now,
     openForMs,
     idleForMs:

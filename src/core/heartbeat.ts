@@ -1,4 +1,5 @@
 import { reportListenerError } from './dev'
+import { givenFields } from './option-checks'
 import type { HeartbeatOptions } from './types'
 
 /** Heartbeat options with every default filled in. */
@@ -27,16 +28,17 @@ export function isJsonPong(data: unknown): boolean {
   }
 }
 
+const DEFAULT_HEARTBEAT: ResolvedHeartbeat = {
+  interval: HEARTBEAT_INTERVAL,
+  timeout: HEARTBEAT_TIMEOUT,
+  message: PING,
+  isPong: isJsonPong,
+}
+
 export function resolveHeartbeat(option: boolean | HeartbeatOptions | undefined): ResolvedHeartbeat | null {
   if (!option) return null
-  // Stryker disable next-line ConditionalExpression,BooleanLiteral: `true.interval` and the like read undefined, so passing `true` on gives the same defaults as `{}`.
-  const given = option === true ? {} : option
-  return {
-    interval: given.interval ?? HEARTBEAT_INTERVAL,
-    timeout: given.timeout ?? HEARTBEAT_TIMEOUT,
-    message: given.message ?? PING,
-    isPong: given.isPong ?? isJsonPong,
-  }
+  // Stryker disable next-line ConditionalExpression,BooleanLiteral: `true` has no fields of its own, so passing it on gives the same defaults as `{}`.
+  return { ...DEFAULT_HEARTBEAT, ...givenFields(option === true ? {} : option, true) }
 }
 
 export function pingMessage(heartbeat: ResolvedHeartbeat): string {

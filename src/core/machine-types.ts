@@ -14,6 +14,7 @@ export interface MachineState {
   /** Id of the current socket; events from any other id come from an abandoned socket. */
   socket: number
   phase: SocketPhase
+  /** When the current socket opened; null before that and once the machine has left it. */
   openedAt: number | null
   lastInboundAt: number | null
   /** When the unanswered ping was sent, for latency. */
@@ -89,7 +90,7 @@ export interface MachineContext {
   heartbeat: ResolvedHeartbeat | null
   connectTimeout: number
   lingerMs: number
-  closeCodes: Record<number, Partial<CloseCodeInfo>> | undefined
+  closeCodes?: Record<number, Partial<CloseCodeInfo>>
   random: () => number
   /** Whether a `handshake` runs between the socket opening and the status becoming open. */
   handshake?: boolean

@@ -6,8 +6,8 @@ const win: (Window & typeof globalThis) | undefined = typeof window === 'undefin
 
 /** Online state from `navigator.onLine` and the window's `online` / `offline` events. */
 export const browserNetwork: NetworkSource = {
-  isOnline: () =>
-    typeof navigator === 'undefined' || typeof navigator.onLine !== 'boolean' ? true : navigator.onLine,
+  // Only a navigator that says false means offline: none at all, or no boolean, counts as online.
+  isOnline: () => globalThis.navigator?.onLine !== false,
   subscribe(callback) {
     if (!win?.addEventListener) return () => {}
     win.addEventListener('online', callback)
@@ -21,10 +21,11 @@ export const browserNetwork: NetworkSource = {
 
 /** Page visibility from `document.visibilityState`. */
 export const browserVisibility: VisibilitySource = {
-  isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
+  isVisible: () => globalThis.document?.visibilityState !== 'hidden',
   subscribe(callback) {
-    if (typeof document === 'undefined' || !document.addEventListener) return () => {}
-    document.addEventListener('visibilitychange', callback)
-    return () => document.removeEventListener('visibilitychange', callback)
+    const doc = globalThis.document
+    if (!doc?.addEventListener) return () => {}
+    doc.addEventListener('visibilitychange', callback)
+    return () => doc.removeEventListener('visibilitychange', callback)
   },
 }

@@ -1,4 +1,5 @@
 import { callSafely, reportListenerError } from './dev'
+import { errorCode } from './errors'
 
 /**
  * Tells state listeners about new snapshots, one round at a time. A listener that changes the
@@ -32,7 +33,17 @@ export class Notifier<T> {
         if (round === 100) {
           // Listeners that change the state on every call would otherwise never stop.
           this.#notified = this.#read()
-          reportListenerError(new Error('react-lifeline: state listeners kept changing the state'))
+          reportListenerError(
+            new Error(
+              (() => {
+                try {
+                  if (process.env.NODE_ENV !== 'production')
+                    return 'react-lifeline: state listeners kept changing the state'
+                } catch {}
+                return errorCode(49)
+              })(),
+            ),
+          )
           return
         }
         this.#again = false

@@ -9,19 +9,14 @@ import { errorCode } from './errors'
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 // Other durations above the timer limit are kept and waited out at the limit (about 24.8 days).
-export function checkDuration(
-  name: string,
-  value: unknown,
-  min: number,
-  max = Number.POSITIVE_INFINITY,
-): void {
+export function checkDuration(name: string, value: unknown, min: number, max = Infinity): void {
   // Stryker disable next-line ConditionalExpression: Number.isFinite() is false for every non-number too.
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new RangeError(
       (() => {
         try {
           if (process.env.NODE_ENV !== 'production')
-            return `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''}, got ${describe(value)}.`
+            return `react-lifeline: ${name} must be a finite number of milliseconds >= ${min}${max < Infinity ? ` and <= ${max}` : ''}, got ${describe(value)}.`
         } catch {}
         return errorCode(3, name)
       })(),
@@ -107,4 +102,11 @@ export function checkMethods(name: string, value: unknown, methods: string[]): v
 
 export function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value)
+}
+
+/** The fields of `value` that were given: not undefined, and with `orNull`, not null either (as `??` reads them). */
+export function givenFields<T extends object>(value: T, orNull = false): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined && !(orNull && v === null)),
+  ) as Partial<T>
 }

@@ -10,6 +10,7 @@ import {
   checkObject,
   checkProtocols,
   describe,
+  givenFields,
 } from './option-checks'
 import { MAX_TIMER_MS } from './timers'
 import { topicEngineOf } from './topic-engine'
@@ -27,17 +28,17 @@ import type {
 
 /** Every option with its default, checked once when the connection is created. */
 export interface ResolvedOptions {
-  protocols: string | string[] | undefined
+  protocols?: string | string[]
   binaryType: 'blob' | 'arraybuffer'
   connectTimeout: number
   heartbeat: ResolvedHeartbeat | null
   retry: ResolvedRetry | null
   queueMax: number | null
   lingerMs: number
-  closeCodes: Record<number, Partial<CloseCodeInfo>> | undefined
+  closeCodes?: Record<number, Partial<CloseCodeInfo>>
   historySize: number
   historyStorage: HistoryStorage | null
-  WebSocket: WebSocketConstructor | undefined
+  WebSocket?: WebSocketConstructor
   clock: Clock
   network: NetworkSource
   visibility: VisibilitySource
@@ -51,6 +52,18 @@ const globalClock: Clock = {
   // Looked up at call time so fake timers installed after import still apply.
   setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+/** The options that a plain value or a default source fills in when not given. */
+const DEFAULTS = {
+  connectTimeout: 10000,
+  lingerMs: 1000,
+  historySize: 20,
+  clock: globalClock,
+  network: browserNetwork,
+  visibility: browserVisibility,
+  random: Math.random,
+  handshake: null,
 }
 
 export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions {
@@ -68,7 +81,7 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   checkObject('retry', options.retry, false)
   checkObject('heartbeat', options.heartbeat, true)
   checkObject('queue', options.queue, false)
-  const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...dropUndefined(options.retry ?? {}) }
+  const retry = options.retry === false ? null : { ...DEFAULT_RETRY, ...givenFields(options.retry ?? {}) }
   if (retry) checkRetry(retry)
   const heartbeat = resolveHeartbeat(options.heartbeat)
   if (heartbeat) {
@@ -114,22 +127,13 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   }
   checkProtocols(options.protocols)
   const resolved: ResolvedOptions = {
-    protocols: options.protocols,
+    ...DEFAULTS,
+    ...givenFields(options, true),
     binaryType,
-    connectTimeout: options.connectTimeout ?? 10000,
     heartbeat,
     retry,
     queueMax: queue === false ? null : queue.max,
-    lingerMs: options.lingerMs ?? 1000,
-    closeCodes: options.closeCodes,
-    historySize: options.historySize ?? 20,
     historyStorage: options.historyStorage || null,
-    WebSocket: options.WebSocket,
-    clock: options.clock ?? globalClock,
-    network: options.network ?? browserNetwork,
-    visibility: options.visibility ?? browserVisibility,
-    random: options.random ?? Math.random,
-    handshake: options.handshake ?? null,
     topics: options.topics ?? null,
   }
   checkDuration('connectTimeout', resolved.connectTimeout, 1)
@@ -179,20 +183,9 @@ export function resolveOptions(options: ConnectionOptions = {}): ResolvedOptions
   return resolved
 }
 
-/** The settings the state machine reads, from the resolved options. */
+/** The settings the state machine reads, from the resolved options (it ignores the others). */
 export function machineContextOf(options: ResolvedOptions): MachineContext {
-  const { retry, heartbeat, connectTimeout, lingerMs, closeCodes, random } = options
-  const handshake = options.handshake !== null
-  return {
-    now: 0,
-    retry,
-    heartbeat,
-    connectTimeout,
-    lingerMs,
-    closeCodes,
-    random: safeRandom(random),
-    handshake,
-  }
+  return { ...options, now: 0, random: safeRandom(options.random), handshake: options.handshake !== null }
 }
 
 function checkRetry(retry: ResolvedRetry): void {
@@ -210,8 +203,8 @@ function checkRetry(retry: ResolvedRetry): void {
       })(),
     )
   }
-  // Stryker disable next-line ConditionalExpression: Number.isFinite() is false for every non-number too.
-  if (typeof retry.factor !== 'number' || !Number.isFinite(retry.factor) || retry.factor < 1) {
+  // Number.isFinite() is false for every non-number too.
+  if (!(Number.isFinite(retry.factor) && retry.factor >= 1)) {
     throw new RangeError(
       (() => {
         try {
@@ -234,12 +227,7 @@ function checkRetry(retry: ResolvedRetry): void {
     )
   }
   const max = retry.maxAttempts
-  if (
-    typeof max !== 'number' ||
-    Number.isNaN(max) ||
-    max < 0 ||
-    (Number.isFinite(max) && !Number.isInteger(max))
-  ) {
+  if (!(max === Infinity || (Number.isInteger(max) && max >= 0))) {
     throw new RangeError(
       (() => {
         try {
@@ -261,8 +249,4 @@ function checkRetry(retry: ResolvedRetry): void {
       })(),
     )
   }
-}
-
-function dropUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }

@@ -22,10 +22,8 @@ export class SendQueue {
   /** Adds a message; returns how many old messages were dropped to make room. */
   push(message: Outgoing): number {
     this.#items.push(message)
-    const overflow = Math.max(0, this.#items.length - this.max)
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: splice(0, 0) removes nothing; the check only skips a no-op call.
-    if (overflow > 0) this.#items.splice(0, overflow)
-    return overflow
+    // The oldest beyond max; splice takes nothing for a count below 1.
+    return this.#items.splice(0, this.#items.length - this.max).length
   }
 
   /** Hands out messages in order while `send` accepts them; a refused message stays first. */
@@ -43,9 +41,8 @@ export class SendQueue {
     return items
   }
 
+  /** Empties the queue; returns how many messages it held. */
   clear(): number {
-    const count = this.#items.length
-    this.#items = []
-    return count
+    return this.drainAll().length
   }
 }

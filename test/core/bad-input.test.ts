@@ -562,7 +562,7 @@ const callbackRows: Row[] = [
   {
     input: 'retry.shouldRetry that throws',
     outcome:
-      "falls back to the close-code table (1006: 'reconnecting'); error 'retry.shouldRetry threw' in state",
+      "falls back to the close-code table (1006: 'reconnecting'); error 'retry.shouldRetry threw' in state (error 48 in production builds)",
     check: () => {
       const { connection, socket, clock } = fakeConnection({
         retry: {
@@ -956,7 +956,8 @@ const limitRows: Row[] = [
   },
   {
     input: 'a subscribe listener that changes the state on every call (connect/close ping-pong)',
-    outcome: "stopped after 100 rounds, reported: 'state listeners kept changing the state'",
+    outcome:
+      "stopped after 100 rounds, reported: 'state listeners kept changing the state' (error 49 in production builds)",
     check: () => {
       const { connection } = fakeConnection()
       connection.subscribe(() => {

@@ -41,10 +41,10 @@ describe('describeCloseCode', () => {
 
   it('describes the reserved, registered and application ranges to their boundaries, and retries them by default', () => {
     const ranges: [number[], string, RegExp][] = [
-      [[1016, 2000, 2999], 'Reserved', /future versions of the WebSocket protocol\.$/],
-      [[3000, 3001, 3999], 'Registered Code', /library or framework; see its documentation\.$/],
+      [[1016, 2000, 2999], 'Reserved', /reserved for future WebSocket versions\.$/],
+      [[3000, 3001, 3999], 'Registered Code', /registered by a library or framework\.$/],
       [[4000, 4401, 4999], 'Application Code', /closeCodes option\.$/],
-      [[0, 999, 5000, 65535], 'Unknown Code', /outside the ranges/],
+      [[0, 999, 5000, 65535], 'Unknown Code', /WebSocket protocol does not define\.$/],
     ]
     for (const [codes, name, description] of ranges) {
       for (const code of codes) {

@@ -24,7 +24,12 @@ function state(patch: Partial<MachineState>): MachineState {
 
 describe('closeInfoOf', () => {
   it('measures open and idle time of an open socket from the machine clock', () => {
-    const info = closeInfoOf(state({ phase: 'open', openedAt: 4000, lastInboundAt: 7500 }), ctx, close)
+    const info = closeInfoOf(
+      state({ phase: 'open', openedAt: 4000, lastInboundAt: 7500 }),
+      ctx,
+      close,
+      close.initiator,
+    )
     expect(info).toEqual({
       ...close,
       at: 10_000,
@@ -41,19 +46,29 @@ describe('closeInfoOf', () => {
   })
 
   it('keeps open and idle time for a socket being closed after it opened', () => {
-    const info = closeInfoOf(state({ phase: 'closing', openedAt: 9000, lastInboundAt: 9900 }), ctx, close)
+    const info = closeInfoOf(
+      state({ phase: 'closing', openedAt: 9000, lastInboundAt: 9900 }),
+      ctx,
+      close,
+      close.initiator,
+    )
     expect(info).toMatchObject({ openForMs: 1000, idleForMs: 100 })
   })
 
   it('has neither for a socket closed before it opened', () => {
     for (const phase of ['closing', 'connecting', 'resolving', 'none'] as const) {
-      const info = closeInfoOf(state({ phase, openedAt: null, lastInboundAt: null }), ctx, close)
+      const info = closeInfoOf(
+        state({ phase, openedAt: null, lastInboundAt: null }),
+        ctx,
+        close,
+        close.initiator,
+      )
       expect(info, phase).toMatchObject({ openForMs: null, idleForMs: null })
     }
   })
 
   it('says whether the device was offline when the socket ended', () => {
-    expect(closeInfoOf(state({ online: false }), ctx, close).offline).toBe(true)
-    expect(closeInfoOf(state({ online: true }), ctx, close).offline).toBe(false)
+    expect(closeInfoOf(state({ online: false }), ctx, close, close.initiator).offline).toBe(true)
+    expect(closeInfoOf(state({ online: true }), ctx, close, close.initiator).offline).toBe(false)
   })
 })

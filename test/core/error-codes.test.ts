@@ -292,8 +292,9 @@ const CASES: Case[] = [
 // Codes that are reported on the console rather than thrown, each with its own test:
 // 37 in test/core/registry.test.ts ('reports a differing option in production too'); and the
 // one a promise rejects with rather than throws: 41 in test/core/connection-handshake.test.ts;
-// and those in state.error: 42 and 43 in test/core/connection-error-codes.test.ts.
-const REPORTED = [37, 41, 42, 43]
+// and those in state.error: 42 and 43 in test/core/connection-error-codes.test.ts, 48 in
+// test/core/machine.test.ts; 49 (handed to reportError) in test/core/hardening.test.ts.
+const REPORTED = [37, 41, 42, 43, 48, 49]
 
 function sessionOf(): Session {
   let session: Session | undefined

@@ -15,6 +15,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 
 afterEach(() => {
   vi.unstubAllGlobals()
+  vi.unstubAllEnvs()
 })
 
 async function microtasks(count: number): Promise<void> {
@@ -183,6 +184,23 @@ describe('a state listener that calls back into the connection', () => {
     connection.connect()
     expect(reportError).toHaveBeenCalledWith(
       expect.objectContaining({ message: expect.stringMatching(/kept changing the state/) }),
+    )
+  })
+
+  it('reports such a listener with error 49 in a production build', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const reportError = vi.fn()
+    vi.stubGlobal('reportError', reportError)
+    const { connection } = fakeConnection()
+    connection.subscribe(() => {
+      if (connection.getState().status === 'connecting') connection.close()
+      else connection.connect()
+    })
+    connection.connect()
+    expect(reportError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        message: expect.stringMatching(/^react-lifeline error 49; see .*#error-49$/),
+      }),
     )
   })
 

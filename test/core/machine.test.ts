@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { DEFAULT_RETRY } from '../../src/core/backoff'
 import { resolveHeartbeat } from '../../src/core/heartbeat'
 import { initialState, transition } from '../../src/core/machine'
@@ -356,6 +356,26 @@ describe('starting and stopping', () => {
     const state = run([...OPEN, lost(1)], initialState(true), { ...ctx, retry })
     expect(state.view.error?.message).toBe('retry.shouldRetry threw: Error: policy bug')
     expect(state.view.error?.cause).toBe(thrown)
+  })
+
+  it('a throwing shouldRetry in a production build: error 48 with what it threw', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    try {
+      const retry = {
+        ...ctx.retry!,
+        shouldRetry: () => {
+          throw new Error('policy bug')
+        },
+      }
+      const state = run([...OPEN, lost(1)], initialState(true), { ...ctx, retry })
+      expect(state.view.error?.message).toMatch(
+        /^react-lifeline error 48 \(Error: policy bug\); see https:\/\/unpkg\.com\/react-lifeline\/docs\/errors\.md#error-48$/,
+      )
+      // The default policy still decides: the lost socket is retried.
+      expect(state.view.status).toBe('reconnecting')
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })
 
