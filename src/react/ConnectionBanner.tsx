@@ -1,10 +1,10 @@
-import { type ReactElement, type ReactNode, useMemo } from 'react'
+import { type ReactElement, type ReactNode, useCallback, useMemo, useSyncExternalStore } from 'react'
+import { IDLE_STATE } from '../core/idle-state'
 import type { Clock, Connection, ConnectionOptions, ConnectionState } from '../core/types'
 import { type BannerMessages, type BannerState, DEFAULT_BANNER_MESSAGES, textOf } from './banner-messages'
 import { useBannerPhase } from './use-banner-phase'
 import { useCountdown } from './use-countdown'
 import { useTargetConnection } from './use-target-connection'
-import { useConnectionState } from './useConnectionState'
 
 /** What the banner's render function can do. */
 export interface BannerActions {
@@ -63,7 +63,16 @@ export function ConnectionBanner({
   options,
 }: ConnectionBannerProps): ReactElement {
   const connection = useTargetConnection(target, options)
-  const state = useConnectionState(connection, selectAll)
+  // The whole state, so React's own store hook is enough: no selector to memoise.
+  const subscribe = useCallback(
+    (onStoreChange: () => void) => (connection ? connection.subscribe(onStoreChange) : noop),
+    [connection],
+  )
+  const state = useSyncExternalStore(
+    subscribe,
+    () => (connection ? connection.getState() : IDLE_STATE),
+    getServerSnapshot,
+  )
   const time = clock ?? clockOf(connection)
   const phase = useBannerPhase(state, showAfterMs, reconnectedMs, time)
   const secondsUntilRetry = useCountdown(state.nextRetryAt, phase === 'reconnecting', time)
@@ -133,9 +142,12 @@ const VISUALLY_HIDDEN = {
   border: 0,
 } as const
 
-function selectAll(state: ConnectionState): ConnectionState {
-  return state
+// Nothing opens during server rendering: the server shows a connection not yet started.
+function getServerSnapshot(): ConnectionState {
+  return IDLE_STATE
 }
+
+function noop(): void {}
 
 // nextRetryAt is in the connection's clock time, so the countdown must read the same clock.
 function clockOf(connection: Connection | null): Clock {
