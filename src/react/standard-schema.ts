@@ -65,8 +65,16 @@ export function checkSchema<T>(schema: StandardSchemaV1<unknown, T>, value: unkn
     result.catch(() => {})
     return {
       ok: false,
+      // The app's schema must change, so production carries a code; the other two errors
+      // describe the data, which people watch in production, so they stay sentences.
       error: new TypeError(
-        'Message schema is asynchronous; pass a synchronous schema (messages are checked as they arrive).',
+        (() => {
+          try {
+            if (process.env.NODE_ENV !== 'production')
+              return 'Message schema is asynchronous; pass a synchronous schema (messages are checked as they arrive).'
+          } catch {}
+          return errorCode(54)
+        })(),
       ),
     }
   }
