@@ -79,11 +79,14 @@ export function checkSchema<T>(schema: StandardSchemaV1<unknown, T>, value: unkn
     }
   }
   if (result.issues) {
-    const where = (issue: StandardSchemaIssue) =>
-      issue.path?.length
-        ? ` at ${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}`
-        : ''
-    const text = result.issues.map((issue) => `${issue.message}${where(issue)}`).join('; ')
+    // String() rather than join's own conversion: a symbol key would make join throw.
+    const text = result.issues
+      .map(({ message, path }) =>
+        path?.length
+          ? `${message} at ${path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}`
+          : message,
+      )
+      .join('; ')
     return { ok: false, error: new TypeError(`Message failed its schema: ${text}`) }
   }
   return { ok: true, value: result.value }

@@ -26,10 +26,12 @@ export function trackedResultFactory<R extends object, K extends keyof R & strin
   const handler: ProxyHandler<Target<S, K>> = {
     get,
     has: (_target, key) => keys.includes(key as string),
-    ownKeys: () => [...keys],
+    // The trap's array is copied by the language, so the shared list cannot be changed through it.
+    ownKeys: () => keys as string[],
+    // Read-only (`writable` defaults to false); configurable, as a property the target lacks must be.
     getOwnPropertyDescriptor: (target, key) =>
       keys.includes(key as string)
-        ? { value: get(target, key), enumerable: true, configurable: true, writable: false }
+        ? { value: get(target, key), enumerable: true, configurable: true }
         : undefined,
   }
   return (source, tracked, values) => new Proxy({ source, tracked, values }, handler) as unknown as R
