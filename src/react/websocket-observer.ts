@@ -230,11 +230,12 @@ export function createWebSocketObserver<T>(
         const connection = lookup.peek(target, renderOptions)
         next = { state: connection ? connection.getState() : IDLE_STATE, message: null, connection }
       }
-      if (next !== shown || !result) {
+      // `shown` starts null, so the first render always makes a result.
+      if (next !== shown) {
         shown = next
         result = createResult(next, tracked, actions)
       }
-      return result
+      return result!
     },
 
     setOptions(target, nextOptions) {
