@@ -15,13 +15,13 @@ export function trackedResultFactory<R extends object, K extends keyof R & strin
 ): (source: S, tracked: Set<K>, values: Omit<R, K>) => R {
   const isTracked = new Set<string>(trackedKeys)
   const keys: readonly string[] = [...trackedKeys, ...otherKeys]
+  // A symbol key is never tracked, and the plain values object has none: it reads undefined.
   const get = (target: Target<S, K>, key: string | symbol): unknown => {
-    if (typeof key !== 'string') return undefined
-    if (isTracked.has(key)) {
+    if (isTracked.has(key as string)) {
       target.tracked.add(key as K)
       return read(target.source, key as K)
     }
-    return (target.values as Record<string, unknown>)[key]
+    return (target.values as Record<string | symbol, unknown>)[key]
   }
   const handler: ProxyHandler<Target<S, K>> = {
     get,
