@@ -81,11 +81,7 @@ export function ConnectionBanner({
     () => ({ connect: () => connection?.connect(), reconnect: () => connection?.reconnect() }),
     [connection],
   )
-  const bannerState: BannerState = {
-    ...state,
-    phase,
-    secondsUntilRetry: phase === 'reconnecting' ? secondsUntilRetry : null,
-  }
+  const bannerState: BannerState = { ...state, phase, secondsUntilRetry }
   const alert = phase === 'failed'
 
   return (
@@ -113,18 +109,16 @@ function renderDefault(state: BannerState, messages: BannerMessages, actions: Ba
   const ticking = phase === 'reconnecting'
   return (
     <>
-      <p className="lifeline-banner__text" aria-hidden={ticking ? true : undefined}>
+      <p className="lifeline-banner__text" aria-hidden={ticking || undefined}>
         {textOf(messages[phase], state)}
       </p>
-      {ticking ? (
-        <span style={VISUALLY_HIDDEN}>{textOf(messages.reconnectingAnnouncement, state)}</span>
-      ) : null}
+      {ticking && <span style={VISUALLY_HIDDEN}>{textOf(messages.reconnectingAnnouncement, state)}</span>}
       {detail ? <p className="lifeline-banner__detail">{detail}</p> : null}
-      {canRetry ? (
+      {canRetry && (
         <button type="button" className="lifeline-banner__button" onClick={actions.connect}>
           {textOf(messages.retry, state)}
         </button>
-      ) : null}
+      )}
     </>
   )
 }
