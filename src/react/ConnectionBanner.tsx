@@ -1,4 +1,4 @@
-import { type ReactElement, type ReactNode, useCallback, useMemo, useSyncExternalStore } from 'react'
+import { type ReactElement, type ReactNode, useMemo, useSyncExternalStore } from 'react'
 import { IDLE_STATE } from '../core/idle-state'
 import type { Clock, Connection, ConnectionOptions, ConnectionState } from '../core/types'
 import { type BannerMessages, type BannerState, DEFAULT_BANNER_MESSAGES, textOf } from './banner-messages'
@@ -63,11 +63,15 @@ export function ConnectionBanner({
   options,
 }: ConnectionBannerProps): ReactElement {
   const connection = useTargetConnection(target, options)
-  // The whole state, so React's own store hook is enough: no selector to memoise.
-  const subscribe = useCallback(
-    (onStoreChange: () => void) => (connection ? connection.subscribe(onStoreChange) : noop),
+  // Both change only with the connection: a new subscribe would make React subscribe again.
+  const [subscribe, actions] = useMemo(
+    () => [
+      (onStoreChange: () => void) => (connection ? connection.subscribe(onStoreChange) : noop),
+      { connect: () => connection?.connect(), reconnect: () => connection?.reconnect() } as BannerActions,
+    ],
     [connection],
   )
+  // The whole state, so React's own store hook is enough: no selector to memoise.
   const state = useSyncExternalStore(
     subscribe,
     () => (connection ? connection.getState() : IDLE_STATE),
@@ -77,10 +81,6 @@ export function ConnectionBanner({
   const phase = useBannerPhase(state, showAfterMs, reconnectedMs, time)
   const secondsUntilRetry = useCountdown(state.nextRetryAt, phase === 'reconnecting', time)
 
-  const actions = useMemo<BannerActions>(
-    () => ({ connect: () => connection?.connect(), reconnect: () => connection?.reconnect() }),
-    [connection],
-  )
   const bannerState: BannerState = { ...state, phase, secondsUntilRetry }
   const alert = phase === 'failed'
 
