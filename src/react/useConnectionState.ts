@@ -1,4 +1,5 @@
-import { useCallback, useDebugValue, useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
+import { useCallback, useDebugValue } from 'react'
+import { useSyncExternalStoreWithSelector } from 'use-sync-external-store/with-selector'
 import { IDLE_STATE } from '../core/idle-state'
 import type { ConnectionOptions, ConnectionState } from '../core/types'
 import { type ConnectionTarget, useTargetConnection } from './use-target-connection'
@@ -31,34 +32,15 @@ export function useConnectionState<S>(
     (onStoreChange: () => void) => (connection ? connection.subscribe(onStoreChange) : noop),
     [connection],
   )
-  // The slice the last commit showed: a selector made in a later render (inline selectors are
-  // new every render) compares its first slice with it, so an equal slice keeps its identity.
-  const committed = useRef<{ slice: S } | null>(null)
-  const [getSlice, getServerSlice] = useMemo(() => {
-    let selectedFrom: ConnectionState | null = null
-    let selected: S
-    // The same state gives the same slice without calling the selector; a new state whose
-    // slice isEqual to the previous one gives the previous one, so React skips the render.
-    const select = (state: ConnectionState): S => {
-      if (state === selectedFrom) return selected
-      const slice = selector(state)
-      const previous = selectedFrom === null ? committed.current : { slice: selected }
-      selectedFrom = state
-      selected = previous && isEqual?.(previous.slice, slice) ? previous.slice : slice
-      return selected
-    }
-    return [
-      () => select(connection ? connection.getState() : IDLE_STATE),
-      // Nothing may open during server rendering, so the server sees a connection not yet started.
-      () => select(IDLE_STATE),
-    ]
-  }, [connection, selector, isEqual])
-  const slice = useSyncExternalStore(subscribe, getSlice, getServerSlice)
-  useEffect(() => {
-    committed.current = { slice }
-  }, [slice])
+  const getSnapshot = useCallback(() => (connection ? connection.getState() : IDLE_STATE), [connection])
+  const slice = useSyncExternalStoreWithSelector(subscribe, getSnapshot, getServerSnapshot, selector, isEqual)
   useDebugValue(slice)
   return slice
+}
+
+// Nothing may open during server rendering, so the server always sees a connection not yet started.
+function getServerSnapshot(): ConnectionState {
+  return IDLE_STATE
 }
 
 function noop(): void {}
