@@ -47,11 +47,7 @@ export function useWebSocket<T>(target: ConnectionTarget, options?: UseWebSocket
   // Callbacks and the target reach the observer when the render commits, never before.
   useCommitEffect(() => observer.setOptions(target, options), [target, options])
   const viewed = useSyncExternalStore(observer.subscribe, observer.getSnapshot, getServerSnapshot)
-  // The label is for React DevTools while developing; production builds carry no formatter.
-  try {
-    // biome-ignore lint/correctness/useHookAtTopLevel: the condition is fixed for a build, so every render calls it or none does.
-    if (process.env.NODE_ENV !== 'production') useDebugValue(viewed.state, describe)
-  } catch {}
+  useDebugValue(viewed.state, describe)
   return observer.getResult(target, options, viewed)
 }
 
