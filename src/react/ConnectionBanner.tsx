@@ -1,10 +1,10 @@
-import { type ReactElement, type ReactNode, useMemo } from 'react'
+import { type ReactElement, type ReactNode, useMemo, useSyncExternalStore } from 'react'
+import { IDLE_STATE } from '../core/idle-state'
 import type { Clock, Connection, ConnectionOptions, ConnectionState } from '../core/types'
 import { type BannerMessages, type BannerState, DEFAULT_BANNER_MESSAGES, textOf } from './banner-messages'
 import { useBannerPhase } from './use-banner-phase'
 import { useCountdown } from './use-countdown'
 import { useTargetConnection } from './use-target-connection'
-import { useConnectionState } from './useConnectionState'
 
 /** What the banner's render function can do. */
 export interface BannerActions {
@@ -63,20 +63,25 @@ export function ConnectionBanner({
   options,
 }: ConnectionBannerProps): ReactElement {
   const connection = useTargetConnection(target, options)
-  const state = useConnectionState(connection, selectAll)
+  // Both change only with the connection: a new subscribe would make React subscribe again.
+  const [subscribe, actions] = useMemo(
+    () => [
+      (onStoreChange: () => void) => (connection ? connection.subscribe(onStoreChange) : noop),
+      { connect: () => connection?.connect(), reconnect: () => connection?.reconnect() } as BannerActions,
+    ],
+    [connection],
+  )
+  // The whole state, so React's own store hook is enough: no selector to memoise.
+  const state = useSyncExternalStore(
+    subscribe,
+    () => (connection ? connection.getState() : IDLE_STATE),
+    getServerSnapshot,
+  )
   const time = clock ?? clockOf(connection)
   const phase = useBannerPhase(state, showAfterMs, reconnectedMs, time)
   const secondsUntilRetry = useCountdown(state.nextRetryAt, phase === 'reconnecting', time)
 
-  const actions = useMemo<BannerActions>(
-    () => ({ connect: () => connection?.connect(), reconnect: () => connection?.reconnect() }),
-    [connection],
-  )
-  const bannerState: BannerState = {
-    ...state,
-    phase,
-    secondsUntilRetry: phase === 'reconnecting' ? secondsUntilRetry : null,
-  }
+  const bannerState: BannerState = { ...state, phase, secondsUntilRetry }
   const alert = phase === 'failed'
 
   return (
@@ -104,18 +109,16 @@ function renderDefault(state: BannerState, messages: BannerMessages, actions: Ba
   const ticking = phase === 'reconnecting'
   return (
     <>
-      <p className="lifeline-banner__text" aria-hidden={ticking ? true : undefined}>
+      <p className="lifeline-banner__text" aria-hidden={ticking || undefined}>
         {textOf(messages[phase], state)}
       </p>
-      {ticking ? (
-        <span style={VISUALLY_HIDDEN}>{textOf(messages.reconnectingAnnouncement, state)}</span>
-      ) : null}
+      {ticking && <span style={VISUALLY_HIDDEN}>{textOf(messages.reconnectingAnnouncement, state)}</span>}
       {detail ? <p className="lifeline-banner__detail">{detail}</p> : null}
-      {canRetry ? (
+      {canRetry && (
         <button type="button" className="lifeline-banner__button" onClick={actions.connect}>
           {textOf(messages.retry, state)}
         </button>
-      ) : null}
+      )}
     </>
   )
 }
@@ -133,9 +136,12 @@ const VISUALLY_HIDDEN = {
   border: 0,
 } as const
 
-function selectAll(state: ConnectionState): ConnectionState {
-  return state
+// Nothing opens during server rendering: the server shows a connection not yet started.
+function getServerSnapshot(): ConnectionState {
+  return IDLE_STATE
 }
+
+function noop(): void {}
 
 // nextRetryAt is in the connection's clock time, so the countdown must read the same clock.
 function clockOf(connection: Connection | null): Clock {

@@ -24,12 +24,15 @@ export interface MessageStore {
 const UNPARSED: unique symbol = Symbol('unparsed')
 
 class Message implements ReceivedMessage {
+  // Declared, not defined: a field definition would be emitted before the constructor's assignment.
+  declare readonly data: unknown
+  declare readonly event: MessageEvent
   #parsed: unknown = UNPARSED
 
-  constructor(
-    readonly data: unknown,
-    readonly event: MessageEvent,
-  ) {}
+  constructor(data: unknown, event: MessageEvent) {
+    this.data = data
+    this.event = event
+  }
 
   // Lazy and cached: a message nobody reads as JSON costs no parse, and many readers share one.
   get json(): unknown {

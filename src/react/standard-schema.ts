@@ -65,17 +65,28 @@ export function checkSchema<T>(schema: StandardSchemaV1<unknown, T>, value: unkn
     result.catch(() => {})
     return {
       ok: false,
+      // The app's schema must change, so production carries a code; the other two errors
+      // describe the data, which people watch in production, so they stay sentences.
       error: new TypeError(
-        'Message schema is asynchronous; pass a synchronous schema (messages are checked as they arrive).',
+        (() => {
+          try {
+            if (process.env.NODE_ENV !== 'production')
+              return 'Message schema is asynchronous; pass a synchronous schema (messages are checked as they arrive).'
+          } catch {}
+          return errorCode(54)
+        })(),
       ),
     }
   }
   if (result.issues) {
-    const where = (issue: StandardSchemaIssue) =>
-      issue.path?.length
-        ? ` at ${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}`
-        : ''
-    const text = result.issues.map((issue) => `${issue.message}${where(issue)}`).join('; ')
+    // String() rather than join's own conversion: a symbol key would make join throw.
+    const text = result.issues
+      .map(({ message, path }) =>
+        path?.length
+          ? `${message} at ${path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}`
+          : message,
+      )
+      .join('; ')
     return { ok: false, error: new TypeError(`Message failed its schema: ${text}`) }
   }
   return { ok: true, value: result.value }

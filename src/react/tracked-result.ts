@@ -15,21 +15,23 @@ export function trackedResultFactory<R extends object, K extends keyof R & strin
 ): (source: S, tracked: Set<K>, values: Omit<R, K>) => R {
   const isTracked = new Set<string>(trackedKeys)
   const keys: readonly string[] = [...trackedKeys, ...otherKeys]
+  // A symbol key is never tracked, and the plain values object has none: it reads undefined.
   const get = (target: Target<S, K>, key: string | symbol): unknown => {
-    if (typeof key !== 'string') return undefined
-    if (isTracked.has(key)) {
+    if (isTracked.has(key as string)) {
       target.tracked.add(key as K)
       return read(target.source, key as K)
     }
-    return (target.values as Record<string, unknown>)[key]
+    return (target.values as Record<string | symbol, unknown>)[key]
   }
   const handler: ProxyHandler<Target<S, K>> = {
     get,
     has: (_target, key) => keys.includes(key as string),
-    ownKeys: () => [...keys],
+    // The trap's array is copied by the language, so the shared list cannot be changed through it.
+    ownKeys: () => keys as string[],
+    // Read-only (`writable` defaults to false); configurable, as a property the target lacks must be.
     getOwnPropertyDescriptor: (target, key) =>
       keys.includes(key as string)
-        ? { value: get(target, key), enumerable: true, configurable: true, writable: false }
+        ? { value: get(target, key), enumerable: true, configurable: true }
         : undefined,
   }
   return (source, tracked, values) => new Proxy({ source, tracked, values }, handler) as unknown as R

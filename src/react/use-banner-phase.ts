@@ -5,19 +5,11 @@ import type { BannerPhase } from './banner-messages'
 type ProblemPhase = Exclude<BannerPhase, 'hidden' | 'reconnected'>
 
 /** Which trouble the state is in, or null while all is well (or closed on purpose). */
-export function problemOf(state: ConnectionState): ProblemPhase | null {
-  switch (state.status) {
-    case 'connecting':
-    case 'reconnecting':
-    case 'offline':
-    case 'failed':
-      return state.status
-    case 'closed':
-      // The app's own close() is no news to the person using it; a server's close is.
-      return state.lastClose && state.lastClose.initiator !== 'client' ? 'closed' : null
-    default:
-      return null
-  }
+export function problemOf({ status, lastClose }: ConnectionState): ProblemPhase | null {
+  // The app's own close() is no news to the person using it; a server's close is.
+  if (status === 'closed') return lastClose && lastClose.initiator !== 'client' ? 'closed' : null
+  // Idle, open and closing are the app's doing or all well.
+  return status === 'idle' || status === 'open' || status === 'closing' ? null : status
 }
 
 /**
@@ -44,19 +36,24 @@ export function useBannerPhase(
     setReconnected(state.status === 'open')
   }
 
-  const waiting = problem !== null && !shown
-  useEffect(() => {
-    if (!waiting) return
-    const handle = clock.setTimeout(() => setShown(true), showAfterMs)
-    return () => clock.clearTimeout(handle)
-  }, [waiting, showAfterMs, clock])
-
-  useEffect(() => {
-    if (!reconnected) return
-    const handle = clock.setTimeout(() => setReconnected(false), reconnectedMs)
-    return () => clock.clearTimeout(handle)
-  }, [reconnected, reconnectedMs, clock])
+  useTimeout(problem !== null && !shown, showAfterMs, clock, setShown, true)
+  useTimeout(reconnected, reconnectedMs, clock, setReconnected, false)
 
   if (problem) return shown ? problem : 'hidden'
   return reconnected && state.status === 'open' ? 'reconnected' : 'hidden'
+}
+
+/** While `active`, sets the flag to `value` after `ms` on `clock`; starts over when `ms` or `clock` change. */
+function useTimeout(
+  active: boolean,
+  ms: number,
+  clock: Clock,
+  set: (value: boolean) => void,
+  value: boolean,
+): void {
+  useEffect(() => {
+    if (!active) return
+    const handle = clock.setTimeout(() => set(value), ms)
+    return () => clock.clearTimeout(handle)
+  }, [active, ms, clock, set, value])
 }

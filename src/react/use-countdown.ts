@@ -2,15 +2,15 @@ import { useEffect, useReducer } from 'react'
 import type { Clock } from '../core/types'
 
 /**
- * Whole seconds until `at` on `clock` (never negative), or null without a target. While
- * `active`, re-renders exactly when the displayed number changes; inactive, it sets no timer.
+ * While `active`, whole seconds until `at` on `clock` (never negative), re-rendering exactly
+ * when the number changes; null when inactive (no timer then) or without a target.
  */
 export function useCountdown(at: number | null, active: boolean, clock: Clock): number | null {
   const [, tick] = useReducer(increment, 0)
-  const left = at === null ? null : at - clock.now()
+  const left = active && at !== null ? at - clock.now() : null
 
   useEffect(() => {
-    if (!active || left === null || left <= 0) return
+    if (left === null || left <= 0) return
     // Wake when the ceiling drops: 3500 ms left shows 4 until 500 ms from now.
     const handle = clock.setTimeout(tick, left % 1000 || 1000)
     return () => clock.clearTimeout(handle)

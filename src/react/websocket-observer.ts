@@ -44,21 +44,12 @@ export interface WebSocketObserver<T> {
   setOptions(target: ConnectionTarget, options: UseWebSocketOptions | undefined): void
 }
 
+const ACTIONS: readonly (keyof WebSocketActions)[] = ['send', 'sendJson', 'connect', 'reconnect', 'close']
+
 const createResult = trackedResultFactory<WebSocketResult<any>, TrackedField, WebSocketSnapshot>(
-  [
-    'status',
-    'attempt',
-    'nextRetryAt',
-    'lastClose',
-    'lastOpenAt',
-    'latency',
-    'error',
-    'queued',
-    'lastMessage',
-    'lastJsonMessage',
-    'connection',
-  ],
-  ['send', 'sendJson', 'connect', 'reconnect', 'close'],
+  // Every state field, in the order the idle state lists them, then this hook's own.
+  [...(Object.keys(IDLE_STATE) as (keyof ConnectionState)[]), 'lastMessage', 'lastJsonMessage', 'connection'],
+  ACTIONS,
   read,
 )
 
@@ -239,11 +230,12 @@ export function createWebSocketObserver<T>(
         const connection = lookup.peek(target, renderOptions)
         next = { state: connection ? connection.getState() : IDLE_STATE, message: null, connection }
       }
-      if (next !== shown || !result) {
+      // `shown` starts null, so the first render always makes a result.
+      if (next !== shown) {
         shown = next
         result = createResult(next, tracked, actions)
       }
-      return result
+      return result!
     },
 
     setOptions(target, nextOptions) {
@@ -273,27 +265,24 @@ function call<A, B>(callback: ((a: A, b: B) => void) | undefined, a: A, b?: B): 
 function read(snapshot: WebSocketSnapshot, key: TrackedField): any {
   if (key === 'lastMessage') return snapshot.message ? snapshot.message.data : null
   if (key === 'lastJsonMessage') return snapshot.message?.json ?? null
-  if (key === 'connection') return snapshot.connection
-  return snapshot.state[key]
+  return dependencyOf(snapshot, key)
 }
 
-// Messages compare by identity, so deciding whether to re-render never parses JSON. A new
-// message is the common change (once per message per component), so it is decided first,
-// without walking the tracked fields.
+// What a tracked field changes with. Both message fields compare by the message's identity, so
+// deciding whether to re-render never parses JSON.
+function dependencyOf(snapshot: WebSocketSnapshot, field: TrackedField): unknown {
+  if (field === 'lastMessage' || field === 'lastJsonMessage') return snapshot.message
+  if (field === 'connection') return snapshot.connection
+  return snapshot.state[field]
+}
+
 function differs(
   before: WebSocketSnapshot,
   after: WebSocketSnapshot,
   tracked: ReadonlySet<TrackedField>,
 ): boolean {
-  if (before.message !== after.message && (tracked.has('lastMessage') || tracked.has('lastJsonMessage')))
-    return true
-  // The connection is always tracked.
-  if (before.connection !== after.connection) return true
-  if (before.state === after.state) return false
   for (const field of tracked) {
-    // The message and connection fields are not in the state: undefined on both sides.
-    const key = field as keyof ConnectionState
-    if (!Object.is(before.state[key], after.state[key])) return true
+    if (!Object.is(dependencyOf(before, field), dependencyOf(after, field))) return true
   }
   return false
 }

@@ -15,7 +15,7 @@ import {
 } from '../../src/core'
 import { openSession } from '../../src/core/session'
 import { toWebSocketUrl } from '../../src/core/url'
-import { assertSchema } from '../../src/react/standard-schema'
+import { assertSchema, checkSchema } from '../../src/react/standard-schema'
 import { attachTabLink } from '../../src/share/tab-link'
 import { FakeClock } from '../support/fake-clock'
 
@@ -286,6 +286,19 @@ const CASES: Case[] = [
     TypeError,
     40,
     /wrap it with topicProtocol\(\) from 'react-lifeline\/core'/,
+  ],
+  [
+    'an asynchronous message schema (the error onError gets, thrown here)',
+    () => {
+      const check = checkSchema(
+        { '~standard': { version: 1, vendor: 'test', validate: async () => ({ value: 1 }) } },
+        1,
+      )
+      if (!check.ok) throw check.error
+    },
+    TypeError,
+    54,
+    /Message schema is asynchronous; pass a synchronous schema/,
   ],
 ]
 

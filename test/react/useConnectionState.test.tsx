@@ -1,4 +1,5 @@
 import { render, screen } from '@testing-library/react'
+import { StrictMode } from 'react'
 import { describe, expect, test } from 'vitest'
 import { getConnection } from '../../src/core/index'
 import type { ConnectionState } from '../../src/core/types'
@@ -78,6 +79,52 @@ describe('useConnectionState', () => {
     step(() => lastSocket().closeFromServer(1006))
     expect(screen.getByTestId('summary').textContent).toBe('true:1006')
     expect(renders.count).toBe(after)
+  })
+
+  test('in StrictMode, inline selector and isEqual keep an equal slice, and a changed one re-renders', () => {
+    const { connection } = fakeConnection()
+    const slices: { down: boolean }[] = []
+    function Summary({ label }: { label: string }) {
+      // New functions every render, as most apps write them.
+      const slice = useConnectionState(
+        connection,
+        (state) => ({ down: state.status !== 'open' }),
+        (a, b) => a.down === b.down,
+      )
+      slices.push(slice)
+      return <p data-testid="summary">{`${label}:${slice.down}`}</p>
+    }
+    function Holder() {
+      useWebSocket(connection)
+      return null
+    }
+    const app = (label: string) => (
+      <StrictMode>
+        <Summary label={label} />
+        <Holder />
+      </StrictMode>
+    )
+    const view = render(app('a'))
+    step(() => lastSocket().open())
+    expect(screen.getByTestId('summary').textContent).toBe('a:false')
+    const open = slices.at(-1)
+
+    // The parent's render brings a new selector and isEqual: the equal slice is the same object.
+    view.rerender(app('b'))
+    expect(screen.getByTestId('summary').textContent).toBe('b:false')
+    expect(slices.at(-1)).toBe(open)
+
+    // A new state whose slice is equal (an error while open) renders nothing.
+    const renders = slices.length
+    step(() => {
+      connection.sendJson(1n)
+    })
+    expect(connection.getState().error).not.toBeNull()
+    expect(slices.length).toBe(renders)
+
+    step(() => lastSocket().closeFromServer(1006))
+    expect(screen.getByTestId('summary').textContent).toBe('b:true')
+    expect(slices.at(-1)).not.toBe(open)
   })
 
   test('a null target reads as idle', () => {
