@@ -6,18 +6,16 @@ import { resolveOptions } from './options'
 import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
-/** What one holder of a shared connection asks for; `undefined` while it asks for nothing. */
-interface Holding {
-  options: ConnectionOptions | undefined
-}
-
-/** A shared connection and what its holders ask for, oldest holder first. */
+/** A shared connection and what its holders ask for. */
 interface Entry {
   connection: LifelineConnection
   key: string
-  holders: Holding[]
-  /** The holding of every `getConnection(url, options)` call: those never let go. */
-  calls?: Holding
+  /**
+   * What each holder asks for (`undefined`: nothing), oldest holder first: a hook while it is
+   * mounted, and the entry itself for every `getConnection(url, options)` call, which never
+   * lets go.
+   */
+  holders: Map<object, ConnectionOptions | undefined>
   /** The merged options last handed to the connection. */
   applied: ConnectionOptions
   /** The options in force when it started: the ones that cannot change afterwards are read here. */
@@ -39,7 +37,7 @@ type RegistryStore = [
 // one registry on globalThis keeps one socket per URL for both. Bump the version when the
 // store's shape or the connection's contract changes: a copy of another version then keeps
 // its own registry rather than handing out connections it does not understand.
-const REGISTRY_VERSION = 2
+const REGISTRY_VERSION = 3
 
 function openRegistry(): RegistryStore {
   const host = globalThis as { [key: symbol]: RegistryStore | undefined }
@@ -89,7 +87,7 @@ function entryOf(url: string, options?: ConnectionOptions): Entry {
   // no state, so the listener below never hears of it.
   if (existing && !existing.destroyed) return entries.get(existing)!
   const connection = new LifelineConnection(url, options)
-  const entry: Entry = { connection, key, holders: [], applied: options ?? {}, started: options ?? {} }
+  const entry: Entry = { connection, key, holders: new Map(), applied: options ?? {}, started: options ?? {} }
   shared.set(key, connection)
   entries.set(connection, entry)
   let started = false
@@ -108,20 +106,22 @@ function entryOf(url: string, options?: ConnectionOptions): Entry {
 
 /**
  * Hands the connection the merge of what its holders ask for (see `mergeOptions`), and reports
- * each option it had to leave as it was. With no holder asking for anything (the last one
- * left and it lingers), the options stay as they are. `joined`: a holder arrived, rather than
- * one re-rendering with new objects (an inline clock) for the options it gave on joining.
+ * each option it had to leave as it was (`kept`: those a caller found already). With no holder
+ * asking for anything (the last one left and it lingers), the options stay as they are.
+ * `joined`: a holder arrived, rather than one re-rendering with new objects (an inline clock)
+ * for the options it gave on joining.
  */
-function apply(entry: Entry, joined: boolean): void {
-  if (!entry.holders.some((holding) => holding.options)) return
-  // A holder that asks for nothing merges as no options (mergeOptions skips it).
-  const [merged, kept] = mergeOptions(entry.holders.map((holding) => holding.options!))
+function apply(entry: Entry, joined?: boolean, kept?: string[]): void {
+  const given = [...entry.holders.values()]
+  if (!given.some(Boolean)) return
+  const [merged, disagreements] = mergeOptions(given, '', kept)
   if (!same(merged, entry.applied, true)) {
     entry.applied = merged
     if (entry.connection.configure(merged)) entry.started = merged
   }
-  if (joined) for (const key of FIXED_AT_START) if (!same(merged[key], entry.started[key])) kept.push(key)
-  for (const key of kept) report(entry.connection.url as string, key)
+  if (joined)
+    for (const key of FIXED_AT_START) if (!same(merged[key], entry.started[key])) disagreements.push(key)
+  for (const key of disagreements) report(entry.connection.url as string, key)
 }
 
 // Production builds report too, as a short code: an option that silently does nothing is the
@@ -149,15 +149,10 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   const entry = entryOf(url, options)
   if (options) {
     resolveOptions(options)
-    if (!entry.calls) {
-      entry.calls = { options: undefined }
-      entry.holders.push(entry.calls)
-    }
-    const calls = entry.calls
-    const [merged, kept] = mergeOptions([calls.options!, options])
-    calls.options = merged
-    for (const key of kept) report(url, key)
-    apply(entry, true)
+    // The calls merge into one holder: what a later call asks for differently is reported now.
+    const [merged, kept] = mergeOptions([entry.holders.get(entry), options])
+    entry.holders.set(entry, merged)
+    apply(entry, true, kept)
   }
   return entry.connection
 }
@@ -165,7 +160,7 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
 /**
  * Joins the holders of the shared connection for `url`: `options` count in its merged options
  * until `leave()`, and `change` replaces them (a re-render with other options). For the hooks,
- * which hold a connection while mounted.
+ * which hold a connection while mounted, and never `change` after `leave`.
  */
 export function joinConnection(
   url: string,
@@ -175,26 +170,17 @@ export function joinConnection(
   change: (options: ConnectionOptions | undefined) => void,
   leave: () => void,
 ] {
-  if (options) resolveOptions(options)
   const entry = entryOf(url, options)
-  const holding: Holding = { options }
-  entry.holders.push(holding)
-  apply(entry, true)
-  return [
-    entry.connection,
-    (next) => {
-      if (next && holding.options && same(next, holding.options, true)) return
-      if (next) resolveOptions(next)
-      holding.options = next
-      apply(entry, false)
-    },
-    () => {
-      const at = entry.holders.indexOf(holding)
-      if (at < 0) return
-      entry.holders.splice(at, 1)
-      apply(entry, false)
-    },
-  ]
+  const { holders } = entry
+  const holder = {}
+  const change = (next: ConnectionOptions | undefined, joined?: boolean) => {
+    if (next && same(next, holders.get(holder), true)) return
+    if (next) resolveOptions(next)
+    holders.set(holder, next)
+    apply(entry, joined)
+  }
+  change(options, true)
+  return [entry.connection, change, () => holders.delete(holder) && apply(entry)]
 }
 
 /** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
