@@ -57,11 +57,13 @@ function openRegistry(): RegistryStore {
 
 const [, shared, entries] = openRegistry()
 
-/** The registry key: the same URL with other subprotocols is another server conversation. */
+/**
+ * The registry key: the same URL with other subprotocols is another server conversation. A
+ * list reads as its tokens joined by commas, which no token contains; no protocols and an
+ * empty list ask for the same.
+ */
 function keyOf(url: string, options?: ConnectionOptions): string {
-  const protocols = options?.protocols
-  if (protocols === undefined) return `${url}\n`
-  return `${url}\n${Array.isArray(protocols) ? protocols.join(',') : protocols}`
+  return `${url}\n${options?.protocols ?? ''}`
 }
 
 // Set up with the connection (its timers, its network and visibility listeners, the tab link):
