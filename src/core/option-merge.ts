@@ -75,6 +75,6 @@ export function same(a: any, b: any, options?: boolean): boolean {
   if (Object.is(a, b)) return true
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false
   return Object.keys({ ...a, ...b }).every((key) =>
-    options ? same(a[key], b[key]) : Object.is(a[key], b[key]),
+    (options ? same : Object.is)(a[key], b[key]),
   )
 }
