@@ -9,7 +9,6 @@ import type { ConnectionOptions } from './types'
 /** A shared connection and what its holders ask for. */
 interface Entry {
   connection: LifelineConnection
-  key: string
   /**
    * What each holder asks for (`undefined`: nothing), oldest holder first: a hook while it is
    * mounted, and the entry itself for every `getConnection(url, options)` call, which never
@@ -23,13 +22,12 @@ interface Entry {
 }
 
 /**
- * Everything the registry keeps: [version, connections by key, entries by connection]. A
+ * Everything the registry keeps: [version, shared connections by key]. A
  * tuple, because it is spelled out in every bundle.
  */
 type RegistryStore = [
   version: number,
-  shared: Map<string, LifelineConnection>,
-  entries: WeakMap<object, Entry>,
+  shared: Map<string, Entry>,
 ]
 
 // A process that loads both the ESM and the CJS build (an ESM app with a CommonJS dependency
@@ -44,7 +42,7 @@ function openRegistry(): RegistryStore {
   const slot = Symbol.for('react-lifeline.registry')
   const found = host[slot]
   if (found?.[0] === REGISTRY_VERSION) return found
-  const store: RegistryStore = [REGISTRY_VERSION, new Map(), new WeakMap()]
+  const store: RegistryStore = [REGISTRY_VERSION, new Map()]
   if (!found) host[slot] = store
   // Written out (here and below) so that production bundles drop the text.
   else
@@ -55,7 +53,7 @@ function openRegistry(): RegistryStore {
   return store
 }
 
-const [, shared, entries] = openRegistry()
+const [, shared] = openRegistry()
 
 /**
  * The registry key: the same URL with other subprotocols is another server conversation. A
@@ -87,11 +85,10 @@ function entryOf(url: string, options?: ConnectionOptions): Entry {
   const existing = shared.get(key)
   // A destroyed connection is skipped here too: destroying one that was already closed changes
   // no state, so the listener below never hears of it.
-  if (existing && !existing.destroyed) return entries.get(existing)!
+  if (existing && !existing.connection.destroyed) return existing
   const connection = new LifelineConnection(url, options)
-  const entry: Entry = { connection, key, holders: new Map(), applied: options ?? {}, started: options ?? {} }
-  shared.set(key, connection)
-  entries.set(connection, entry)
+  const entry: Entry = { connection, holders: new Map(), applied: options ?? {}, started: options ?? {} }
+  shared.set(key, entry)
   let started = false
   const stop = connection.subscribe(() => {
     const { status } = connection.getState()
@@ -187,9 +184,8 @@ export function joinConnection(
 
 /** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
 export function isShared(connection: object): boolean {
-  // A connection that was never shared has no entry, and nothing is stored under undefined.
-  const current = shared.get(entries.get(connection)?.key as string)
-  return current === connection && !current.destroyed
+  // A destroyed one may still be listed: destroying a closed connection changes no state.
+  return [...shared.values()].some((entry) => entry.connection === connection) && !(connection as LifelineConnection).destroyed
 }
 
 /**
@@ -197,7 +193,7 @@ export function isShared(connection: object): boolean {
  * creating one: what a render may do, since a render must not register anything.
  */
 export function findConnection(url: string, options?: ConnectionOptions): LifelineConnection | undefined {
-  return shared.get(keyOf(url, options))
+  return shared.get(keyOf(url, options))?.connection
 }
 
 /** Destroys every shared connection; for tests and hot reloading. */
@@ -206,5 +202,5 @@ export function resetConnections(): void {
   // one is destroyed, and those must neither be destroyed in turn nor keep this loop going.
   const connections = [...shared.values()]
   shared.clear()
-  for (const connection of connections) connection.destroy()
+  for (const { connection } of connections) connection.destroy()
 }
