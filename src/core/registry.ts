@@ -25,10 +25,7 @@ interface Entry {
  * Everything the registry keeps: [version, shared connections by key]. A
  * tuple, because it is spelled out in every bundle.
  */
-type RegistryStore = [
-  version: number,
-  shared: Map<string, Entry>,
-]
+type RegistryStore = [version: number, shared: Map<string, Entry>]
 
 // A process that loads both the ESM and the CJS build (an ESM app with a CommonJS dependency
 // that requires the library, or a server bundle that mixes both) has two copies of this module;
@@ -98,6 +95,8 @@ function entryOf(url: string, options?: ConnectionOptions): Entry {
       // Only this connection's own entry can be here: it leaves the map through this listener only.
       shared.delete(key)
       stop()
+      // Hooks follow their URL to the next connection (see `joinConnection`).
+      for (const holder of [...entry.holders.keys()]) if (typeof holder === 'function') holder()
     }
   })
   return entry
@@ -158,12 +157,15 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
 
 /**
  * Joins the holders of the shared connection for `url`: `options` count in its merged options
- * until `leave()`, and `change` replaces them (a re-render with other options). For the hooks,
- * which hold a connection while mounted, and never `change` after `leave`.
+ * until `leave()`, and `change` replaces them (a re-render with other options). `moved` runs
+ * when the connection leaves the registry (it lingered out or was destroyed) while held, for
+ * the holder to join the next one for the URL; it must be a function of this holder's own.
+ * For the hooks, which hold a connection while mounted, and never `change` after `leave`.
  */
 export function joinConnection(
   url: string,
   options: ConnectionOptions | undefined,
+  moved?: () => void,
 ): [
   connection: LifelineConnection,
   change: (options: ConnectionOptions | undefined) => void,
@@ -171,7 +173,8 @@ export function joinConnection(
 ] {
   const entry = entryOf(url, options)
   const { holders } = entry
-  const holder = {}
+  // The holder is known by its `moved` callback, which the registry calls from there.
+  const holder = moved ?? {}
   const change = (next: ConnectionOptions | undefined, joined?: boolean) => {
     if (next && same(next, holders.get(holder), true)) return
     if (next) resolveOptions(next)
@@ -185,7 +188,10 @@ export function joinConnection(
 /** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
 export function isShared(connection: object): boolean {
   // A destroyed one may still be listed: destroying a closed connection changes no state.
-  return [...shared.values()].some((entry) => entry.connection === connection) && !(connection as LifelineConnection).destroyed
+  return (
+    [...shared.values()].some((entry) => entry.connection === connection) &&
+    !(connection as LifelineConnection).destroyed
+  )
 }
 
 /**

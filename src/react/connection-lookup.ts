@@ -1,5 +1,5 @@
 import { warnOnce } from '../core/dev'
-import { findConnection, getConnection, isShared, joinConnection } from '../core/registry'
+import { findConnection, getConnection, joinConnection } from '../core/registry'
 import type { Connection, ConnectionOptions } from '../core/types'
 
 /** What the hooks and the banner accept: a URL (the shared connection), a connection, or nothing. */
@@ -31,33 +31,26 @@ export function createConnectionLookup(
 ): ConnectionLookup {
   let current: Connection | null = null
   let onChange: (() => void) | null = null
-  let unwatch = noop
   // This hook's place among the holders of a URL's shared connection: its options count in
   // the connection's merged options while it is subscribed.
   let change: ((options: ConnectionOptions | undefined) => void) | null = null
   let leave = noop
 
   const use = () => {
-    unwatch()
     leave()
-    unwatch = leave = noop
+    leave = noop
     change = null
     if (typeof target !== 'string') {
       current = target
       warnIfIgnored(target, options)
       return
     }
-    const [connection, changeOptions, leaveConnection] = joinConnection(target, connectionOptionsOf(options))
-    current = connection
-    change = changeOptions
-    leave = leaveConnection
-    // The registry's own listener runs first (it subscribed at creation), so by now a
-    // connection that lingered out is gone from it and the lookup finds or makes the next one.
-    unwatch = connection.subscribe(() => {
-      if (isShared(connection) || current !== connection) return
-      use()
-      onChange?.()
-    })
+    ;[current, change, leave] = joinConnection(target, connectionOptionsOf(options), moved)
+  }
+  // The shared connection lingered out or was destroyed: the lookup finds or makes the next one.
+  const moved = () => {
+    use()
+    onChange?.()
   }
 
   return {
@@ -77,9 +70,8 @@ export function createConnectionLookup(
       use()
       return () => {
         onChange = null
-        unwatch()
         leave()
-        unwatch = leave = noop
+        leave = noop
         change = null
         current = null
       }
