@@ -45,10 +45,11 @@ export function createConnectionLookup(
       warnIfIgnored(target, options)
       return
     }
-    ;[current, change, leave] = joinConnection(target, connectionOptionsOf(options), moved)
+    ;[current, change, leave] = joinConnection(target, connectionOptionsOf(options), follow)
   }
-  // The shared connection lingered out or was destroyed: the lookup finds or makes the next one.
-  const moved = () => {
+  // Moves to the connection of a new target, or of the same URL when the shared one lingered
+  // out or was destroyed (the registry calls it then), and tells the subscriber.
+  const follow = () => {
     use()
     onChange?.()
   }
@@ -80,9 +81,7 @@ export function createConnectionLookup(
       options = nextOptions
       if (nextTarget === target) return change?.(connectionOptionsOf(nextOptions))
       target = nextTarget
-      if (!onChange) return
-      use()
-      onChange()
+      if (onChange) follow()
     },
   }
 }
