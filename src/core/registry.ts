@@ -34,23 +34,20 @@ type RegistryStore = [version: number, shared: Map<string, Entry>]
 // its own registry rather than handing out connections it does not understand.
 const REGISTRY_VERSION = 3
 
-function openRegistry(): RegistryStore {
+/** The shared connections by key: this version's on globalThis, claimed if no copy did. */
+function openRegistry(): RegistryStore[1] {
   const host = globalThis as { [key: symbol]: RegistryStore | undefined }
-  const slot = Symbol.for('react-lifeline.registry')
-  const found = host[slot]
-  if (found?.[0] === REGISTRY_VERSION) return found
-  const store: RegistryStore = [REGISTRY_VERSION, new Map()]
-  if (!found) host[slot] = store
+  const found = (host[Symbol.for('react-lifeline.registry')] ??= [REGISTRY_VERSION, new Map()])
+  if (found[0] === REGISTRY_VERSION) return found[1]
   // Written out (here and below) so that production bundles drop the text.
-  else
-    try {
-      if (process.env.NODE_ENV !== 'production')
-        warnOnce('another version of react-lifeline is loaded; the two do not share connections.')
-    } catch {}
-  return store
+  try {
+    if (process.env.NODE_ENV !== 'production')
+      warnOnce('another version of react-lifeline is loaded; the two do not share connections.')
+  } catch {}
+  return new Map()
 }
 
-const [, shared] = openRegistry()
+const shared = openRegistry()
 
 /**
  * The registry key: the same URL with other subprotocols is another server conversation. A
