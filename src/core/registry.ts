@@ -116,21 +116,18 @@ function apply(entry: Entry, joined?: boolean, kept?: string[]): void {
   }
   if (joined)
     for (const key of FIXED_AT_START) if (!same(merged[key], entry.started[key])) disagreements.push(key)
-  for (const key of disagreements) report(entry.connection.url as string, key)
-}
-
-// Production builds report too, as a short code: an option that silently does nothing is the
-// trap this guards against.
-function report(url: string, option: string): void {
-  reportOnce(
-    (() => {
-      try {
-        if (process.env.NODE_ENV !== 'production')
-          return `react-lifeline: the shared connection for "${redactUrl(url)}" keeps its "${option}": another holder passed a different one, or it came after the socket started (clock, network, visibility and share are fixed then). Pass the same value everywhere (a function or object defined once, outside components), or create the connection once with createConnection() and pass it to the hooks.`
-      } catch {}
-      return errorCode(37, option)
-    })(),
-  )
+  // Production builds report too, as a short code: an option that silently does nothing is
+  // the trap this guards against.
+  for (const option of disagreements)
+    reportOnce(
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: the shared connection for "${redactUrl(entry.connection.url as string)}" keeps its "${option}": another holder passed a different one, or it came after the socket started (clock, network, visibility and share are fixed then). Pass the same value everywhere (a function or object defined once, outside components), or create the connection once with createConnection() and pass it to the hooks.`
+        } catch {}
+        return errorCode(37, option)
+      })(),
+    )
 }
 
 /**
