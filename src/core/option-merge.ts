@@ -72,9 +72,12 @@ export function mergeOptions(
  * options, each option by this rule.
  */
 export function same(a: any, b: any, options?: boolean): boolean {
-  if (Object.is(a, b)) return true
-  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false
-  return Object.keys({ ...a, ...b }).every((key) =>
-    (options ? same : Object.is)(a[key], b[key]),
+  return (
+    Object.is(a, b) ||
+    (typeof a === 'object' &&
+      typeof b === 'object' &&
+      !!a &&
+      !!b &&
+      Object.keys({ ...a, ...b }).every((key) => (options ? same : Object.is)(a[key], b[key])))
   )
 }
