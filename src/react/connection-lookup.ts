@@ -63,9 +63,16 @@ export function createConnectionLookup(
       if (rendered === target && current) return current
       return findConnection(rendered, renderedOptions) ?? null
     },
-    // An action before the commit (rare) finds or creates the connection; the commit joins it.
+    // An action before the commit (rare) finds or creates the connection, asking only for the
+    // protocols that pick it: the options count from the commit, which joins it.
     obtain: () =>
-      current ?? (typeof target === 'string' ? getConnection(target, protocolsOf(options)) : target),
+      current ??
+      (typeof target !== 'string'
+        ? target
+        : getConnection(
+            target,
+            options?.protocols === undefined ? undefined : { protocols: options.protocols },
+          )),
     subscribe(listener) {
       onChange = listener
       use()
@@ -105,10 +112,6 @@ function connectionOptionsOf(options: ConnectionOptions | undefined): Connection
   const own: Record<string, unknown> = { ...options }
   for (const key of HOOK_OPTIONS) delete own[key]
   return own
-}
-
-function protocolsOf(options: ConnectionOptions | undefined): ConnectionOptions | undefined {
-  return options?.protocols === undefined ? undefined : { protocols: options.protocols }
 }
 
 /** Options beside a connection are not applied: the connection was configured where it was made. */
