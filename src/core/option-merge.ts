@@ -3,8 +3,9 @@ import type { ConnectionOptions } from './types'
 
 /**
  * The options of a shared connection, from what each of its holders passed, oldest holder
- * first, and the names of options on which holders disagree with no safe way to combine.
- * A holder that leaves an option out never lowers what another asked for:
+ * first (`undefined`: a holder that asks for nothing), and the names of options on which
+ * holders disagree with no safe way to combine. A holder that leaves an option out never
+ * lowers what another asked for:
  *
  * - `heartbeat`: on if any holder turns it on, with the shortest `interval` and `timeout`
  *   asked for (`true` asks for the defaults); `message` and `isPong` are the first holder's.
@@ -16,46 +17,51 @@ import type { ConnectionOptions } from './types'
  *
  * Why not "first holder wins" for all: a component that passes nothing, such as a status
  * badge that mounts first, would switch off the heartbeat another component needs.
+ *
+ * The same rules merge the objects inside (heartbeat, queue, closeCodes) field by field, with
+ * `prefix` naming where a disagreement is and `kept` collecting them. No option has a field
+ * called like another rule's option, so the names cannot collide.
  */
-export function mergeOptions(given: readonly ConnectionOptions[]): [ConnectionOptions, string[]] {
-  const disagreements: string[] = []
-  return [merge(given, '', disagreements), disagreements]
-}
-
-// One rule set for the options and the objects inside them (heartbeat, queue, closeCodes),
-// which merge field by field with `prefix` naming where a disagreement is. No option has a
-// field called like another rule's option, so the names cannot collide.
-function merge(given: readonly any[], prefix: string, disagreements: string[]): any {
+export function mergeOptions(
+  given: readonly (ConnectionOptions | undefined)[],
+  prefix = '',
+  kept: string[] = [],
+): [ConnectionOptions, string[]] {
   const merged: Record<string, any> = {}
   for (const options of given) {
     // `for in` over a holder that passes no options (undefined) runs no turn.
     for (const key in options) {
-      const value = options[key]
+      const value = (options as Record<string, any>)[key]
       const had = merged[key]
-      if (value === undefined) continue
       if (had === undefined) merged[key] = value
+      else if (value === undefined) {
+        // Left out: asks nothing of this option.
+      }
       // The longest waits, the most history, the largest queue.
       else if (/^(connectTimeout|lingerMs|historySize|max)$/.test(key)) merged[key] = Math.max(had, value)
       // The heartbeat's shortest interval and timeout.
       else if (/^(interval|timeout)$/.test(key)) merged[key] = Math.min(had, value)
-      // On if any holder turns it on (`false` or `true` against an object); two objects merge.
+      // On if any holder turns it on (`false` or `true` against an object); two objects merge,
+      // a heartbeat asking for the default interval and timeout where it names none (`true`
+      // spreads as no fields).
       else if (/^(heartbeat|queue|closeCodes)$/.test(key))
         merged[key] =
           had && value
-            ? merge([defaults(key, had), defaults(key, value)], `${key}.`, disagreements)
+            ? mergeOptions(
+                [had, value].map((asked) =>
+                  key === 'heartbeat'
+                    ? { interval: HEARTBEAT_INTERVAL, timeout: HEARTBEAT_TIMEOUT, ...asked }
+                    : asked,
+                ),
+                `${key}.`,
+                kept,
+              )[0]
             : had || value
       // The protocols are part of the registry key: 'v2' and ['v2'] are the same request.
-      else if (key !== 'protocols' && !same(had, value)) disagreements.push(prefix + key)
+      else if (key !== 'protocols' && !same(had, value)) kept.push(prefix + key)
     }
   }
-  return merged
-}
-
-/** A heartbeat asks for the default interval and timeout where it names none. */
-function defaults(key: string, value: any): any {
-  return key === 'heartbeat'
-    ? { interval: HEARTBEAT_INTERVAL, timeout: HEARTBEAT_TIMEOUT, ...(value === true ? {} : value) }
-    : value
+  return [merged, kept]
 }
 
 /**
@@ -66,9 +72,12 @@ function defaults(key: string, value: any): any {
  * options, each option by this rule.
  */
 export function same(a: any, b: any, options?: boolean): boolean {
-  if (Object.is(a, b)) return true
-  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false
-  return Object.keys({ ...a, ...b }).every((key) =>
-    options ? same(a[key], b[key]) : Object.is(a[key], b[key]),
+  return (
+    Object.is(a, b) ||
+    (typeof a === 'object' &&
+      typeof b === 'object' &&
+      !!a &&
+      !!b &&
+      Object.keys({ ...a, ...b }).every((key) => (options ? same : Object.is)(a[key], b[key])))
   )
 }

@@ -6,18 +6,15 @@ import { resolveOptions } from './options'
 import { redactUrl } from './redact'
 import type { ConnectionOptions } from './types'
 
-/** What one holder of a shared connection asks for; `undefined` while it asks for nothing. */
-interface Holding {
-  options: ConnectionOptions | undefined
-}
-
-/** A shared connection and what its holders ask for, oldest holder first. */
+/** A shared connection and what its holders ask for. */
 interface Entry {
   connection: LifelineConnection
-  key: string
-  holders: Holding[]
-  /** The holding of every `getConnection(url, options)` call: those never let go. */
-  calls?: Holding
+  /**
+   * What each holder asks for (`undefined`: nothing), oldest holder first: a hook while it is
+   * mounted, and the entry itself for every `getConnection(url, options)` call, which never
+   * lets go.
+   */
+  holders: Map<object, ConnectionOptions | undefined>
   /** The merged options last handed to the connection. */
   applied: ConnectionOptions
   /** The options in force when it started: the ones that cannot change afterwards are read here. */
@@ -25,45 +22,40 @@ interface Entry {
 }
 
 /**
- * Everything the registry keeps: [version, connections by key, entries by connection]. A
+ * Everything the registry keeps: [version, shared connections by key]. A
  * tuple, because it is spelled out in every bundle.
  */
-type RegistryStore = [
-  version: number,
-  shared: Map<string, LifelineConnection>,
-  entries: WeakMap<object, Entry>,
-]
+type RegistryStore = [version: number, shared: Map<string, Entry>]
 
 // A process that loads both the ESM and the CJS build (an ESM app with a CommonJS dependency
 // that requires the library, or a server bundle that mixes both) has two copies of this module;
 // one registry on globalThis keeps one socket per URL for both. Bump the version when the
 // store's shape or the connection's contract changes: a copy of another version then keeps
 // its own registry rather than handing out connections it does not understand.
-const REGISTRY_VERSION = 2
+const REGISTRY_VERSION = 3
 
-function openRegistry(): RegistryStore {
+/** The shared connections by key: this version's on globalThis, claimed if no copy did. */
+function openRegistry(): RegistryStore[1] {
   const host = globalThis as { [key: symbol]: RegistryStore | undefined }
-  const slot = Symbol.for('react-lifeline.registry')
-  const found = host[slot]
-  if (found?.[0] === REGISTRY_VERSION) return found
-  const store: RegistryStore = [REGISTRY_VERSION, new Map(), new WeakMap()]
-  if (!found) host[slot] = store
+  const found = (host[Symbol.for('react-lifeline.registry')] ??= [REGISTRY_VERSION, new Map()])
+  if (found[0] === REGISTRY_VERSION) return found[1]
   // Written out (here and below) so that production bundles drop the text.
-  else
-    try {
-      if (process.env.NODE_ENV !== 'production')
-        warnOnce('another version of react-lifeline is loaded; the two do not share connections.')
-    } catch {}
-  return store
+  try {
+    if (process.env.NODE_ENV !== 'production')
+      warnOnce('another version of react-lifeline is loaded; the two do not share connections.')
+  } catch {}
+  return new Map()
 }
 
-const [, shared, entries] = openRegistry()
+const shared = openRegistry()
 
-/** The registry key: the same URL with other subprotocols is another server conversation. */
+/**
+ * The registry key: the same URL with other subprotocols is another server conversation. A
+ * list reads as its tokens joined by commas, which no token contains; no protocols and an
+ * empty list ask for the same.
+ */
 function keyOf(url: string, options?: ConnectionOptions): string {
-  const protocols = options?.protocols
-  if (protocols === undefined) return `${url}\n`
-  return `${url}\n${Array.isArray(protocols) ? protocols.join(',') : protocols}`
+  return `${url}\n${options?.protocols ?? ''}`
 }
 
 // Set up with the connection (its timers, its network and visibility listeners, the tab link):
@@ -87,11 +79,10 @@ function entryOf(url: string, options?: ConnectionOptions): Entry {
   const existing = shared.get(key)
   // A destroyed connection is skipped here too: destroying one that was already closed changes
   // no state, so the listener below never hears of it.
-  if (existing && !existing.destroyed) return entries.get(existing)!
+  if (existing && !existing.connection.destroyed) return existing
   const connection = new LifelineConnection(url, options)
-  const entry: Entry = { connection, key, holders: [], applied: options ?? {}, started: options ?? {} }
-  shared.set(key, connection)
-  entries.set(connection, entry)
+  const entry: Entry = { connection, holders: new Map(), applied: options ?? {}, started: options ?? {} }
+  shared.set(key, entry)
   let started = false
   const stop = connection.subscribe(() => {
     const { status } = connection.getState()
@@ -101,6 +92,8 @@ function entryOf(url: string, options?: ConnectionOptions): Entry {
       // Only this connection's own entry can be here: it leaves the map through this listener only.
       shared.delete(key)
       stop()
+      // Hooks follow their URL to the next connection (see `joinConnection`).
+      for (const holder of [...entry.holders.keys()]) if (typeof holder === 'function') holder()
     }
   })
   return entry
@@ -108,34 +101,33 @@ function entryOf(url: string, options?: ConnectionOptions): Entry {
 
 /**
  * Hands the connection the merge of what its holders ask for (see `mergeOptions`), and reports
- * each option it had to leave as it was. With no holder asking for anything (the last one
- * left and it lingers), the options stay as they are. `joined`: a holder arrived, rather than
- * one re-rendering with new objects (an inline clock) for the options it gave on joining.
+ * each option it had to leave as it was (`kept`: those a caller found already). With no holder
+ * asking for anything (the last one left and it lingers), the options stay as they are.
+ * `joined`: a holder arrived, rather than one re-rendering with new objects (an inline clock)
+ * for the options it gave on joining.
  */
-function apply(entry: Entry, joined: boolean): void {
-  if (!entry.holders.some((holding) => holding.options)) return
-  // A holder that asks for nothing merges as no options (mergeOptions skips it).
-  const [merged, kept] = mergeOptions(entry.holders.map((holding) => holding.options!))
+function apply(entry: Entry, joined?: boolean, kept?: string[]): void {
+  const given = [...entry.holders.values()]
+  if (!given.some(Boolean)) return
+  const [merged, disagreements] = mergeOptions(given, '', kept)
   if (!same(merged, entry.applied, true)) {
     entry.applied = merged
     if (entry.connection.configure(merged)) entry.started = merged
   }
-  if (joined) for (const key of FIXED_AT_START) if (!same(merged[key], entry.started[key])) kept.push(key)
-  for (const key of kept) report(entry.connection.url as string, key)
-}
-
-// Production builds report too, as a short code: an option that silently does nothing is the
-// trap this guards against.
-function report(url: string, option: string): void {
-  reportOnce(
-    (() => {
-      try {
-        if (process.env.NODE_ENV !== 'production')
-          return `react-lifeline: the shared connection for "${redactUrl(url)}" keeps its "${option}": another holder passed a different one, or it came after the socket started (clock, network, visibility and share are fixed then). Pass the same value everywhere (a function or object defined once, outside components), or create the connection once with createConnection() and pass it to the hooks.`
-      } catch {}
-      return errorCode(37, option)
-    })(),
-  )
+  if (joined)
+    for (const key of FIXED_AT_START) if (!same(merged[key], entry.started[key])) disagreements.push(key)
+  // Production builds report too, as a short code: an option that silently does nothing is
+  // the trap this guards against.
+  for (const option of disagreements)
+    reportOnce(
+      (() => {
+        try {
+          if (process.env.NODE_ENV !== 'production')
+            return `react-lifeline: the shared connection for "${redactUrl(entry.connection.url as string)}" keeps its "${option}": another holder passed a different one, or it came after the socket started (clock, network, visibility and share are fixed then). Pass the same value everywhere (a function or object defined once, outside components), or create the connection once with createConnection() and pass it to the hooks.`
+        } catch {}
+        return errorCode(37, option)
+      })(),
+    )
 }
 
 /**
@@ -149,59 +141,51 @@ export function getConnection(url: string, options?: ConnectionOptions): Lifelin
   const entry = entryOf(url, options)
   if (options) {
     resolveOptions(options)
-    if (!entry.calls) {
-      entry.calls = { options: undefined }
-      entry.holders.push(entry.calls)
-    }
-    const calls = entry.calls
-    const [merged, kept] = mergeOptions([calls.options!, options])
-    calls.options = merged
-    for (const key of kept) report(url, key)
-    apply(entry, true)
+    // The calls merge into one holder: what a later call asks for differently is reported now.
+    const [merged, kept] = mergeOptions([entry.holders.get(entry), options])
+    entry.holders.set(entry, merged)
+    apply(entry, true, kept)
   }
   return entry.connection
 }
 
 /**
  * Joins the holders of the shared connection for `url`: `options` count in its merged options
- * until `leave()`, and `change` replaces them (a re-render with other options). For the hooks,
- * which hold a connection while mounted.
+ * until `leave()`, and `change` replaces them (a re-render with other options). `moved` runs
+ * when the connection leaves the registry (it lingered out or was destroyed) while held, for
+ * the holder to join the next one for the URL; it must be a function of this holder's own.
+ * For the hooks, which hold a connection while mounted, and never `change` after `leave`.
  */
 export function joinConnection(
   url: string,
   options: ConnectionOptions | undefined,
+  moved?: () => void,
 ): [
   connection: LifelineConnection,
   change: (options: ConnectionOptions | undefined) => void,
   leave: () => void,
 ] {
-  if (options) resolveOptions(options)
   const entry = entryOf(url, options)
-  const holding: Holding = { options }
-  entry.holders.push(holding)
-  apply(entry, true)
-  return [
-    entry.connection,
-    (next) => {
-      if (next && holding.options && same(next, holding.options, true)) return
-      if (next) resolveOptions(next)
-      holding.options = next
-      apply(entry, false)
-    },
-    () => {
-      const at = entry.holders.indexOf(holding)
-      if (at < 0) return
-      entry.holders.splice(at, 1)
-      apply(entry, false)
-    },
-  ]
+  const { holders } = entry
+  // The holder is known by its `moved` callback, which the registry calls from there.
+  const holder = moved ?? {}
+  const change = (next: ConnectionOptions | undefined, joined?: boolean) => {
+    if (next && same(next, holders.get(holder), true)) return
+    if (next) resolveOptions(next)
+    holders.set(holder, next)
+    apply(entry, joined)
+  }
+  change(options, true)
+  return [entry.connection, change, () => holders.delete(holder) && apply(entry)]
 }
 
 /** Whether `connection` is still the shared one for its key; it leaves when it lingers out. */
 export function isShared(connection: object): boolean {
-  // A connection that was never shared has no entry, and nothing is stored under undefined.
-  const current = shared.get(entries.get(connection)?.key as string)
-  return current === connection && !current.destroyed
+  // A destroyed one may still be listed: destroying a closed connection changes no state.
+  return (
+    [...shared.values()].some((entry) => entry.connection === connection) &&
+    !(connection as LifelineConnection).destroyed
+  )
 }
 
 /**
@@ -209,7 +193,7 @@ export function isShared(connection: object): boolean {
  * creating one: what a render may do, since a render must not register anything.
  */
 export function findConnection(url: string, options?: ConnectionOptions): LifelineConnection | undefined {
-  return shared.get(keyOf(url, options))
+  return shared.get(keyOf(url, options))?.connection
 }
 
 /** Destroys every shared connection; for tests and hot reloading. */
@@ -218,5 +202,5 @@ export function resetConnections(): void {
   // one is destroyed, and those must neither be destroyed in turn nor keep this loop going.
   const connections = [...shared.values()]
   shared.clear()
-  for (const connection of connections) connection.destroy()
+  for (const { connection } of connections) connection.destroy()
 }

@@ -1,5 +1,5 @@
 import { warnOnce } from '../core/dev'
-import { findConnection, getConnection, isShared, joinConnection } from '../core/registry'
+import { findConnection, getConnection, joinConnection } from '../core/registry'
 import type { Connection, ConnectionOptions } from '../core/types'
 
 /** What the hooks and the banner accept: a URL (the shared connection), a connection, or nothing. */
@@ -31,33 +31,27 @@ export function createConnectionLookup(
 ): ConnectionLookup {
   let current: Connection | null = null
   let onChange: (() => void) | null = null
-  let unwatch = noop
   // This hook's place among the holders of a URL's shared connection: its options count in
   // the connection's merged options while it is subscribed.
   let change: ((options: ConnectionOptions | undefined) => void) | null = null
   let leave = noop
 
   const use = () => {
-    unwatch()
     leave()
-    unwatch = leave = noop
+    leave = noop
     change = null
     if (typeof target !== 'string') {
       current = target
       warnIfIgnored(target, options)
       return
     }
-    const [connection, changeOptions, leaveConnection] = joinConnection(target, connectionOptionsOf(options))
-    current = connection
-    change = changeOptions
-    leave = leaveConnection
-    // The registry's own listener runs first (it subscribed at creation), so by now a
-    // connection that lingered out is gone from it and the lookup finds or makes the next one.
-    unwatch = connection.subscribe(() => {
-      if (isShared(connection) || current !== connection) return
-      use()
-      onChange?.()
-    })
+    ;[current, change, leave] = joinConnection(target, connectionOptionsOf(options), follow)
+  }
+  // Moves to the connection of a new target, or of the same URL when the shared one lingered
+  // out or was destroyed (the registry calls it then), and tells the subscriber.
+  const follow = () => {
+    use()
+    onChange?.()
   }
 
   return {
@@ -69,17 +63,23 @@ export function createConnectionLookup(
       if (rendered === target && current) return current
       return findConnection(rendered, renderedOptions) ?? null
     },
-    // An action before the commit (rare) finds or creates the connection; the commit joins it.
+    // An action before the commit (rare) finds or creates the connection, asking only for the
+    // protocols that pick it: the options count from the commit, which joins it.
     obtain: () =>
-      current ?? (typeof target === 'string' ? getConnection(target, protocolsOf(options)) : target),
+      current ??
+      (typeof target !== 'string'
+        ? target
+        : getConnection(
+            target,
+            options?.protocols === undefined ? undefined : { protocols: options.protocols },
+          )),
     subscribe(listener) {
       onChange = listener
       use()
       return () => {
         onChange = null
-        unwatch()
         leave()
-        unwatch = leave = noop
+        leave = noop
         change = null
         current = null
       }
@@ -88,9 +88,7 @@ export function createConnectionLookup(
       options = nextOptions
       if (nextTarget === target) return change?.(connectionOptionsOf(nextOptions))
       target = nextTarget
-      if (!onChange) return
-      use()
-      onChange()
+      if (onChange) follow()
     },
   }
 }
@@ -114,10 +112,6 @@ function connectionOptionsOf(options: ConnectionOptions | undefined): Connection
   const own: Record<string, unknown> = { ...options }
   for (const key of HOOK_OPTIONS) delete own[key]
   return own
-}
-
-function protocolsOf(options: ConnectionOptions | undefined): ConnectionOptions | undefined {
-  return options?.protocols === undefined ? undefined : { protocols: options.protocols }
 }
 
 /** Options beside a connection are not applied: the connection was configured where it was made. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createConnection } from '../../src/core/create-connection'
-import { getConnection, isShared, resetConnections } from '../../src/core/registry'
+import { getConnection, isShared, joinConnection, resetConnections } from '../../src/core/registry'
 import { expectConsole } from '../support/console-clean'
 import { FakeClock } from '../support/fake-clock'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../support/fake-websocket'
@@ -240,5 +240,41 @@ describe('getConnection bookkeeping', () => {
     )
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/keeps its "handshake"/)
     expect(String(warn.mock.calls[0]?.[0])).not.toContain('secret')
+  })
+})
+
+describe('joinConnection', () => {
+  it("counts a holder's options until it leaves, and a call without options never lowers them", () => {
+    const [connection, change, leave] = joinConnection('ws://h/join', { heartbeat: { interval: 3000 } })
+    getConnection('ws://h/join')
+    expect(connection.options.heartbeat?.interval).toBe(3000)
+    change({ heartbeat: { interval: 2000 } })
+    expect(connection.options.heartbeat?.interval).toBe(2000)
+    const [, , leaveOther] = joinConnection('ws://h/join', { lingerMs: 50 })
+    leave()
+    expect(connection.options.heartbeat).toBeNull()
+    expect(connection.options.lingerMs).toBe(50)
+    leaveOther()
+    // No holder asks for anything: the options stay as they were.
+    expect(connection.options.lingerMs).toBe(50)
+  })
+
+  it('tells a holder that its connection lingered out, so it can join the next one', () => {
+    FakeWebSocket.reset()
+    const clock = new FakeClock()
+    const options = { WebSocket: FakeWebSocketConstructor, clock, lingerMs: 10 }
+    const moved = vi.fn()
+    const left = vi.fn()
+    const [first] = joinConnection('ws://h/moved', options, moved)
+    const [, , leave] = joinConnection('ws://h/moved', options, left)
+    leave()
+    const release = first.retain()
+    FakeWebSocket.last.open()
+    release()
+    expect(moved).not.toHaveBeenCalled()
+    clock.advance(10)
+    expect(moved).toHaveBeenCalledOnce()
+    expect(left).not.toHaveBeenCalled()
+    expect(joinConnection('ws://h/moved', options, moved)[0]).not.toBe(first)
   })
 })
