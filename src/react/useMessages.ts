@@ -5,7 +5,7 @@ import { getMessageStore, type ReceivedMessage } from './message-store'
 import { reportError } from './report-error'
 import { assertSchema, checkSchema, type StandardSchemaV1 } from './standard-schema'
 import type { HookOnlyOptions } from './target-options'
-import { connectionOptionsOfTopicHook, getTopicStore } from './topic-store'
+import { connectionOptionsOfTopicHook } from './topic-store'
 import { useCommitEffect } from './use-commit-effect'
 import type { ConnectionTarget } from './use-target-connection'
 
@@ -126,8 +126,9 @@ export function useMessages<S, T = unknown>(
           receive(connection, message.data, message.json),
         )
       const held = connection.topic(topic)
-      // Listening first, then holding: the replay that answers the subscribe is reduced too.
-      const stop = getTopicStore(held).subscribe(({ data, meta }) => receive(connection, data, data, meta))
+      // Listening first, then holding: the replay that answers the subscribe is reduced too. The
+      // topic itself fans out (not useTopic's store), so apps without topics carry none of it.
+      const stop = held.onMessage((data, meta) => receive(connection, data, data, meta))
       const release = held.retain()
       return () => {
         stop()
