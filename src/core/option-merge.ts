@@ -33,10 +33,9 @@ export function mergeOptions(
     for (const key in options) {
       const value = (options as Record<string, any>)[key]
       const had = merged[key]
+      // Set to undefined: asks nothing of this option.
+      if (value === undefined) continue
       if (had === undefined) merged[key] = value
-      else if (value === undefined) {
-        // Left out: asks nothing of this option.
-      }
       // The longest waits, the most history, the largest queue.
       else if (/^(connectTimeout|lingerMs|historySize|max)$/.test(key)) merged[key] = Math.max(had, value)
       // The heartbeat's shortest interval and timeout.

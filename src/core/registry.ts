@@ -37,7 +37,11 @@ const REGISTRY_VERSION = 3
 /** The shared connections by key: this version's on globalThis, claimed if no copy did. */
 function openRegistry(): RegistryStore[1] {
   const host = globalThis as { [key: symbol]: RegistryStore | undefined }
-  const found = (host[Symbol.for('react-lifeline.registry')] ??= [REGISTRY_VERSION, new Map()])
+  const slot = Symbol.for('react-lifeline.registry')
+  const found = host[slot] ?? [REGISTRY_VERSION, new Map()]
+  // Claimed if empty; a store already there stays (writing it back changes nothing).
+  host[slot] = found
+  // Indexed, not destructured: the store of version 1 was an object.
   if (found[0] === REGISTRY_VERSION) return found[1]
   // Written out (here and below) so that production bundles drop the text.
   try {

@@ -16,9 +16,9 @@ export function useTargetConnection(
 ): Connection | null {
   const [lookup] = useState(() => createConnectionLookup(target, options))
   useCommitEffect(() => lookup.update(target, options), [lookup, target, options])
-  return useSyncExternalStore(lookup.subscribe, () => lookup.peek(target, options), getServerSnapshot)
-}
-
-function getServerSnapshot(): null {
-  return null
+  return useSyncExternalStore(
+    lookup.subscribe,
+    () => lookup.peek(target, options),
+    () => null,
+  )
 }
