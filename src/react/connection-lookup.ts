@@ -93,8 +93,9 @@ export function createConnectionLookup(
   }
 }
 
-// The hooks' own options are not the connection's: the registry compares options to warn about
-// a second, different configuration, and a schema object is no connection setting.
+// The hooks' own options (useWebSocket's, useMessages' and useTopic's) are not the
+// connection's: the registry merges and compares options, and a schema object or a topic name
+// is no connection setting.
 const HOOK_OPTIONS = [
   'enabled',
   'onMessage',
@@ -105,6 +106,8 @@ const HOOK_OPTIONS = [
   'onError',
   'onFailed',
   'schema',
+  'topic',
+  'onGap',
 ]
 
 function connectionOptionsOf(options: ConnectionOptions | undefined): ConnectionOptions | undefined {

@@ -6,7 +6,6 @@ import { reportError } from './report-error'
 import { assertSchema } from './standard-schema'
 import {
   checkTopicMessage,
-  connectionOptionsOfTopicHook,
   getTopicStore,
   IDLE_TOPIC,
   latestTopicMessage,
@@ -68,7 +67,7 @@ export function createTopicObserver<T>(
   let checkedTarget = initialTarget
   const lookup = createConnectionLookup(
     initialName === null ? null : initialTarget,
-    withTopicEngine(connectionOptionsOfTopicHook(initialOptions)),
+    withTopicEngine(initialOptions),
   )
   const tracked = new Set<TopicField>()
   let notify: (() => void) | null = null
@@ -202,7 +201,7 @@ export function createTopicObserver<T>(
       committedTarget = target
       committedName = name
       const before = lookup.current
-      lookup.update(name === null ? null : target, withTopicEngine(connectionOptionsOfTopicHook(nextOptions)))
+      lookup.update(name === null ? null : target, withTopicEngine(nextOptions))
       // A new target rewired through the lookup; a new topic on the same connection rewires here.
       if (renamed && notify && lookup.current === before) {
         wire()

@@ -101,19 +101,3 @@ export function checkTopicMessage(
   }
   return checked.result
 }
-
-// What the topic hooks take beside the connection options: theirs and useMessages'.
-const HOOK_KEYS = ['onGap', 'topic', 'onMessage', 'onError', 'schema', 'filter']
-
-/**
- * The connection options among a topic hook's options (or useMessages'), or none when the hook
- * passed only its own: the registry takes a call with options as the one that configures a
- * shared connection, and a component that passes only callbacks must not set it to the defaults
- * before the component that brings `heartbeat` or `topics` mounts.
- */
-export function connectionOptionsOfTopicHook<O extends object>(options: O | undefined): O | undefined {
-  if (!options) return options
-  const own = { ...options } as Record<string, unknown>
-  for (const key of HOOK_KEYS) delete own[key]
-  return Object.keys(own).length > 0 ? (own as O) : undefined
-}

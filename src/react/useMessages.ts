@@ -5,7 +5,6 @@ import { getMessageStore, type ReceivedMessage } from './message-store'
 import { reportError } from './report-error'
 import { assertSchema, checkSchema, type StandardSchemaV1 } from './standard-schema'
 import type { HookOnlyOptions } from './target-options'
-import { connectionOptionsOfTopicHook } from './topic-store'
 import { useCommitEffect } from './use-commit-effect'
 import type { ConnectionTarget } from './use-target-connection'
 
@@ -137,7 +136,7 @@ export function useMessages<S, T = unknown>(
     }
     // The lookup finds (or, for a URL, creates) the connection here, never in a render, and
     // follows a shared connection that lingers out to the registry's next one.
-    const lookup = createConnectionLookup(target, connectionOptionsOfTopicHook(latest.current.options))
+    const lookup = createConnectionLookup(target, latest.current.options)
     let detach = (): void => {}
     const follow = () => {
       detach()
