@@ -125,20 +125,25 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   // Totals: createConnection 9,549 -> 9,888, useWebSocket 12,060 -> 13,012, useWebSocket +
   // ConnectionBanner 14,264 -> 15,241, full 22,646 -> 29,599, core 14,598 -> 20,397; each
   // ceiling is the measure plus about 1 %.
-  // Topics and sharing cost less to apps that use neither (measured on 2026-12-07): the engine
-  // lookup reads the protocol's marker, `read` and `subscribe` and runs the engine's own check,
-  // one error-code call, the registry made in one place: createConnection 9,888 -> 9,867,
-  // useWebSocket 13,012 -> 12,981, useWebSocket + ConnectionBanner 15,241 -> 15,216; each
-  // ceiling is that plus about 1 %. What both still cost createConnection: about 200 B.
-  createConnection: 9_960,
-  useWebSocket: 13_100,
-  useWebSocketAndBanner: 15_360,
-  full: 29_890,
-  core: 20_600,
-  // Issue 22's lines for apps that use topics: useTopic with lifelineTopics() 15,261;
-  // createConnection with lifelineTopics() 12,462; each plus about 1 %.
-  useTopicWithLifelineTopics: 15_410,
-  createConnectionWithTopics: 12_590,
+  // 0.3's size pass (measured on 2026-12-07): production error codes for setup errors (42, 43,
+  // 48, 49, 54), the close-code table as a list, the machine as one function, table-driven
+  // option defaults, the registry's holders in one Map per connection, the banner reading the
+  // state with React's useSyncExternalStore instead of with-selector, one extension point for
+  // topics: createConnection 9,867 -> 9,299, useWebSocket 12,981 -> 12,127, useWebSocket +
+  // ConnectionBanner 15,216 -> 13,317, full 29,605 -> 28,775, core 20,465 -> 19,778. Each
+  // ceiling is that plus about 1 %, and never above issue 14's ceilings (createConnection 9,650,
+  // useWebSocket 12,190, useWebSocket + ConnectionBanner 14,400), which issue 21 asked 0.3 to
+  // keep. `full` and `core` export what 0.3 added (topics, the new diagnoses); 0.2's exports
+  // without diagnosis measure 15,063 against 14,885 before 0.3.
+  createConnection: 9_390,
+  useWebSocket: 12_190,
+  useWebSocketAndBanner: 13_450,
+  full: 29_060,
+  core: 19_980,
+  // Issue 22's lines for apps that use topics: useTopic with lifelineTopics() 14,509;
+  // createConnection with lifelineTopics() 11,829; each plus about 1 %.
+  useTopicWithLifelineTopics: 14_660,
+  createConnectionWithTopics: 11_950,
 }
 
 /** Text only the diagnose code contains (its nginx idle-timeout advice). */
