@@ -128,8 +128,8 @@ export const CEILINGS: Partial<Record<keyof typeof LIFELINE_ENTRIES, number>> = 
   // 0.3's size pass (measured on 2026-12-07): production error codes for setup errors (42, 43,
   // 48, 49, 54), the close-code table as a list, the machine as one function, table-driven
   // option defaults, the registry's holders in one Map per connection, the banner reading the
-  // state with React's useSyncExternalStore instead of with-selector, one extension point for
-  // topics: createConnection 9,867 -> 9,299, useWebSocket 12,981 -> 12,127, useWebSocket +
+  // state with React's useSyncExternalStore instead of with-selector, useMessages listening on
+  // its topic itself: createConnection 9,867 -> 9,299, useWebSocket 12,981 -> 12,127, useWebSocket +
   // ConnectionBanner 15,216 -> 13,317, full 29,605 -> 28,775, core 20,465 -> 19,778. Each
   // ceiling is that plus about 1 %, and never above issue 14's ceilings (createConnection 9,650,
   // useWebSocket 12,190, useWebSocket + ConnectionBanner 14,400), which issue 21 asked 0.3 to

@@ -2,7 +2,6 @@ import { assertClientCloseCode, toCloseReason } from './close-codes'
 import { assertFunction, callSafely } from './dev'
 import { watchEnvironment } from './environment'
 import { errorCode } from './errors'
-import type { ConnectionExtension } from './extension'
 import { isPongSafely, pingMessage } from './heartbeat'
 import { keepHistory } from './history-storage'
 import { initialState, transition } from './machine'
@@ -72,8 +71,12 @@ export class LifelineConnection implements Connection {
   #dispatching = false
   #unwatch: (() => void) | null = null
   #handshakeRun: HandshakeRun | null = null
-  /** The one extension (src/core/extension.ts): the `topics` option's registry, made on first use. */
-  #extension?: ConnectionExtension & TopicRegistry
+  /**
+   * The `topics` option's registry, made on first use. The connection tells it three moments of
+   * its socket (`opened` before the queue flushes, `lost`, and each inbound frame to `receive`)
+   * and knows nothing else of topics.
+   */
+  #topics?: TopicRegistry
 
   constructor(url: UrlSource, options?: ConnectionOptions) {
     assertUrlSource(url)
@@ -237,7 +240,7 @@ export class LifelineConnection implements Connection {
   }
 
   topic<T = unknown>(name: string): Topic<T> {
-    return this.#extend().get(name) as Topic<T>
+    return this.#topicRegistry().get(name) as Topic<T>
   }
 
   /**
@@ -247,16 +250,16 @@ export class LifelineConnection implements Connection {
    * here: connections without topics do not bundle it. Made while a socket is already open
    * (the last argument): that socket takes subscribes at once.
    */
-  #extend(): TopicRegistry {
+  #topicRegistry(): TopicRegistry {
     const protocol = this.#resolved.topics
-    this.#extension ??= new (topicEngineOf(protocol))(
+    this.#topics ??= new (topicEngineOf(protocol))(
       protocol!,
       this,
       (data) => this.#trySend(data),
       (error) => this.#sendFailed(error),
       this.#state.phase === 'open',
     )
-    return this.#extension
+    return this.#topics
   }
 
   destroy(): void {
@@ -318,7 +321,7 @@ export class LifelineConnection implements Connection {
     } finally {
       this.#dispatching = false
     }
-    if (this.#state.phase !== 'open') this.#extension?.lost()
+    if (this.#state.phase !== 'open') this.#topics?.lost()
     this.#watchEnvironment()
     if (batched) this.#notifier.later()
     else this.#notifier.now()
@@ -344,7 +347,7 @@ export class LifelineConnection implements Connection {
         return callSafely(() => this.#trySend(pingMessage(this.#resolved.heartbeat!), true))
       case 'flush-queue':
         // Subscribes go first, on the socket itself: never queued, never replayed into a later socket.
-        this.#extension?.opened()
+        this.#topics?.opened()
         // Stryker disable next-line ConditionalExpression: an empty queue flushed reports queued 0 again, which changes no state.
         if (!this.#queue || this.#queue.size === 0) return
         this.#queue.drain((message) => this.#trySend(message))
@@ -447,7 +450,7 @@ export class LifelineConnection implements Connection {
   }
 
   #deliver(data: unknown, event: MessageEvent): void {
-    if ((this.#extension ?? this.#resolved.topics) && this.#extend().receive(data)) return
+    if ((this.#topics ?? this.#resolved.topics) && this.#topicRegistry().receive(data)) return
     for (const listener of [...this.#messageListeners]) callSafely(() => listener(data, event))
   }
 

@@ -1,6 +1,5 @@
 import { warnOnce } from './dev'
 import { errorCode } from './errors'
-import type { ConnectionExtension } from './extension'
 import { parseJson } from './json'
 import { checkMethods } from './option-checks'
 import type { ResolvedOptions } from './options'
@@ -31,7 +30,7 @@ export interface TopicRemote {
  * it when a socket is ready for subscribes (`opened`), when it is gone (`lost`) and what came
  * in (`receive`); the rest is each topic's own.
  */
-export class TopicRegistry implements ConnectionExtension {
+export class TopicRegistry {
   /** Set by react-lifeline/share: told of each new registry and the connection it belongs to. */
   static created?: (registry: TopicRegistry, owner: TopicOwner) => void
   /** In a follower tab: the tab that holds the shared socket; null: this tab's own socket. */
