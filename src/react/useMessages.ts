@@ -88,16 +88,17 @@ export function useMessages<S, T = unknown>(
     if (newest.current.target !== target || newest.current.topic !== topic)
       newest.current = { target, topic, state: latest.current.initial }
     if (target === null || topic === null) return
+    // To the app's onError (the latest one), else to the host; an onError that throws is reported too.
+    const report = (error: unknown) => {
+      const failure = error instanceof Error ? error : new Error(String(error))
+      try {
+        ;(latest.current.options?.onError ?? reportError)(failure)
+      } catch (thrown) {
+        reportError(thrown)
+      }
+    }
     const receive = (connection: Connection, data: unknown, json: unknown, meta?: TopicMessageMeta) => {
       const { reducer, options } = latest.current
-      const report = (error: unknown) => {
-        const failure = error instanceof Error ? error : new Error(String(error))
-        try {
-          ;(options?.onError ?? reportError)(failure)
-        } catch (thrown) {
-          reportError(thrown)
-        }
-      }
       try {
         if (options?.filter && !options.filter(data, { data, json })) return
         let typed = json as T | undefined
@@ -147,8 +148,7 @@ export function useMessages<S, T = unknown>(
         detach = attach(connection)
       } catch (error) {
         // A connection without the `topics` option: said once, through onError.
-        const { options } = latest.current
-        ;(options?.onError ?? reportError)(error as Error)
+        report(error)
       }
     }
     const stop = lookup.subscribe(follow)
