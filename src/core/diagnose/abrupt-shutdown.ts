@@ -1,15 +1,10 @@
 import type { CloseInfo } from '../types'
 import { DRAINING } from './deploys'
-import { codeList, count, type Detector, instants, isOneClient, unclaimed } from './detector'
+import { closedTogether, codeList, count, type Detector, isOneClient, unclaimed } from './detector'
 
 // A process that exits (a crash, an OOM kill, a deploy that stops it without draining) leaves
 // its sockets to the kernel, which ends them with no close frame: every client sees 1006 at
-// the same moment. One second leaves room for browsers that deliver the event late.
-const AT_ONCE_MS = 1_000
-
-// Three in one second whose sockets were open at the same time: several clients losing the
-// server together, which only a merged history of many clients shows.
-const MIN_AT_ONCE = 3
+// the same moment (closedTogether in detector.ts).
 
 // Drops by chance also land in the same second once a merged history is large enough: a
 // burst must hold at least half of the drops of the ten minutes around it. Against half a
@@ -51,9 +46,8 @@ function isRefused(record: CloseInfo): boolean {
 /** Drops of many clients within one second, each burst with the attempts refused after it. */
 function bursts(records: readonly CloseInfo[]): CloseInfo[][] {
   const drops = records.filter(isDrop)
-  return instants(drops, AT_ONCE_MS)
+  return closedTogether(drops)
     .filter((group) => {
-      if (group.length < MIN_AT_ONCE || isOneClient(group)) return false
       const at = group[0]!.at
       const around = drops.filter((drop) => Math.abs(drop.at - at) <= SURROUNDINGS_MS)
       return group.length * 2 >= around.length

@@ -1,5 +1,5 @@
 import type { CloseInfo } from '../types'
-import { codeList, count, type Detector, duration, instants, isOneClient, unclaimed } from './detector'
+import { closedTogether, codeList, count, type Detector, duration, unclaimed } from './detector'
 
 // 1001 Going Away is what a server sends as it shuts down; 1012 Service Restart says so outright.
 const RESTART_CODES = new Set([1001, 1012])
@@ -13,11 +13,6 @@ const BURST_GAP_MS = 5 * 60_000
 // that come back, are a deploy routine worth tuning for.
 const MIN_SINGLE_BURST = 3
 const MIN_REPEATED_BURST = 2
-
-// Closes of one shutdown arrive within a second of each other: three there, from sockets that
-// were open at the same time, are several clients sent away together.
-const AT_ONCE_MS = 1_000
-const MIN_AT_ONCE = 3
 
 function bursts(history: readonly CloseInfo[]): CloseInfo[][] {
   const found: CloseInfo[][] = []
@@ -50,9 +45,8 @@ export const DRAINING =
  * so every client comes back at once. Only a history merged from many clients shows it.
  */
 function closedAtOnce(restarts: readonly CloseInfo[]): number {
-  const groups = instants(restarts, AT_ONCE_MS).filter((group) => !isOneClient(group))
-  const largest = Math.max(0, ...groups.map((group) => group.length))
-  return largest >= MIN_AT_ONCE && largest * 2 >= restarts.length ? largest : 0
+  const largest = Math.max(0, ...closedTogether(restarts).map((group) => group.length))
+  return largest * 2 >= restarts.length ? largest : 0
 }
 
 /** 1001 / 1012 closes in bursts: the server restarts or deploys, and says so before it goes. */

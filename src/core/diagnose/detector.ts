@@ -109,18 +109,26 @@ export function isOneClient(records: readonly CloseInfo[]): boolean {
   )
 }
 
+// The closes one server event caused reach the clients within a second of each other (room
+// for browsers that deliver the event late); three there, from sockets that were open at the
+// same time, are several clients let go together, which only a history merged from many
+// clients shows.
+const TOGETHER_MS = 1_000
+const MIN_TOGETHER = 3
+
 /**
- * Splits records (oldest first) into groups that each fall within `windowMs` of their first
- * record: the closes a single event caused arrive together, however many clients saw it.
+ * The groups of records (oldest first) that fall within one second of their group's first
+ * and hold at least three closes of different clients: what deploys and abrupt-shutdown read
+ * as a server that let everyone go at once.
  */
-export function instants(records: readonly CloseInfo[], windowMs: number): CloseInfo[][] {
+export function closedTogether(records: readonly CloseInfo[]): CloseInfo[][] {
   const groups: CloseInfo[][] = []
   for (const record of records) {
     const current = groups[groups.length - 1]
-    if (current && record.at - current[0]!.at <= windowMs) current.push(record)
+    if (current && record.at - current[0]!.at <= TOGETHER_MS) current.push(record)
     else groups.push([record])
   }
-  return groups
+  return groups.filter((group) => group.length >= MIN_TOGETHER && !isOneClient(group))
 }
 
 /** `1 close`, `3 closes`. */
