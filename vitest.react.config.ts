@@ -1,12 +1,17 @@
+import { resolve } from 'node:path'
 import { defineProject } from 'vitest/config'
 
 const include = ['test/react/**/*.test.{ts,tsx}']
 const cleanup = 'test/react/setup/cleanup.ts'
 // Fails a test on any console.warn or console.error it did not announce.
 const consoleClean = 'test/support/console-clean.ts'
+// test/support/readme-example.tsx is README's example as written, so it imports the package
+// name; here it means the sources.
+const packageName = { find: /^react-lifeline$/, replacement: resolve('src/index.ts') }
 
 /** The React binding against React 19 (the installed `react`). */
 export default defineProject({
+  resolve: { alias: [packageName] },
   test: {
     name: 'react',
     environment: 'jsdom',
@@ -25,6 +30,7 @@ export default defineProject({
 export const react18Project = defineProject({
   resolve: {
     alias: [
+      packageName,
       { find: /^react(?=$|\/)/, replacement: 'react-18' },
       { find: /^react-dom(?=$|\/)/, replacement: 'react-dom-18' },
     ],

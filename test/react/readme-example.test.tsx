@@ -1,46 +1,14 @@
 import { createRoot, type Root } from 'react-dom/client'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { findConnection } from '../../src/core/index'
-import { ConnectionBanner, useWebSocket } from '../../src/react/index'
+import { App, pointAt } from '../support/readme-example'
 import { waitFor } from '../support/wait'
 import { startTestServer, type TestServer } from '../support/ws-server'
 
-// README's "React" example, as written there apart from the URL and the button's type:
-// `Status` asks for no options and mounts (and starts the shared socket) before `Messages`
-// asks for `heartbeat: true`. The same in real Chromium, production build: bench/readme-pings.
-// Rendered with createRoot and no act(), as an app renders, with the library's development and
-// production paths.
-
-let URL = ''
-
-function Messages() {
-  // Reads lastJsonMessage, so it re-renders once per message.
-  const { lastJsonMessage, sendJson } = useWebSocket<{ text: string }>(URL, { heartbeat: true })
-  return (
-    <p>
-      {lastJsonMessage?.text}{' '}
-      <button type="button" onClick={() => sendJson({ type: 'like' })}>
-        Like
-      </button>
-    </p>
-  )
-}
-
-function Status() {
-  // Reads only status: messages never re-render this component.
-  const { status } = useWebSocket(URL)
-  return <span>{status}</span>
-}
-
-function App() {
-  return (
-    <>
-      <ConnectionBanner target={URL} />
-      <Status />
-      <Messages />
-    </>
-  )
-}
+// README's "React" example (test/support/readme-example.tsx): `Status` asks for no options and
+// mounts (and starts the shared socket) before `Messages` asks for `heartbeat: true`. The same
+// in real Chromium, production build: bench/readme-pings. Rendered with createRoot and no
+// act(), as an app renders, with the library's development and production paths.
 
 /**
  * The browser's WebSocket, counting what it sends and what arrives, so the test can wait (on
@@ -94,7 +62,8 @@ describe.each(['development', 'production'])("README's React example, the librar
     // The library reads NODE_ENV where it runs, as bundlers leave it; React stays as installed.
     vi.stubEnv('NODE_ENV', build)
     // Only the timers and Date are fake: the socket, React's scheduler and the server are real.
-    URL = server.urlFor(`/readme-react-${build}`)
+    const url = server.urlFor(`/readme-react-${build}`)
+    pointAt(url)
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
     globalThis.WebSocket = CountingWebSocket as typeof WebSocket
     actEnvironment.IS_REACT_ACT_ENVIRONMENT = false
@@ -104,7 +73,7 @@ describe.each(['development', 'production'])("README's React example, the librar
 
     const client = await server.waitForConnection()
     const pingsBefore = server.pings
-    const connection = findConnection(URL)!
+    const connection = findConnection(url)!
     await waitFor(connection.subscribe, () => connection.getState().status === 'open')
     expect(container.textContent).toContain('open')
 
