@@ -27,8 +27,9 @@ import { createServer, connect as tcpConnect } from 'node:net'
 import { cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build, transform } from 'esbuild'
+import { transform } from 'esbuild'
 import WebSocket from 'ws'
+import { buildTypeScript } from '../bench/run-typescript.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const PING = '{"type":"ping"}'
@@ -536,17 +537,7 @@ function table(rows) {
 }
 
 async function loadClient() {
-  const outfile = join(runCache, 'core.mjs')
-  await build({
-    entryPoints: [join(root, 'src/core/index.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  })
+  const outfile = await buildTypeScript(join(root, 'src/core/index.ts'), join(runCache, 'core.mjs'))
   return (await import(pathToFileURL(outfile).href)).createConnection
 }
 
