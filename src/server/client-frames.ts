@@ -23,7 +23,6 @@ export interface ClientFramesContext {
   store: TopicStore
   options: LifelineServerOptions
   maxTopics: number
-  subscribesPerSecond: number
   maxBufferedBytes: number
   /** Subscriptions per topic, for fan-out. */
   subscribers: Map<string, Set<Subscription>>
@@ -43,7 +42,6 @@ export function clientFrames(context: ClientFramesContext) {
     store,
     options,
     maxTopics,
-    subscribesPerSecond,
     maxBufferedBytes,
     subscribers,
     onError,
@@ -80,11 +78,12 @@ export function clientFrames(context: ClientFramesContext) {
   }
 
   const subscribe = async (client: Client, topic: string, from: TopicPosition | null) => {
-    if (!client.budget.take(clock.now())) {
+    const { budget } = client
+    if (!budget.take(clock.now())) {
       refuse(
         client,
         'rate-limited',
-        `Too many subscribes: this server allows ${subscribesPerSecond} per second after a burst of ${2 * maxTopics}.`,
+        `Too many subscribes: this server allows ${budget.perSecond} per second after a burst of ${budget.burst}.`,
         topic,
       )
       return

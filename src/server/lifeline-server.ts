@@ -129,7 +129,6 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     store,
     options,
     maxTopics,
-    subscribesPerSecond,
     maxBufferedBytes,
     subscribers,
     onError,
