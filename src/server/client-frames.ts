@@ -189,5 +189,5 @@ export function clientFrames(context: ClientFramesContext) {
     }
   }
 
-  return { send, drop, onFrame }
+  return { drop, onFrame }
 }
