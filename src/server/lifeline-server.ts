@@ -19,6 +19,12 @@ function checkCount(name: string, value: number, minimum: number): number {
   return value
 }
 
+/** The TCP port a listening server is bound to; 0 for a pipe or a server not listening. */
+function portOf(server: Server): number {
+  const address = server.address()
+  return typeof address === 'object' && address ? address.port : 0
+}
+
 function checkCloseCode(code: number): number {
   if (
     !Number.isInteger(code) ||
@@ -94,13 +100,9 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   if (options.server) {
     const server = options.server
     server.on('upgrade', onUpgrade)
-    const portOf = () => {
-      const address = server.address()
-      return typeof address === 'object' && address ? address.port : 0
-    }
     listening = server.listening
-      ? Promise.resolve(portOf())
-      : new Promise((resolve) => server.once('listening', () => resolve(portOf())))
+      ? Promise.resolve(portOf(server))
+      : new Promise((resolve) => server.once('listening', () => resolve(portOf(server))))
   } else if (options.port !== undefined) {
     const server = createServer((_request, response) => {
       response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
@@ -112,8 +114,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       server.once('error', reject)
       server.listen(options.port, options.host, () => {
         server.off('error', reject)
-        const address = server.address()
-        resolve(typeof address === 'object' && address ? address.port : 0)
+        resolve(portOf(server))
       })
     })
     // Unobserved, a failed listen would be an unhandled rejection; ready() reports it.
