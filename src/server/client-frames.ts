@@ -37,16 +37,7 @@ export interface ClientFramesContext {
  * slow-reader limit.
  */
 export function clientFrames(context: ClientFramesContext) {
-  const {
-    clock,
-    store,
-    options,
-    maxTopics,
-    maxBufferedBytes,
-    subscribers,
-    onError,
-    closeOne,
-  } = context
+  const { clock, store, options, maxTopics, maxBufferedBytes, subscribers, onError, closeOne } = context
 
   const send = (client: Client, text: string, onWritten?: () => void) => {
     const { socket } = client
