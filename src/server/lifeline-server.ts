@@ -4,6 +4,7 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import { type Client, clientFrames } from './client-frames'
 import { planDrain } from './drain-plan'
 import { memoryStore } from './memory-store'
+import { checkCount } from './option-checks'
 import { messageFrame, topicProblem } from './protocol'
 import type { DrainOptions, LifelineServer, LifelineServerOptions } from './server-types'
 import { SubscribeBudget } from './subscribe-budget'
@@ -13,11 +14,8 @@ import { type StoredMessage, systemClock } from './types'
 const SERVICE_UNAVAILABLE =
   'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 30\r\n\r\nThis server is shutting down.\n'
 
-function checkCount(name: string, value: number, minimum: number): number {
-  if (!Number.isInteger(value) || value < minimum)
-    throw new RangeError(`createLifelineServer: ${name} must be a whole number ≥ ${minimum}; got ${value}.`)
-  return value
-}
+const checkOption = (name: string, value: number, minimum: number) =>
+  checkCount('createLifelineServer', name, value, minimum)
 
 /** The TCP port a listening server is bound to; 0 for a pipe or a server not listening. */
 function portOf(server: Server): number {
@@ -46,16 +44,16 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   const path = options.path ?? '/'
   if (!path.startsWith('/'))
     throw new TypeError(`createLifelineServer: path must start with "/"; got ${JSON.stringify(path)}.`)
-  const maxPayload = checkCount('maxPayload', options.maxPayload ?? 64 * 1024, 1)
-  const maxTopics = checkCount('maxTopicsPerSocket', options.maxTopicsPerSocket ?? 100, 1)
+  const maxPayload = checkOption('maxPayload', options.maxPayload ?? 64 * 1024, 1)
+  const maxTopics = checkOption('maxTopicsPerSocket', options.maxTopicsPerSocket ?? 100, 1)
   const subscribesPerSecond = options.subscribesPerSecond ?? 10
   if (!(subscribesPerSecond > 0))
     throw new RangeError(
       `createLifelineServer: subscribesPerSecond must be above 0; got ${subscribesPerSecond}.`,
     )
-  const pingIntervalMs = checkCount('pingIntervalMs', options.pingIntervalMs ?? 30_000, 0)
-  const closeTimeoutMs = checkCount('closeTimeoutMs', options.closeTimeoutMs ?? 5000, 0)
-  const maxBufferedBytes = checkCount('maxBufferedBytes', options.maxBufferedBytes ?? 4 * 1024 * 1024, 1)
+  const pingIntervalMs = checkOption('pingIntervalMs', options.pingIntervalMs ?? 30_000, 0)
+  const closeTimeoutMs = checkOption('closeTimeoutMs', options.closeTimeoutMs ?? 5000, 0)
+  const maxBufferedBytes = checkOption('maxBufferedBytes', options.maxBufferedBytes ?? 4 * 1024 * 1024, 1)
   if (options.server && options.port !== undefined)
     throw new TypeError('createLifelineServer: pass `server` or `port`, not both.')
   const onError = options.onError ?? ((error: unknown) => console.error('[react-lifeline/server]', error))
