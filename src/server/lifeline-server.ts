@@ -131,16 +131,14 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     maxBufferedBytes,
     subscribers,
     onError,
-    closeOne,
+    closeSocket,
   })
 
   const accept = (socket: WebSocket, request: IncomingMessage) => {
     if (draining) {
       // Its handshake was under way when the drain began: it goes the way of the others.
       socket.on('error', () => {})
-      socket.close(drainClose.code, drainClose.reason)
-      const timer = clock.setTimeout(() => socket.terminate(), closeTimeoutMs)
-      socket.on('close', () => clock.clearTimeout(timer))
+      closeSocket(socket, drainClose.code, drainClose.reason)
       return
     }
     const client: Client = {
@@ -149,7 +147,6 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       topics: new Map(),
       budget: new SubscribeBudget(2 * maxTopics, subscribesPerSecond, clock.now()),
       alive: true,
-      closeTimer: null,
     }
     clients.add(client)
     socket.on('message', (data, isBinary) => onFrame(client, data, isBinary))
@@ -161,7 +158,6 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     socket.on('error', () => {})
     socket.on('close', () => {
       clients.delete(client)
-      if (client.closeTimer !== null) clock.clearTimeout(client.closeTimer)
       for (const subscription of [...client.topics.values()]) drop(client, subscription)
       if (draining && clients.size === 0) settleDrain?.()
     })
@@ -198,17 +194,11 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   let drainClose = { code: 1012, reason: 'server restart' }
 
   // A declaration, not a const: clientFrames above is given it.
-  function closeOne(client: Client, code: number, reason: string) {
-    if (
-      client.socket.readyState !== client.socket.OPEN &&
-      client.socket.readyState !== client.socket.CONNECTING
-    )
-      return
-    client.socket.close(code, reason)
-    client.closeTimer = clock.setTimeout(() => {
-      client.closeTimer = null
-      client.socket.terminate()
-    }, closeTimeoutMs)
+  function closeSocket(socket: WebSocket, code: number, reason: string) {
+    if (socket.readyState !== socket.OPEN && socket.readyState !== socket.CONNECTING) return
+    socket.close(code, reason)
+    const timer = clock.setTimeout(() => socket.terminate(), closeTimeoutMs)
+    socket.once('close', () => clock.clearTimeout(timer))
   }
 
   const drain = (drainOptions: DrainOptions = {}): Promise<void> => {
@@ -251,7 +241,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     for (const batch of planDrain(queue.length, windowMs)) {
       const closeBatch = () => {
         const end = next + batch.size
-        for (; next < end; next++) closeOne(queue[next]!, code, reason)
+        for (; next < end; next++) closeSocket(queue[next]!.socket, code, reason)
       }
       if (batch.atMs === 0) closeBatch()
       else timers.push(clock.setTimeout(closeBatch, batch.atMs))
