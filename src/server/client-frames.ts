@@ -14,7 +14,6 @@ export interface Client {
   budget: SubscribeBudget
   /** Answered the last protocol ping (or sent anything since). */
   alive: boolean
-  closeTimer: unknown
 }
 
 /** What a socket's frames need of the server they reached. */
@@ -23,13 +22,12 @@ export interface ClientFramesContext {
   store: TopicStore
   options: LifelineServerOptions
   maxTopics: number
-  subscribesPerSecond: number
   maxBufferedBytes: number
   /** Subscriptions per topic, for fan-out. */
   subscribers: Map<string, Set<Subscription>>
   onError(error: unknown): void
-  /** Closes one socket with a close frame, terminating it if the peer never answers. */
-  closeOne(client: Client, code: number, reason: string): void
+  /** Closes a socket with a close frame, terminating it if the peer never answers. */
+  closeSocket(socket: WebSocket, code: number, reason: string): void
 }
 
 /**
@@ -38,17 +36,7 @@ export interface ClientFramesContext {
  * slow-reader limit.
  */
 export function clientFrames(context: ClientFramesContext) {
-  const {
-    clock,
-    store,
-    options,
-    maxTopics,
-    subscribesPerSecond,
-    maxBufferedBytes,
-    subscribers,
-    onError,
-    closeOne,
-  } = context
+  const { clock, store, options, maxTopics, maxBufferedBytes, subscribers, onError, closeSocket } = context
 
   const send = (client: Client, text: string, onWritten?: () => void) => {
     const { socket } = client
@@ -63,7 +51,7 @@ export function clientFrames(context: ClientFramesContext) {
     }
     if (socket.bufferedAmount > maxBufferedBytes) {
       // What it misses stays in the history: after the reconnect it resumes from its position.
-      closeOne(client, 1013, 'too slow: resume from your position')
+      closeSocket(socket, 1013, 'too slow: resume from your position')
       return
     }
     socket.send(text)
@@ -80,11 +68,12 @@ export function clientFrames(context: ClientFramesContext) {
   }
 
   const subscribe = async (client: Client, topic: string, from: TopicPosition | null) => {
-    if (!client.budget.take(clock.now())) {
+    const { budget } = client
+    if (!budget.take(clock.now())) {
       refuse(
         client,
         'rate-limited',
-        `Too many subscribes: this server allows ${subscribesPerSecond} per second after a burst of ${2 * maxTopics}.`,
+        `Too many subscribes: this server allows ${budget.perSecond} per second after a burst of ${budget.burst}.`,
         topic,
       )
       return
@@ -190,5 +179,5 @@ export function clientFrames(context: ClientFramesContext) {
     }
   }
 
-  return { send, drop, onFrame }
+  return { drop, onFrame }
 }

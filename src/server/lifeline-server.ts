@@ -4,6 +4,7 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import { type Client, clientFrames } from './client-frames'
 import { planDrain } from './drain-plan'
 import { memoryStore } from './memory-store'
+import { checkCount } from './option-checks'
 import { messageFrame, topicProblem } from './protocol'
 import type { DrainOptions, LifelineServer, LifelineServerOptions } from './server-types'
 import { SubscribeBudget } from './subscribe-budget'
@@ -13,10 +14,13 @@ import { type StoredMessage, systemClock } from './types'
 const SERVICE_UNAVAILABLE =
   'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 30\r\n\r\nThis server is shutting down.\n'
 
-function checkCount(name: string, value: number, minimum: number): number {
-  if (!Number.isInteger(value) || value < minimum)
-    throw new RangeError(`createLifelineServer: ${name} must be a whole number ≥ ${minimum}; got ${value}.`)
-  return value
+const checkOption = (name: string, value: number, minimum: number) =>
+  checkCount('createLifelineServer', name, value, minimum)
+
+/** The TCP port a listening server is bound to; 0 for a pipe or a server not listening. */
+function portOf(server: Server): number {
+  const address = server.address()
+  return typeof address === 'object' && address ? address.port : 0
 }
 
 function checkCloseCode(code: number): number {
@@ -40,16 +44,16 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   const path = options.path ?? '/'
   if (!path.startsWith('/'))
     throw new TypeError(`createLifelineServer: path must start with "/"; got ${JSON.stringify(path)}.`)
-  const maxPayload = checkCount('maxPayload', options.maxPayload ?? 64 * 1024, 1)
-  const maxTopics = checkCount('maxTopicsPerSocket', options.maxTopicsPerSocket ?? 100, 1)
+  const maxPayload = checkOption('maxPayload', options.maxPayload ?? 64 * 1024, 1)
+  const maxTopics = checkOption('maxTopicsPerSocket', options.maxTopicsPerSocket ?? 100, 1)
   const subscribesPerSecond = options.subscribesPerSecond ?? 10
   if (!(subscribesPerSecond > 0))
     throw new RangeError(
       `createLifelineServer: subscribesPerSecond must be above 0; got ${subscribesPerSecond}.`,
     )
-  const pingIntervalMs = checkCount('pingIntervalMs', options.pingIntervalMs ?? 30_000, 0)
-  const closeTimeoutMs = checkCount('closeTimeoutMs', options.closeTimeoutMs ?? 5000, 0)
-  const maxBufferedBytes = checkCount('maxBufferedBytes', options.maxBufferedBytes ?? 4 * 1024 * 1024, 1)
+  const pingIntervalMs = checkOption('pingIntervalMs', options.pingIntervalMs ?? 30_000, 0)
+  const closeTimeoutMs = checkOption('closeTimeoutMs', options.closeTimeoutMs ?? 5000, 0)
+  const maxBufferedBytes = checkOption('maxBufferedBytes', options.maxBufferedBytes ?? 4 * 1024 * 1024, 1)
   if (options.server && options.port !== undefined)
     throw new TypeError('createLifelineServer: pass `server` or `port`, not both.')
   const onError = options.onError ?? ((error: unknown) => console.error('[react-lifeline/server]', error))
@@ -94,13 +98,9 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   if (options.server) {
     const server = options.server
     server.on('upgrade', onUpgrade)
-    const portOf = () => {
-      const address = server.address()
-      return typeof address === 'object' && address ? address.port : 0
-    }
     listening = server.listening
-      ? Promise.resolve(portOf())
-      : new Promise((resolve) => server.once('listening', () => resolve(portOf())))
+      ? Promise.resolve(portOf(server))
+      : new Promise((resolve) => server.once('listening', () => resolve(portOf(server))))
   } else if (options.port !== undefined) {
     const server = createServer((_request, response) => {
       response.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
@@ -112,8 +112,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       server.once('error', reject)
       server.listen(options.port, options.host, () => {
         server.off('error', reject)
-        const address = server.address()
-        resolve(typeof address === 'object' && address ? address.port : 0)
+        resolve(portOf(server))
       })
     })
     // Unobserved, a failed listen would be an unhandled rejection; ready() reports it.
@@ -129,20 +128,17 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     store,
     options,
     maxTopics,
-    subscribesPerSecond,
     maxBufferedBytes,
     subscribers,
     onError,
-    closeOne,
+    closeSocket,
   })
 
   const accept = (socket: WebSocket, request: IncomingMessage) => {
     if (draining) {
       // Its handshake was under way when the drain began: it goes the way of the others.
       socket.on('error', () => {})
-      socket.close(drainClose.code, drainClose.reason)
-      const timer = clock.setTimeout(() => socket.terminate(), closeTimeoutMs)
-      socket.on('close', () => clock.clearTimeout(timer))
+      closeSocket(socket, drainClose.code, drainClose.reason)
       return
     }
     const client: Client = {
@@ -151,7 +147,6 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
       topics: new Map(),
       budget: new SubscribeBudget(2 * maxTopics, subscribesPerSecond, clock.now()),
       alive: true,
-      closeTimer: null,
     }
     clients.add(client)
     socket.on('message', (data, isBinary) => onFrame(client, data, isBinary))
@@ -163,7 +158,6 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     socket.on('error', () => {})
     socket.on('close', () => {
       clients.delete(client)
-      if (client.closeTimer !== null) clock.clearTimeout(client.closeTimer)
       for (const subscription of [...client.topics.values()]) drop(client, subscription)
       if (draining && clients.size === 0) settleDrain?.()
     })
@@ -200,17 +194,11 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
   let drainClose = { code: 1012, reason: 'server restart' }
 
   // A declaration, not a const: clientFrames above is given it.
-  function closeOne(client: Client, code: number, reason: string) {
-    if (
-      client.socket.readyState !== client.socket.OPEN &&
-      client.socket.readyState !== client.socket.CONNECTING
-    )
-      return
-    client.socket.close(code, reason)
-    client.closeTimer = clock.setTimeout(() => {
-      client.closeTimer = null
-      client.socket.terminate()
-    }, closeTimeoutMs)
+  function closeSocket(socket: WebSocket, code: number, reason: string) {
+    if (socket.readyState !== socket.OPEN && socket.readyState !== socket.CONNECTING) return
+    socket.close(code, reason)
+    const timer = clock.setTimeout(() => socket.terminate(), closeTimeoutMs)
+    socket.once('close', () => clock.clearTimeout(timer))
   }
 
   const drain = (drainOptions: DrainOptions = {}): Promise<void> => {
@@ -253,7 +241,7 @@ export function createLifelineServer(options: LifelineServerOptions = {}): Lifel
     for (const batch of planDrain(queue.length, windowMs)) {
       const closeBatch = () => {
         const end = next + batch.size
-        for (; next < end; next++) closeOne(queue[next]!, code, reason)
+        for (; next < end; next++) closeSocket(queue[next]!.socket, code, reason)
       }
       if (batch.atMs === 0) closeBatch()
       else timers.push(clock.setTimeout(closeBatch, batch.atMs))

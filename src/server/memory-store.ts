@@ -1,4 +1,5 @@
 import { newEpoch } from './epoch'
+import { checkCount } from './option-checks'
 import type { StoredMessage, TopicPosition, TopicRead, TopicStore } from './types'
 
 export interface MemoryStoreOptions {
@@ -16,18 +17,6 @@ interface Stream {
   history: Array<{ message: StoredMessage; at: number }>
 }
 
-function checkLimit(name: string, value: number, allowInfinity: boolean): number {
-  if (
-    !(value >= 0) ||
-    (!allowInfinity && !Number.isFinite(value)) ||
-    (Number.isFinite(value) && !Number.isInteger(value))
-  )
-    throw new RangeError(
-      `memoryStore: ${name} must be a whole number ≥ 0${allowInfinity ? ' or Infinity' : ''}; got ${value}.`,
-    )
-  return value
-}
-
 /**
  * History and fan-out in this process's memory: the default store for one process. Every
  * stream gets a new epoch when the process starts (one per store, shared by its topics), so
@@ -35,8 +24,8 @@ function checkLimit(name: string, value: number, allowInfinity: boolean): number
  * (`recovered: false`) instead of being handed the wrong messages.
  */
 export function memoryStore(options: MemoryStoreOptions = {}): TopicStore {
-  const historySize = checkLimit('historySize', options.historySize ?? 1000, false)
-  const historyMs = checkLimit('historyMs', options.historyMs ?? 300_000, true)
+  const historySize = checkCount('memoryStore', 'historySize', options.historySize ?? 1000, 0)
+  const historyMs = checkCount('memoryStore', 'historyMs', options.historyMs ?? 300_000, 0, true)
   const now = options.now ?? Date.now
   // Streams are never dropped, so offsets never restart within this epoch. Only a publish
   // creates one: subscribing to made-up topic names costs no memory.

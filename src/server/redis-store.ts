@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { newEpoch } from './epoch'
+import { checkCount } from './option-checks'
 import type { StoredMessage, TopicPosition, TopicRead, TopicStore } from './types'
 
 /**
@@ -119,19 +120,12 @@ const describe = (error: unknown) =>
  * to another process resumes from its position there. Redis 5 or later (tested with 7.0).
  */
 export function redisStore(client: RedisClient, options: RedisStoreOptions = {}): TopicStore {
-  const maxLen = options.maxLen ?? 1000
-  const fanoutMaxLen = options.fanoutMaxLen ?? 10_000
-  const blockMs = options.blockMs ?? 5000
-  const timeoutMs = options.timeoutMs ?? 5000
+  const checkOption = (name: string, value: number) => checkCount('redisStore', name, value, 1)
+  const maxLen = checkOption('maxLen', options.maxLen ?? 1000)
+  const fanoutMaxLen = checkOption('fanoutMaxLen', options.fanoutMaxLen ?? 10_000)
+  const blockMs = checkOption('blockMs', options.blockMs ?? 5000)
+  const timeoutMs = checkOption('timeoutMs', options.timeoutMs ?? 5000)
   const prefix = options.prefix ?? 'lifeline:'
-  for (const [name, value] of [
-    ['maxLen', maxLen],
-    ['fanoutMaxLen', fanoutMaxLen],
-    ['blockMs', blockMs],
-    ['timeoutMs', timeoutMs],
-  ] as const)
-    if (!Number.isInteger(value) || value < 1)
-      throw new RangeError(`redisStore: ${name} must be a whole number ≥ 1; got ${value}.`)
   const fanoutKey = `${prefix}fanout`
   const keysOf = (topic: string) => [
     `${prefix}epoch:${topic}`,

@@ -8,8 +8,10 @@ export class SubscribeBudget {
   private refilledAt: number
 
   constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
+    /** Subscribes a socket may make at once. */
+    readonly burst: number,
+    /** Subscribes per second after the burst. */
+    readonly perSecond: number,
     now: number,
   ) {
     this.tokens = burst

@@ -26,7 +26,13 @@ function harness() {
       new Promise((resolve, reject) => reads.push({ from, answer: resolve, fail: reject })),
   })
   const offsets = () => sent.filter((frame) => frame.type === 'message').map((frame) => frame.position.offset)
-  return { subscription, sent, reads, offsets }
+  /** A fresh subscribe to a stream whose tip is `offset`, answered: the subscription is live. */
+  const startLive = async (offset: number) => {
+    const started = subscription.start(null)
+    reads[0]!.answer({ position: { epoch: 'e', offset }, recovered: null, messages: [] })
+    await started
+  }
+  return { subscription, sent, reads, offsets, startLive }
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve))
@@ -55,10 +61,8 @@ describe('Subscription', () => {
   })
 
   it('fetches from the history the offsets its fan-out skipped, then goes on', async () => {
-    const { subscription, reads, offsets } = harness()
-    const started = subscription.start(null)
-    reads[0]!.answer({ position: { epoch: 'e', offset: 1 }, recovered: null, messages: [] })
-    await started
+    const { subscription, reads, offsets, startLive } = harness()
+    await startLive(1)
     subscription.deliver(message(2))
     subscription.deliver(message(5)) // 3 and 4 never came live
     subscription.deliver(message(6)) // held behind the catch-up
@@ -73,10 +77,8 @@ describe('Subscription', () => {
   })
 
   it('skips ahead once when the history no longer has what the fan-out skipped', async () => {
-    const { subscription, reads, offsets } = harness()
-    const started = subscription.start(null)
-    reads[0]!.answer({ position: { epoch: 'e', offset: 0 }, recovered: null, messages: [] })
-    await started
+    const { subscription, reads, offsets, startLive } = harness()
+    await startLive(0)
     subscription.deliver(message(1))
     subscription.deliver(message(9))
     reads[1]!.answer({ position: { epoch: 'e', offset: 9 }, recovered: false, messages: [] })
@@ -87,10 +89,8 @@ describe('Subscription', () => {
   })
 
   it('passes on a new epoch (the store lost its history) and counts offsets from it', async () => {
-    const { subscription, reads, sent } = harness()
-    const started = subscription.start(null)
-    reads[0]!.answer({ position: { epoch: 'e', offset: 7 }, recovered: null, messages: [] })
-    await started
+    const { subscription, sent, startLive } = harness()
+    await startLive(7)
     subscription.deliver(message(1, 'new'))
     subscription.deliver(message(2, 'new'))
     subscription.deliver(message(2, 'new'))
