@@ -41,6 +41,9 @@ export function latestTopicMessage(topic: Topic): TopicMessage | null {
 
 function createTopicStore(topic: Topic): TopicStore {
   const listeners = new Set<(message: TopicMessage) => void>()
+  // Copied when the set changes, not per message (as in message-store.ts): a message reaches
+  // the hooks listening when it arrived, without an array made per message.
+  let current: ((message: TopicMessage) => void)[] | null = null
   let latest: TopicMessage | null = null
   let stop: (() => void) | null = null
   return {
@@ -49,13 +52,16 @@ function createTopicStore(topic: Topic): TopicStore {
     },
     subscribe(listener) {
       listeners.add(listener)
+      current = null
       stop ??= topic.onMessage((data, meta) => {
         const message = { data, meta }
         latest = message
-        for (const each of [...listeners]) each(message)
+        current ??= [...listeners]
+        for (const each of current) each(message)
       })
       return () => {
         listeners.delete(listener)
+        current = null
         if (listeners.size > 0 || !stop) return
         stop()
         stop = null
