@@ -9,7 +9,17 @@ import type { Topic, TopicFrame, TopicMessageMeta, TopicPosition, TopicState } f
 /** What the holder tab tells the others about one topic: a delivery, or its new state. */
 export type RelayedTopic = { state: TopicState } | { data: unknown; meta: TopicMessageMeta }
 
-const IDLE: TopicState = { status: 'idle', position: null, recovered: null, gaps: 0, error: null }
+/**
+ * A topic nobody holds: where every topic begins, and what useTopic shows without one or during
+ * server rendering. Frozen and shared so snapshots compare by identity.
+ */
+export const IDLE_TOPIC: TopicState = Object.freeze({
+  status: 'idle',
+  position: null,
+  recovered: null,
+  gaps: 0,
+  error: null,
+})
 
 type TopicTimer = 'linger' | 'answer' | 'retry'
 
@@ -17,7 +27,7 @@ type TopicTimer = 'linger' | 'answer' | 'retry'
 export class LiveTopic<T = unknown> implements Topic<T> {
   readonly name: string
   readonly #registry: TopicRegistry
-  #state = IDLE
+  #state = IDLE_TOPIC
   #cursor: TopicCursor = START
   #holders = 0
   /** A subscribe frame went out on the current socket and was not refused or taken back. */

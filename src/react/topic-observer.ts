@@ -1,16 +1,11 @@
 import { ensureTopicEngine } from '../core/ensure-topic-engine'
 import { resolveOptions } from '../core/options'
+import { IDLE_TOPIC } from '../core/topic'
 import type { Topic, TopicProtocol, TopicState } from '../core/types'
 import { type ConnectionTarget, createConnectionLookup } from './connection-lookup'
 import { reportError } from './report-error'
 import { assertSchema } from './standard-schema'
-import {
-  checkTopicMessage,
-  getTopicStore,
-  IDLE_TOPIC,
-  latestTopicMessage,
-  type TopicMessage,
-} from './topic-store'
+import { checkTopicMessage, getTopicStore, latestTopicMessage, type TopicMessage } from './topic-store'
 import type { TopicField, TopicResult, UseTopicOptions } from './topic-types'
 import { trackedResultFactory } from './tracked-result'
 

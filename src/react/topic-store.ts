@@ -1,4 +1,4 @@
-import type { Connection, Topic, TopicMessageMeta, TopicState } from '../core/types'
+import type { Connection, Topic, TopicMessageMeta } from '../core/types'
 import { checkSchema, type StandardSchemaV1 } from './standard-schema'
 
 /** One message of a topic, shared by every hook on that topic; its identity marks a new message. */
@@ -12,15 +12,6 @@ interface TopicStore {
   readonly latest: TopicMessage | null
   subscribe(listener: (message: TopicMessage) => void): () => void
 }
-
-/** A topic nobody uses, and what a server renders. */
-export const IDLE_TOPIC: TopicState = Object.freeze({
-  status: 'idle',
-  position: null,
-  recovered: null,
-  gaps: 0,
-  error: null,
-})
 
 const stores = new WeakMap<Topic, TopicStore>()
 
