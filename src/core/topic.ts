@@ -85,9 +85,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
     this.#timers.cancel('linger')
     this.#releaseConnection ??= this.#registry.owner.retain()
     // A refused topic is asked for again by its next holder (a remount), not by a timer.
-    if (this.#holders === 1 || this.#state.status === 'error') {
-      if (!this.#sent || this.#state.status === 'error') this.#subscribe()
-    }
+    if (this.#state.status === 'error' || (this.#holders === 1 && !this.#sent)) this.#subscribe()
     let released = false
     return () => {
       if (released) return
