@@ -107,6 +107,19 @@ export function createTopicObserver<T>(
     return newest
   }
 
+  // The snapshot React would read, updated; React is told only when it changed. A message comes
+  // with a new state (its position), so telling React of both would have it check every
+  // component twice per message, and schedule again a render already scheduled.
+  const snapshot = () => {
+    const next = view()
+    if (next !== reported && differs(reported, next, tracked)) reported = next
+    return reported
+  }
+  const changed = () => {
+    const before = reported
+    if (snapshot() !== before) notify?.()
+  }
+
   const onMessage = (topic: Topic<T>, received: TopicMessage) => {
     if (topic !== wired) return
     considered = received
@@ -114,7 +127,7 @@ export function createTopicObserver<T>(
     if (!accepted) return
     call(options?.onMessage, accepted.data as T, accepted.meta)
     message = accepted
-    notify?.()
+    changed()
   }
 
   const wire = () => {
@@ -134,7 +147,7 @@ export function createTopicObserver<T>(
     wired = topic
     follow(topic)
     if (!topic) return
-    const stopState = topic.subscribe(() => topic === wired && notify?.())
+    const stopState = topic.subscribe(() => topic === wired && changed())
     const stopMessages = getTopicStore(topic).subscribe((received) => onMessage(topic, received))
     const stopGaps = topic.onGap((state) => topic === wired && call(options?.onGap, state))
     // Listening first, then holding: the replay that answers the subscribe reaches this hook.
@@ -165,11 +178,7 @@ export function createTopicObserver<T>(
       }
     },
 
-    getSnapshot() {
-      const next = view()
-      if (next !== reported && differs(reported, next, tracked)) reported = next
-      return reported
-    },
+    getSnapshot: snapshot,
 
     getResult(target, name, renderOptions, viewed) {
       assertSchema(renderOptions?.schema)
