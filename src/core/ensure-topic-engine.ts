@@ -10,12 +10,14 @@ const wrappers = new WeakMap<TopicProtocol, TopicProtocol>()
  * (so options compared by identity stay equal from render to render).
  */
 export function ensureTopicEngine(protocol: TopicProtocol): TopicProtocol {
-  try {
-    topicEngineOf(protocol)
-    return protocol
-  } catch {}
+  // The wrapper first: a hand-written protocol passed inline is seen at every commit, and
+  // finding it has no engine means building and throwing an error.
   let wrapper = wrappers.get(protocol)
   if (!wrapper) {
+    try {
+      topicEngineOf(protocol)
+      return protocol
+    } catch {}
     wrapper = topicProtocol(protocol)
     wrappers.set(protocol, wrapper)
   }

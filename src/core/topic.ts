@@ -9,7 +9,17 @@ import type { Topic, TopicFrame, TopicMessageMeta, TopicPosition, TopicState } f
 /** What the holder tab tells the others about one topic: a delivery, or its new state. */
 export type RelayedTopic = { state: TopicState } | { data: unknown; meta: TopicMessageMeta }
 
-const IDLE: TopicState = { status: 'idle', position: null, recovered: null, gaps: 0, error: null }
+/**
+ * A topic nobody holds: where every topic begins, and what useTopic shows without one or during
+ * server rendering. Frozen and shared so snapshots compare by identity.
+ */
+export const IDLE_TOPIC: TopicState = Object.freeze({
+  status: 'idle',
+  position: null,
+  recovered: null,
+  gaps: 0,
+  error: null,
+})
 
 type TopicTimer = 'linger' | 'answer' | 'retry'
 
@@ -17,7 +27,7 @@ type TopicTimer = 'linger' | 'answer' | 'retry'
 export class LiveTopic<T = unknown> implements Topic<T> {
   readonly name: string
   readonly #registry: TopicRegistry
-  #state = IDLE
+  #state = IDLE_TOPIC
   #cursor: TopicCursor = START
   #holders = 0
   /** A subscribe frame went out on the current socket and was not refused or taken back. */
@@ -75,9 +85,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
     this.#timers.cancel('linger')
     this.#releaseConnection ??= this.#registry.owner.retain()
     // A refused topic is asked for again by its next holder (a remount), not by a timer.
-    if (this.#holders === 1 || this.#state.status === 'error') {
-      if (!this.#sent || this.#state.status === 'error') this.#subscribe()
-    }
+    if (this.#state.status === 'error' || (this.#holders === 1 && !this.#sent)) this.#subscribe()
     let released = false
     return () => {
       if (released) return
@@ -95,12 +103,8 @@ export class LiveTopic<T = unknown> implements Topic<T> {
   }
 
   lost(): void {
-    this.#timers.cancel('answer')
-    this.#timers.cancel('retry')
-    this.#sent = false
+    this.#unsent()
     this.#unanswered = 0
-    // Held messages are not delivered: the resume from the position brings them again.
-    this.#cursor = { ...this.#cursor, awaiting: false, held: [], tip: null }
     if (this.#holders > 0) this.#set({ status: 'subscribing', error: null })
   }
 
@@ -126,14 +130,13 @@ export class LiveTopic<T = unknown> implements Topic<T> {
       if (state.position && (!at || (at.epoch === state.position.epoch && at.offset < state.position.offset)))
         this.#cursor = { ...START, position: state.position }
       this.#set({ ...state, position: this.#cursor.position })
-      if (gaps) for (const listener of [...this.#gapListeners]) callSafely(() => listener(this.#state))
+      if (gaps) this.#gap()
       return
     }
     const { position } = event.meta
     if (position && at && at.epoch === position.epoch && position.offset <= at.offset) return
     if (position) this.#cursor = { ...START, position }
-    for (const listener of [...this.#messageListeners])
-      callSafely(() => listener(event.data as T, event.meta))
+    this.#deliver(event.data, event.meta)
   }
 
   receive(frame: TopicFrame): void {
@@ -150,10 +153,7 @@ export class LiveTopic<T = unknown> implements Topic<T> {
         )
       case 'error':
         // The server does not hold the subscription; it is asked again on the next retain or socket.
-        this.#timers.cancel('answer')
-        this.#timers.cancel('retry')
-        this.#sent = false
-        this.#cursor = { ...this.#cursor, awaiting: false, held: [], tip: null }
+        this.#unsent()
         return this.#set({ status: 'error', error: new Error(String(frame.error)) })
       default:
         try {
@@ -225,16 +225,24 @@ export class LiveTopic<T = unknown> implements Topic<T> {
         report(new Error(`topics.unsubscribe threw: ${String(cause)}`, { cause }))
       }
     }
-    this.#timers.cancel('answer')
-    this.#timers.cancel('retry')
-    this.#sent = false
-    this.#unanswered = 0
     // Held again later, the topic starts from then on: a remounted view starts from its own initial state.
-    this.#cursor = START
+    this.#unsent(START)
+    this.#unanswered = 0
     this.#set({ status: 'idle', position: null, recovered: null, error: null })
     const release = this.#releaseConnection
     this.#releaseConnection = null
     release?.()
+  }
+
+  /**
+   * The subscription is gone from the socket: no answer is awaited, and held messages are not
+   * delivered (a resume from the position brings them again).
+   */
+  #unsent(cursor: TopicCursor = { ...this.#cursor, awaiting: false, held: [], tip: null }): void {
+    this.#timers.cancel('answer')
+    this.#timers.cancel('retry')
+    this.#sent = false
+    this.#cursor = cursor
   }
 
   #apply(event: OrderEvent, patch?: Partial<TopicState>): void {
@@ -250,13 +258,20 @@ export class LiveTopic<T = unknown> implements Topic<T> {
     const relay = this.#registry.relay
     for (const { data, meta } of result.deliver) {
       relay?.(this.name, { data, meta })
-      for (const listener of [...this.#messageListeners]) callSafely(() => listener(data as T, meta))
+      this.#deliver(data, meta)
     }
     this.#announce()
-    if (result.gaps > 0) {
-      const state = this.#state
-      for (const listener of [...this.#gapListeners]) callSafely(() => listener(state))
-    }
+    if (result.gaps > 0) this.#gap()
+  }
+
+  #deliver(data: unknown, meta: TopicMessageMeta): void {
+    for (const listener of [...this.#messageListeners]) callSafely(() => listener(data as T, meta))
+  }
+
+  /** Every gap listener hears the state the gap left, whatever an earlier one changes. */
+  #gap(): void {
+    const state = this.#state
+    for (const listener of [...this.#gapListeners]) callSafely(() => listener(state))
   }
 
   /** A new snapshot only when a field changes. */

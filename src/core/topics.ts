@@ -87,14 +87,17 @@ export class TopicRegistry {
 
   /** The socket is open and the handshake done: subscribe every held topic, before the queue flushes. */
   opened(): void {
-    if (this.remote) return
-    this.#open = true
-    for (const topic of this.#topics.values()) topic.resubscribe()
+    if (!this.remote) this.#reopen()
   }
 
   /** The socket is gone: nothing is queued for later, every held topic waits for the next one. */
   lost(): void {
     if (!this.remote) this.#close()
+  }
+
+  #reopen(): void {
+    this.#open = true
+    for (const topic of this.#topics.values()) topic.resubscribe()
   }
 
   #close(): void {
@@ -117,10 +120,8 @@ export class TopicRegistry {
   /** share, follower: a holder tab is there to ask (`true`) or gone (`false`). */
   reach(open: boolean): void {
     if (!this.remote || open === this.#open) return
-    if (open) {
-      this.#open = true
-      for (const topic of this.#topics.values()) topic.resubscribe()
-    } else this.#close()
+    if (open) this.#reopen()
+    else this.#close()
   }
 
   /** share, follower: what the holder tab relayed for `topic`. */

@@ -1,16 +1,11 @@
 import { ensureTopicEngine } from '../core/ensure-topic-engine'
 import { resolveOptions } from '../core/options'
+import { IDLE_TOPIC } from '../core/topic'
 import type { Topic, TopicProtocol, TopicState } from '../core/types'
 import { type ConnectionTarget, createConnectionLookup } from './connection-lookup'
 import { reportError } from './report-error'
 import { assertSchema } from './standard-schema'
-import {
-  checkTopicMessage,
-  getTopicStore,
-  IDLE_TOPIC,
-  latestTopicMessage,
-  type TopicMessage,
-} from './topic-store'
+import { checkTopicMessage, getTopicStore, latestTopicMessage, type TopicMessage } from './topic-store'
 import type { TopicField, TopicResult, UseTopicOptions } from './topic-types'
 import { trackedResultFactory } from './tracked-result'
 
@@ -112,6 +107,19 @@ export function createTopicObserver<T>(
     return newest
   }
 
+  // The snapshot React would read, updated; React is told only when it changed. A message comes
+  // with a new state (its position), so telling React of both would have it check every
+  // component twice per message, and schedule again a render already scheduled.
+  const snapshot = () => {
+    const next = view()
+    if (next !== reported && differs(reported, next, tracked)) reported = next
+    return reported
+  }
+  const changed = () => {
+    const before = reported
+    if (snapshot() !== before) notify?.()
+  }
+
   const onMessage = (topic: Topic<T>, received: TopicMessage) => {
     if (topic !== wired) return
     considered = received
@@ -119,7 +127,7 @@ export function createTopicObserver<T>(
     if (!accepted) return
     call(options?.onMessage, accepted.data as T, accepted.meta)
     message = accepted
-    notify?.()
+    changed()
   }
 
   const wire = () => {
@@ -139,7 +147,7 @@ export function createTopicObserver<T>(
     wired = topic
     follow(topic)
     if (!topic) return
-    const stopState = topic.subscribe(() => topic === wired && notify?.())
+    const stopState = topic.subscribe(() => topic === wired && changed())
     const stopMessages = getTopicStore(topic).subscribe((received) => onMessage(topic, received))
     const stopGaps = topic.onGap((state) => topic === wired && call(options?.onGap, state))
     // Listening first, then holding: the replay that answers the subscribe reaches this hook.
@@ -170,11 +178,7 @@ export function createTopicObserver<T>(
       }
     },
 
-    getSnapshot() {
-      const next = view()
-      if (next !== reported && differs(reported, next, tracked)) reported = next
-      return reported
-    },
+    getSnapshot: snapshot,
 
     getResult(target, name, renderOptions, viewed) {
       assertSchema(renderOptions?.schema)

@@ -1,4 +1,4 @@
-import type { Connection, Topic, TopicMessageMeta, TopicState } from '../core/types'
+import type { Connection, Topic, TopicMessageMeta } from '../core/types'
 import { checkSchema, type StandardSchemaV1 } from './standard-schema'
 
 /** One message of a topic, shared by every hook on that topic; its identity marks a new message. */
@@ -12,15 +12,6 @@ interface TopicStore {
   readonly latest: TopicMessage | null
   subscribe(listener: (message: TopicMessage) => void): () => void
 }
-
-/** A topic nobody uses, and what a server renders. */
-export const IDLE_TOPIC: TopicState = Object.freeze({
-  status: 'idle',
-  position: null,
-  recovered: null,
-  gaps: 0,
-  error: null,
-})
 
 const stores = new WeakMap<Topic, TopicStore>()
 
@@ -41,6 +32,9 @@ export function latestTopicMessage(topic: Topic): TopicMessage | null {
 
 function createTopicStore(topic: Topic): TopicStore {
   const listeners = new Set<(message: TopicMessage) => void>()
+  // Copied when the set changes, not per message (as in message-store.ts): a message reaches
+  // the hooks listening when it arrived, without an array made per message.
+  let current: ((message: TopicMessage) => void)[] | null = null
   let latest: TopicMessage | null = null
   let stop: (() => void) | null = null
   return {
@@ -49,13 +43,16 @@ function createTopicStore(topic: Topic): TopicStore {
     },
     subscribe(listener) {
       listeners.add(listener)
+      current = null
       stop ??= topic.onMessage((data, meta) => {
         const message = { data, meta }
         latest = message
-        for (const each of [...listeners]) each(message)
+        current ??= [...listeners]
+        for (const each of current) each(message)
       })
       return () => {
         listeners.delete(listener)
+        current = null
         if (listeners.size > 0 || !stop) return
         stop()
         stop = null
