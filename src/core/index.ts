@@ -24,6 +24,7 @@ export { errorCode } from './errors'
 export { type GraphqlWsTopicsOptions, graphqlWsHandshake, graphqlWsTopics } from './graphql-ws-topics'
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
+export { IDLE_TOPIC } from './topic'
 /** @internal The one JSON parse the React entry's message stores share with the connection. */
 export { parseJson } from './json'
 export { lifelineTopics } from './lifeline-topics'
