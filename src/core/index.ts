@@ -24,7 +24,6 @@ export { errorCode } from './errors'
 export { type GraphqlWsTopicsOptions, graphqlWsHandshake, graphqlWsTopics } from './graphql-ws-topics'
 export { isJsonPong } from './heartbeat'
 export { IDLE_STATE } from './idle-state'
-export { IDLE_TOPIC } from './topic'
 /** @internal The one JSON parse the React entry's message stores share with the connection. */
 export { parseJson } from './json'
 export { lifelineTopics } from './lifeline-topics'
@@ -38,6 +37,7 @@ export {
   reportDisconnects,
 } from './report-disconnects'
 export type { ShareDriver } from './share-driver'
+export { IDLE_TOPIC } from './topic'
 export { topicProtocol } from './topic-protocol'
 /** @internal For react-lifeline/share: the topics of a connection, shared across tabs. */
 export { type RelayedTopic, TopicRegistry, type TopicRemote } from './topics'
